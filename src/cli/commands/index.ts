@@ -1,0 +1,6 @@
+import type { CommandModule } from '../context.js';
+
+/**
+ * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
+ */
+export const commands: CommandModule[] = [];
