@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { concatBytes } from '../../src/core/bytes.js';
+import { fail } from '../../src/core/errors.js';
+import { toHex } from '../../src/core/encoding.js';
+import { sha256, sha384 } from '../../src/crypto/hash.js';
+import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
+import { createIntelSimPki, type IntelSimPki } from './intel-pki.js';
+import { pem, P256, generateKeyPair, rawPublicXY, signRaw, type KeyPair } from './pki.js';
+import { DEFAULT_SIM_TDX_TCB, buildTdxCollateral, type SimTdxTcb } from './tdx-collateral.js';
+import {
+  assembleQuoteV4,
+  writeQeCertificationData,
+  writeQuoteHeaderV4,
+  writeSgxReportBody,
+  writeSignatureData,
+  writeTdReportBody,
+  type TdReportBodyFields,
+} from './td-quote.js';
+
+/**
+ * A simulated TDX module and TD quoting enclave. The "module" keeps the TD's measurements (MRTD, RTMR0–3 …)
+ * and produces the TD report body; the "QE" holds a P-256 attestation key, certifies it with a QE report
+ * signed by the PCK key (REPORTDATA = SHA-256(attestation key ‖ QE auth data) ‖ 0³², §3.3 item 3), and signs
+ * header ‖ body. The PKI is a TEST-ONLY CA made at start-up, so Intel's real root rejects every quote.
+ */
+export interface SimTdxOptions {
+  /** Instant the certificates and collateral are issued around (default: now). */
+  now?: Date;
+  tcb?: Partial<SimTdxTcb>;
+  /** Set TDATTRIBUTES.DEBUG (bit 0), for appraisal-policy tests. */
+  debug?: boolean;
+  /** List the PCK leaf as revoked in the PCK CRL, for negative tests. */
+  revokePck?: boolean;
+}
+
+const label = (s: string): Uint8Array => sha384(`aegis-sim-tdx:${s}`);
+const QE_AUTH_DATA = Uint8Array.from({ length: 32 }, (_, i) => i);
+const PCK_SERIAL = '0a';
+
+function u64le(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+}
+
+export class SimulatedTdx implements TeeQuoteProvider {
+  readonly kind = 'tdx' as const;
+  readonly simulated = true;
+  readonly description = 'simulated TDX module + TD quoting enclave (TEST-ONLY CA)';
+
+  private readonly rtmr: [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  private readonly userData: Uint8Array;
+
+  private constructor(
+    readonly pki: IntelSimPki,
+    readonly collateral: QuoteCollateralV3,
+    readonly tcb: SimTdxTcb,
+    private readonly attestationKey: KeyPair,
+    private readonly attestationKeyXY: Uint8Array,
+    private readonly qeCertificationData: Uint8Array,
+    private readonly debug: boolean,
+  ) {
+    this.rtmr = [label('rtmr0'), label('rtmr1'), new Uint8Array(48), new Uint8Array(48)];
+    this.userData = concatBytes(randomBytes(16), new Uint8Array(4));
+  }
+
+  static async create(opts: SimTdxOptions = {}): Promise<SimulatedTdx> {
+    const now = opts.now ?? new Date();
+    const qeMrSigner = sha256('aegis-sim-tdx:qe-signer');
+    const tcb: SimTdxTcb = { ...DEFAULT_SIM_TDX_TCB, qeMrSigner: toHex(qeMrSigner), ...opts.tcb };
+    const pkiOpts = {
+      now,
+      tcb: { compSvn: tcb.sgxComp, pceSvn: tcb.pceSvn, pceId: tcb.pceId, fmspc: tcb.fmspc, ppid: sha256('aegis-sim:ppid').slice(0, 16) },
+      pckSerial: PCK_SERIAL,
+      revokedPckSerials: opts.revokePck === true ? [PCK_SERIAL] : [],
+    };
+    const [pki, ak] = await Promise.all([createIntelSimPki(pkiOpts), generateKeyPair(P256)]);
+    const akXY = await rawPublicXY(ak.publicKey);
+    const qeReport = writeSgxReportBody({
+      cpuSvn: Uint8Array.from(tcb.sgxComp),
+      miscSelect: 0,
+      isvExtProdId: new Uint8Array(16),
+      attributes: concatBytes(Uint8Array.of(0x11), new Uint8Array(15)),
+      mrEnclave: sha256('aegis-sim-tdx:td-qe'),
+      mrSigner: Buffer.from(tcb.qeMrSigner, 'hex'),
+      configId: new Uint8Array(64),
+      isvProdId: tcb.qeIsvProdId,
+      isvSvn: tcb.qeIsvSvn,
+      configSvn: 0,
+      isvFamilyId: new Uint8Array(16),
+      reportData: concatBytes(sha256(akXY, QE_AUTH_DATA), new Uint8Array(32)),
+    });
+    const qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', qeReport);
+    const qeCert = writeQeCertificationData({
+      qeReport,
+      qeReportSignature,
+      qeAuthData: QE_AUTH_DATA,
+      pckChainPem: pki.pckChainPem,
+    });
+    const collateral = await buildTdxCollateral(pki, tcb, now);
+    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qeCert, opts.debug === true);
+  }
+
+  /** The simulator's trust anchor: its TEST-ONLY root CA (DER and PEM). */
+  get trustAnchor(): { der: Uint8Array; pem: string } {
+    return { der: this.pki.rootDer, pem: pem(this.pki.root.cert) };
+  }
+
+  /** RTMR[i] := SHA-384(RTMR[i] ‖ digest) (TDG.MR.RTMR.EXTEND semantics; digest is 48 bytes). */
+  extendRtmr(index: number, digest: Uint8Array): void {
+    if (!Number.isInteger(index) || index < 0 || index > 3 || digest.length !== 48) {
+      fail('TEE_SIM_FIELD_SIZE', 'RTMR extend takes an index 0..3 and a 48-byte digest');
+    }
+    this.rtmr[index as 0 | 1 | 2 | 3] = sha384(this.rtmr[index as 0 | 1 | 2 | 3], digest);
+  }
+
+  reportBody(reportData: Uint8Array): TdReportBodyFields {
+    // TDATTRIBUTES: SEPT_VE_DISABLE (bit 28) as production TDs set it; DEBUG (bit 0) only when asked.
+    const tdAttributes = (1n << 28n) | (this.debug ? 1n : 0n);
+    return {
+      teeTcbSvn: Uint8Array.from(this.tcb.teeTcbSvn),
+      mrSeam: label('tdx-module'),
+      mrSignerSeam: new Uint8Array(48),
+      seamAttributes: new Uint8Array(8),
+      tdAttributes: u64le(tdAttributes),
+      xfam: u64le(0x642e7n),
+      mrTd: label('mrtd'),
+      mrConfigId: new Uint8Array(48),
+      mrOwner: new Uint8Array(48),
+      mrOwnerConfig: new Uint8Array(48),
+      rtmr: [...this.rtmr] as [Uint8Array, Uint8Array, Uint8Array, Uint8Array],
+      reportData: reportData.slice(),
+    };
+  }
+
+  async quote(reportData: Uint8Array): Promise<Uint8Array> {
+    if (reportData.length !== REPORT_DATA_LEN) {
+      fail('TEE_REPORT_DATA_INVALID', `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`);
+    }
+    const signed = concatBytes(writeQuoteHeaderV4(this.userData), writeTdReportBody(this.reportBody(reportData)));
+    const signature = await signRaw(this.attestationKey.privateKey, 'SHA-256', signed);
+    return assembleQuoteV4(signed, writeSignatureData(signature, this.attestationKeyXY, this.qeCertificationData));
+  }
+
+  async getEvidence(reportData: Uint8Array): Promise<TdxEvidence> {
+    const quote = await this.quote(reportData);
+    return { tee: 'tdx', simulated: true, source: 'simulator', reportData: reportData.slice(), quote, collateral: { ...this.collateral } };
+  }
+}
