@@ -30,9 +30,13 @@ export function parseQuoteAttest(buf: Uint8Array): TpmsAttestQuote {
   const r = new ByteReader(buf, 'TPMS_ATTEST');
   const magic = r.u32be('magic');
   if (magic !== TPM_GENERATED_VALUE)
-    fail('TPM_ATTEST_MAGIC_INVALID', `TPMS_ATTEST magic is 0x${magic.toString(16)}, not TPM_GENERATED_VALUE: not made by a TPM`);
+    fail(
+      'TPM_ATTEST_MAGIC_INVALID',
+      `TPMS_ATTEST magic is 0x${magic.toString(16)}, not TPM_GENERATED_VALUE: not made by a TPM`,
+    );
   const type = r.u16be('type');
-  if (type !== TPM_ST.ATTEST_QUOTE) fail('TPM_ATTEST_TYPE_INVALID', `TPMS_ATTEST type 0x${type.toString(16)} is not TPM_ST_ATTEST_QUOTE`);
+  if (type !== TPM_ST.ATTEST_QUOTE)
+    fail('TPM_ATTEST_TYPE_INVALID', `TPMS_ATTEST type 0x${type.toString(16)} is not TPM_ST_ATTEST_QUOTE`);
   const qualifiedSigner = getTpm2b(r, 'qualifiedSigner');
   const extraData = getTpm2b(r, 'extraData');
   const clockInfo = getClockInfo(r);
@@ -40,5 +44,14 @@ export function parseQuoteAttest(buf: Uint8Array): TpmsAttestQuote {
   const pcrSelect = getPcrSelection(r, 'attested.quote.pcrSelect');
   const pcrDigest = getTpm2b(r, 'attested.quote.pcrDigest');
   if (r.remaining !== 0) fail('TPM_MARSHAL_INVALID', `TPMS_ATTEST: ${r.remaining} trailing bytes`);
-  return { magic, type: TPM_ST.ATTEST_QUOTE, qualifiedSigner, extraData, clockInfo, firmwareVersion, pcrSelect, pcrDigest };
+  return {
+    magic,
+    type: TPM_ST.ATTEST_QUOTE,
+    qualifiedSigner,
+    extraData,
+    clockInfo,
+    firmwareVersion,
+    pcrSelect,
+    pcrDigest,
+  };
 }

@@ -96,13 +96,16 @@ export function responseLength(head: Uint8Array): number | undefined {
  */
 export function decodeResponse(cmd: TpmCommand, resp: Uint8Array): TpmResponse {
   const r = new ByteReader(resp, `TPM2_${commandName(cmd.code)} response`);
-  if (resp.length < 10) fail('TPM_RESPONSE_MALFORMED', `TPM response of ${resp.length} bytes is shorter than a header`);
+  if (resp.length < 10)
+    fail('TPM_RESPONSE_MALFORMED', `TPM response of ${resp.length} bytes is shorter than a header`);
   const tag = r.u16be('tag');
   const size = r.u32be('responseSize');
   const rc = r.u32be('responseCode');
-  if (size !== resp.length) fail('TPM_RESPONSE_MALFORMED', `TPM responseSize ${size} differs from the ${resp.length} bytes received`);
+  if (size !== resp.length)
+    fail('TPM_RESPONSE_MALFORMED', `TPM responseSize ${size} differs from the ${resp.length} bytes received`);
   if (rc !== 0) throw tpmRcError(rc, commandName(cmd.code));
-  if (tag !== TPM_ST.SESSIONS && tag !== TPM_ST.NO_SESSIONS) fail('TPM_RESPONSE_MALFORMED', `TPM response tag 0x${tag.toString(16)}`);
+  if (tag !== TPM_ST.SESSIONS && tag !== TPM_ST.NO_SESSIONS)
+    fail('TPM_RESPONSE_MALFORMED', `TPM response tag 0x${tag.toString(16)}`);
   const handles: number[] = [];
   for (let i = 0; i < cmd.responseHandles; i++) handles.push(r.u32be('handle'));
   if (tag === TPM_ST.SESSIONS) {

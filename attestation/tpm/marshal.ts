@@ -37,7 +37,8 @@ export function putPcrSelection(w: ByteWriter, sel: readonly PcrSelection[]): By
     const size = Math.max(PCR_SELECT_MIN, Math.floor(max / 8) + 1);
     const bitmap = new Uint8Array(size);
     for (const p of s.pcrs) {
-      if (!Number.isInteger(p) || p < 0 || p > 255) fail('TPM_MARSHAL_INVALID', `PCR index ${p} is out of range`);
+      if (!Number.isInteger(p) || p < 0 || p > 255)
+        fail('TPM_MARSHAL_INVALID', `PCR index ${p} is out of range`);
       bitmap[p >> 3] = (bitmap[p >> 3] as number) | (1 << (p & 7));
     }
     w.u16be(s.hash).u8(size).bytes(bitmap);
@@ -93,7 +94,8 @@ export function parsePcrSpec(spec: string): PcrSelection[] {
   for (const part of spec.split('+')) {
     const m = /^([a-z0-9]+):(\d+(?:,\d+)*)$/.exec(part.trim());
     const hash = m === null ? undefined : HASH_BY_NAME[m[1] as string];
-    if (m === null || hash === undefined) fail('USAGE', `PCR selection "${part}" is not of the form sha256:0,1,2`);
+    if (m === null || hash === undefined)
+      fail('USAGE', `PCR selection "${part}" is not of the form sha256:0,1,2`);
     const pcrs = (m[2] as string).split(',').map(Number);
     if (pcrs.some((p) => p > 23)) fail('USAGE', `PCR selection "${part}": PCR indexes run from 0 to 23`);
     out.push({ hash, pcrs });

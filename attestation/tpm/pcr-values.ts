@@ -21,13 +21,22 @@ function hasher(hash: number): ReturnType<typeof createHash> {
  * The PCR values named by `selection`, in the order a TPM concatenates them: banks in selection order,
  * PCR indexes ascending within a bank (Part 1 §17.6.8 / Part 3 §18.4 and §23.7).
  */
-export function selectPcrValues(selection: readonly PcrSelection[], values: readonly PcrValue[]): Uint8Array[] {
+export function selectPcrValues(
+  selection: readonly PcrSelection[],
+  values: readonly PcrValue[],
+): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const bank of selection) {
     for (const index of [...bank.pcrs].sort((a, b) => a - b)) {
       const v = values.find((x) => x.hash === bank.hash && x.index === index);
-      if (v === undefined) fail('TPM_PCR_VALUES_MISSING', `no value given for PCR ${index} of bank 0x${bank.hash.toString(16)}`, { index });
-      if (v.value.length !== digestSize(bank.hash)) fail('TPM_PCR_VALUES_MISSING', `PCR ${index} value has the wrong size for its bank`, { index });
+      if (v === undefined)
+        fail(
+          'TPM_PCR_VALUES_MISSING',
+          `no value given for PCR ${index} of bank 0x${bank.hash.toString(16)}`,
+          { index },
+        );
+      if (v.value.length !== digestSize(bank.hash))
+        fail('TPM_PCR_VALUES_MISSING', `PCR ${index} value has the wrong size for its bank`, { index });
       out.push(v.value);
     }
   }
@@ -35,7 +44,11 @@ export function selectPcrValues(selection: readonly PcrSelection[], values: read
 }
 
 /** H_alg(PCR[sel0] ‖ PCR[sel1] ‖ …): the pcrDigest of TPMS_QUOTE_INFO and of TPM2_PolicyPCR. */
-export function pcrCompositeDigest(hash: number, selection: readonly PcrSelection[], values: readonly PcrValue[]): Uint8Array {
+export function pcrCompositeDigest(
+  hash: number,
+  selection: readonly PcrSelection[],
+  values: readonly PcrValue[],
+): Uint8Array {
   const h = hasher(hash);
   for (const v of selectPcrValues(selection, values)) h.update(v);
   return new Uint8Array(h.digest());

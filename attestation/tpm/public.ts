@@ -83,7 +83,10 @@ function getScheme(r: ByteReader, field: string): SchemeDef {
 }
 
 export function marshalPublic(p: TpmtPublic): Uint8Array {
-  const w = new ByteWriter().u16be(p.type).u16be(p.nameAlg).u32be(p.objectAttributes >>> 0);
+  const w = new ByteWriter()
+    .u16be(p.type)
+    .u16be(p.nameAlg)
+    .u32be(p.objectAttributes >>> 0);
   putTpm2b(w, p.authPolicy);
   switch (p.type) {
     case TPM_ALG.ECC:
@@ -189,9 +192,15 @@ export function publicKeyObject(p: TpmtPublic): KeyObject {
   try {
     if (p.type === TPM_ALG.ECC) {
       const c = CURVE_JWK[p.curveID];
-      if (c === undefined) fail('TPM_ALG_UNSUPPORTED', `ECC curve 0x${p.curveID.toString(16)} is not supported`);
+      if (c === undefined)
+        fail('TPM_ALG_UNSUPPORTED', `ECC curve 0x${p.curveID.toString(16)} is not supported`);
       return createPublicKey({
-        key: { kty: 'EC', crv: c.crv, x: toBase64Url(leftPad(p.x, c.size)), y: toBase64Url(leftPad(p.y, c.size)) },
+        key: {
+          kty: 'EC',
+          crv: c.crv,
+          x: toBase64Url(leftPad(p.x, c.size)),
+          y: toBase64Url(leftPad(p.y, c.size)),
+        },
         format: 'jwk',
       });
     }
@@ -201,7 +210,10 @@ export function publicKeyObject(p: TpmtPublic): KeyObject {
       const eb = new ByteWriter().u32be(e).finish();
       let i = 0;
       while (i < 3 && eb[i] === 0) i++;
-      return createPublicKey({ key: { kty: 'RSA', n: toBase64Url(p.modulus), e: toBase64Url(eb.subarray(i)) }, format: 'jwk' });
+      return createPublicKey({
+        key: { kty: 'RSA', n: toBase64Url(p.modulus), e: toBase64Url(eb.subarray(i)) },
+        format: 'jwk',
+      });
     }
   } catch (e) {
     if (e instanceof Error && e.name === 'AegisError') throw e;

@@ -18,7 +18,8 @@ export function getSignature(rd: ByteReader): TpmtSignature {
     const s = getTpm2b(rd, 'signature.signatureS');
     return { sigAlg, hash, r, s };
   }
-  if (sigAlg === TPM_ALG.RSASSA || sigAlg === TPM_ALG.RSAPSS) return { sigAlg, hash, sig: getTpm2b(rd, 'signature.sig') };
+  if (sigAlg === TPM_ALG.RSASSA || sigAlg === TPM_ALG.RSAPSS)
+    return { sigAlg, hash, sig: getTpm2b(rd, 'signature.sig') };
   return fail('TPM_ALG_UNSUPPORTED', `signature algorithm 0x${sigAlg.toString(16)} is not supported`);
 }
 
@@ -47,7 +48,11 @@ export function verifySignature(key: TpmtPublic, message: Uint8Array, sig: TpmtS
   const hashName = HASH_NAME[sig.hash];
   if (hashName === undefined) return false;
   if (key.type === TPM_ALG.KEYEDHASH) return false;
-  if (key.scheme.scheme !== TPM_ALG.NULL && (key.scheme.scheme !== sig.sigAlg || key.scheme.hashAlg !== sig.hash)) return false;
+  if (
+    key.scheme.scheme !== TPM_ALG.NULL &&
+    (key.scheme.scheme !== sig.sigAlg || key.scheme.hashAlg !== sig.hash)
+  )
+    return false;
   const pub = publicKeyObject(key);
   if (sig.sigAlg === TPM_ALG.ECDSA) {
     if (key.type !== TPM_ALG.ECC) return false;
@@ -58,7 +63,12 @@ export function verifySignature(key: TpmtPublic, message: Uint8Array, sig: TpmtS
   }
   if (key.type !== TPM_ALG.RSA) return false;
   if (sig.sigAlg === TPM_ALG.RSAPSS) {
-    return nodeVerify(hashName, message, { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig.sig);
+    return nodeVerify(
+      hashName,
+      message,
+      { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      sig.sig,
+    );
   }
   return nodeVerify(hashName, message, { key: pub, padding: constants.RSA_PKCS1_PADDING }, sig.sig);
 }

@@ -30,7 +30,8 @@ export function srkTemplate(): EccPublic {
 }
 
 /** Attributes of an attestation key: a restricted signing key that never leaves the TPM (Part 1 §25.1). */
-export const AK_ATTRIBUTES = A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth | A.restricted | A.sign;
+export const AK_ATTRIBUTES =
+  A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.userWithAuth | A.restricted | A.sign;
 
 /** AK: ECC NIST P-256, ECDSA with SHA-256, no symmetric algorithm (a restricted signing key must have none). */
 export function akEccTemplate(): EccPublic {

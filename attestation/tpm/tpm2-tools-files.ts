@@ -26,7 +26,10 @@ export interface Tpm2ToolsFiles {
 export function pcrListSpec(sel: readonly PcrSelection[]): string {
   return sel
     .filter((b) => b.pcrs.length > 0)
-    .map((b) => `${HASH_NAME[b.hash] ?? fail('TPM_ALG_UNSUPPORTED', 'PCR bank hash is not supported')}:${b.pcrs.join(',')}`)
+    .map(
+      (b) =>
+        `${HASH_NAME[b.hash] ?? fail('TPM_ALG_UNSUPPORTED', 'PCR bank hash is not supported')}:${b.pcrs.join(',')}`,
+    )
     .join('+');
 }
 
@@ -36,7 +39,20 @@ export function tpm2CheckquoteFiles(q: TpmQuote): Tpm2ToolsFiles {
   const pcrs = concatBytes(...selectPcrValues(attest.pcrSelect, q.pcrValues));
   const pem = publicKeyObject(q.akPublic).export({ type: 'spki', format: 'pem' }).toString();
   const hash = HASH_NAME[sig.hash] ?? fail('TPM_ALG_UNSUPPORTED', 'signature hash is not supported');
-  const args = ['-u', 'ak.pem', '-m', 'quote.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-l', pcrListSpec(attest.pcrSelect), '-g', hash];
+  const args = [
+    '-u',
+    'ak.pem',
+    '-m',
+    'quote.msg',
+    '-s',
+    'quote.sig',
+    '-f',
+    'quote.pcrs',
+    '-l',
+    pcrListSpec(attest.pcrSelect),
+    '-g',
+    hash,
+  ];
   if (attest.extraData.length > 0) args.push('-q', toHex(attest.extraData));
   const script = `#!/bin/sh\n# Verify this TPM quote with tpm2-tools (no TPM needed): exit 0 = valid.\ncd "$(dirname "$0")" && exec tpm2_checkquote ${args.join(' ')}\n`;
   return {

@@ -43,8 +43,15 @@ export interface VerifiedQuote {
 export function verifyQuote(q: TpmQuote, exp: QuoteExpectations): VerifiedQuote {
   const ak = q.akPublic;
   const need = A.fixedTPM | A.restricted | A.sign;
-  if (ak.type === TPM_ALG.KEYEDHASH || (ak.objectAttributes & need) !== need || (ak.objectAttributes & A.decrypt) !== 0)
-    fail('TPM_AK_NOT_RESTRICTED', 'the attestation key is not a fixedTPM restricted signing key, so its quotes prove nothing');
+  if (
+    ak.type === TPM_ALG.KEYEDHASH ||
+    (ak.objectAttributes & need) !== need ||
+    (ak.objectAttributes & A.decrypt) !== 0
+  )
+    fail(
+      'TPM_AK_NOT_RESTRICTED',
+      'the attestation key is not a fixedTPM restricted signing key, so its quotes prove nothing',
+    );
 
   const attest = parseQuoteAttest(q.attest);
   const sig = parseSignature(q.signature);
@@ -58,7 +65,10 @@ export function verifyQuote(q: TpmQuote, exp: QuoteExpectations): VerifiedQuote 
     const bank = attest.pcrSelect.find((b) => b.hash === req.hash);
     const missing = req.pcrs.filter((p) => bank === undefined || !bank.pcrs.includes(p));
     if (missing.length > 0)
-      fail('TPM_QUOTE_PCR_SELECTION_MISMATCH', `the quote does not cover required PCRs ${missing.join(',')} of bank 0x${req.hash.toString(16)}`);
+      fail(
+        'TPM_QUOTE_PCR_SELECTION_MISMATCH',
+        `the quote does not cover required PCRs ${missing.join(',')} of bank 0x${req.hash.toString(16)}`,
+      );
   }
 
   const digest = pcrCompositeDigest(sig.hash, attest.pcrSelect, q.pcrValues);
@@ -66,11 +76,15 @@ export function verifyQuote(q: TpmQuote, exp: QuoteExpectations): VerifiedQuote 
     fail('TPM_QUOTE_PCR_DIGEST_MISMATCH', 'the PCR values given do not hash to the digest the TPM signed');
 
   if (exp.previous !== undefined && !isLater(attest.clockInfo, exp.previous)) {
-    fail('TPM_QUOTE_REPLAYED', 'the quote is not newer than one already accepted (reset, restart or clock counter went back)', {
-      resetCount: attest.clockInfo.resetCount,
-      restartCount: attest.clockInfo.restartCount,
-      clock: attest.clockInfo.clock.toString(),
-    });
+    fail(
+      'TPM_QUOTE_REPLAYED',
+      'the quote is not newer than one already accepted (reset, restart or clock counter went back)',
+      {
+        resetCount: attest.clockInfo.resetCount,
+        restartCount: attest.clockInfo.restartCount,
+        clock: attest.clockInfo.clock.toString(),
+      },
+    );
   }
 
   const pcrs: PcrValue[] = [];

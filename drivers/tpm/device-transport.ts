@@ -24,14 +24,20 @@ export class DeviceTransport implements TpmTransport {
     try {
       await access(path, constants.F_OK);
     } catch {
-      fail('TPM_NOT_PRESENT', `no TPM device at ${path} (no TPM, or the tpm_crb / tpm_tis driver is not loaded)`);
+      fail(
+        'TPM_NOT_PRESENT',
+        `no TPM device at ${path} (no TPM, or the tpm_crb / tpm_tis driver is not loaded)`,
+      );
     }
     try {
       return new DeviceTransport(await open(path, 'r+'), path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
       if (code === 'EACCES' || code === 'EPERM')
-        fail('TPM_DEVICE_ACCESS_DENIED', `${path} exists but cannot be opened (${code}); add the user to the tss group`);
+        fail(
+          'TPM_DEVICE_ACCESS_DENIED',
+          `${path} exists but cannot be opened (${code}); add the user to the tss group`,
+        );
       return fail('TPM_TRANSPORT_FAILED', `${path} cannot be opened (${code})`);
     }
   }
@@ -44,7 +50,10 @@ export class DeviceTransport implements TpmTransport {
         const { bytesRead } = await this.fh.read(buf, 0, BUFSIZE, null);
         return buf.slice(0, bytesRead);
       } catch (e) {
-        throw new AegisError('TPM_TRANSPORT_FAILED', `${this.description}: ${(e as NodeJS.ErrnoException).code ?? 'I/O error'}`);
+        throw new AegisError(
+          'TPM_TRANSPORT_FAILED',
+          `${this.description}: ${(e as NodeJS.ErrnoException).code ?? 'I/O error'}`,
+        );
       }
     });
     this.chain = run.catch(() => undefined);

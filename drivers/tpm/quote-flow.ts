@@ -22,7 +22,10 @@ export interface LoadedAk {
  * after every boot without storing anything, and survives owner-hierarchy clears.
  */
 export async function createAk(tpm: Tpm2, alg: AkAlgorithm = 'ecc-p256'): Promise<LoadedAk> {
-  const r = await tpm.createPrimary(TPM_RH.ENDORSEMENT, alg === 'ecc-p256' ? akEccTemplate() : akRsaTemplate());
+  const r = await tpm.createPrimary(
+    TPM_RH.ENDORSEMENT,
+    alg === 'ecc-p256' ? akEccTemplate() : akRsaTemplate(),
+  );
   return { handle: r.objectHandle, public: r.outPublic, name: r.name };
 }
 
@@ -30,12 +33,22 @@ export async function createAk(tpm: Tpm2, alg: AkAlgorithm = 'ecc-p256'): Promis
  * TPM2_Quote over `pcrs` with `qualifyingData`, plus the PCR values the digest covers. PCRs are read after
  * the quote; if one was extended in between the local check fails and we quote again (up to 3 times).
  */
-export async function quoteWithAk(tpm: Tpm2, ak: LoadedAk, pcrs: PcrSelection[], qualifyingData: Uint8Array): Promise<TpmQuote> {
+export async function quoteWithAk(
+  tpm: Tpm2,
+  ak: LoadedAk,
+  pcrs: PcrSelection[],
+  qualifyingData: Uint8Array,
+): Promise<TpmQuote> {
   const sel = normalizeSelection(pcrs);
   for (let attempt = 0; ; attempt++) {
     const res = await tpm.quote(ak.handle, qualifyingData, sel);
     const pcrValues = await tpm.pcrRead(sel);
-    const quote: TpmQuote = { attest: res.quoted, signature: res.signatureBytes, akPublic: ak.public, pcrValues };
+    const quote: TpmQuote = {
+      attest: res.quoted,
+      signature: res.signatureBytes,
+      akPublic: ak.public,
+      pcrValues,
+    };
     try {
       verifyQuote(quote, { qualifyingData });
       return quote;

@@ -1,6 +1,12 @@
 import { ByteReader, ByteWriter, bytesEqual } from '../../src/core/bytes.js';
 import { AegisError, fail } from '../../src/core/errors.js';
-import { getPcrSelection, getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from '../../attestation/tpm/marshal.js';
+import {
+  getPcrSelection,
+  getTpm2b,
+  putPcrSelection,
+  putTpm2b,
+  type PcrSelection,
+} from '../../attestation/tpm/marshal.js';
 import { parsePublic } from '../../attestation/tpm/public.js';
 
 /**
@@ -43,22 +49,28 @@ export function marshalSealedBlob(b: SealedBlob): Uint8Array {
 export function parseSealedBlob(buf: Uint8Array): SealedBlob {
   try {
     const r = new ByteReader(buf, 'sealed key file');
-    if (!bytesEqual(r.bytes(8, 'magic'), SEALED_MAGIC)) fail('TPM_SEALED_BLOB_INVALID', 'not an Aegis TPM sealed key file (bad magic)');
+    if (!bytesEqual(r.bytes(8, 'magic'), SEALED_MAGIC))
+      fail('TPM_SEALED_BLOB_INVALID', 'not an Aegis TPM sealed key file (bad magic)');
     const version = r.u16be('version');
-    if (version !== SEALED_VERSION) fail('TPM_SEALED_BLOB_INVALID', `sealed key file version ${version} is not supported`);
+    if (version !== SEALED_VERSION)
+      fail('TPM_SEALED_BLOB_INVALID', `sealed key file version ${version} is not supported`);
     const hierarchy = r.u32be('hierarchy');
     const parentName = getTpm2b(r, 'parentName');
     const pcrs = getPcrSelection(r, 'pcrs');
     const policyDigest = getTpm2b(r, 'policyDigest');
     const outPublic = getTpm2b(r, 'outPublic');
     const outPrivate = getTpm2b(r, 'outPrivate');
-    if (r.remaining !== 0) fail('TPM_SEALED_BLOB_INVALID', `sealed key file has ${r.remaining} trailing bytes`);
+    if (r.remaining !== 0)
+      fail('TPM_SEALED_BLOB_INVALID', `sealed key file has ${r.remaining} trailing bytes`);
     const pub = parsePublic(outPublic, 'sealed object public area');
-    if (!bytesEqual(pub.authPolicy, policyDigest)) fail('TPM_SEALED_BLOB_INVALID', 'sealed key file: policyDigest differs from the object authPolicy');
+    if (!bytesEqual(pub.authPolicy, policyDigest))
+      fail('TPM_SEALED_BLOB_INVALID', 'sealed key file: policyDigest differs from the object authPolicy');
     return { hierarchy, parentName, pcrs, policyDigest, outPublic, outPrivate };
   } catch (e) {
     if (e instanceof AegisError && e.code !== 'TPM_SEALED_BLOB_INVALID')
-      throw new AegisError('TPM_SEALED_BLOB_INVALID', `sealed key file is malformed: ${e.message}`, { cause: e });
+      throw new AegisError('TPM_SEALED_BLOB_INVALID', `sealed key file is malformed: ${e.message}`, {
+        cause: e,
+      });
     throw e;
   }
 }

@@ -27,10 +27,16 @@ async function createSrk(tpm: Tpm2): Promise<{ handle: number; name: Uint8Array 
  * (current values). The policy digest is computed by the TPM itself in a trial session (TPM2_PolicyPCR +
  * TPM2_PolicyGetDigest), so it matches exactly what TPM2_Unseal will demand.
  */
-export async function sealSeeds(tpm: Tpm2, seeds: Uint8Array, opts: { pcrs: PcrSelection[] }): Promise<{ blob: Uint8Array }> {
-  if (seeds.length !== SEEDS_LENGTH) fail('TPM_SEAL_INPUT_INVALID', `seeds must be ${SEEDS_LENGTH} bytes, got ${seeds.length}`);
+export async function sealSeeds(
+  tpm: Tpm2,
+  seeds: Uint8Array,
+  opts: { pcrs: PcrSelection[] },
+): Promise<{ blob: Uint8Array }> {
+  if (seeds.length !== SEEDS_LENGTH)
+    fail('TPM_SEAL_INPUT_INVALID', `seeds must be ${SEEDS_LENGTH} bytes, got ${seeds.length}`);
   const pcrs = normalizeSelection(opts.pcrs);
-  if (pcrs.length === 0 || pcrs.every((b) => b.pcrs.length === 0)) fail('TPM_SEAL_INPUT_INVALID', 'sealing needs at least one PCR');
+  if (pcrs.length === 0 || pcrs.every((b) => b.pcrs.length === 0))
+    fail('TPM_SEAL_INPUT_INVALID', 'sealing needs at least one PCR');
   const srk = await createSrk(tpm);
   try {
     const trial = await tpm.startAuthSession(TPM_SE.TRIAL);
@@ -63,7 +69,8 @@ export async function sealSeeds(tpm: Tpm2, seeds: Uint8Array, opts: { pcrs: PcrS
  */
 export async function unsealSeeds(tpm: Tpm2, blobBytes: Uint8Array): Promise<Uint8Array> {
   const blob = parseSealedBlob(blobBytes);
-  if (blob.hierarchy !== TPM_RH.OWNER) fail('TPM_SEALED_BLOB_INVALID', 'sealed key file names a hierarchy other than owner');
+  if (blob.hierarchy !== TPM_RH.OWNER)
+    fail('TPM_SEALED_BLOB_INVALID', 'sealed key file names a hierarchy other than owner');
   const srk = await createSrk(tpm);
   let item: number | undefined;
   let session: number | undefined;
@@ -85,11 +92,16 @@ export async function unsealSeeds(tpm: Tpm2, blobBytes: Uint8Array): Promise<Uin
       if (isAegisError(e, 'TPM_RC_POLICY_FAIL'))
         throw new AegisError('TPM_RC_POLICY_FAIL', `cannot unseal the audit keys: ${POLICY_FAIL_HINT}`, {
           cause: e,
-          detail: { ...(e.detail ?? {}), pcrs: blob.pcrs.map((b) => ({ hash: b.hash, pcrs: b.pcrs })), recovery: POLICY_FAIL_HINT },
+          detail: {
+            ...(e.detail ?? {}),
+            pcrs: blob.pcrs.map((b) => ({ hash: b.hash, pcrs: b.pcrs })),
+            recovery: POLICY_FAIL_HINT,
+          },
         });
       throw e;
     }
-    if (seeds.length !== SEEDS_LENGTH) fail('TPM_SEALED_BLOB_INVALID', `the sealed object holds ${seeds.length} bytes, not ${SEEDS_LENGTH}`);
+    if (seeds.length !== SEEDS_LENGTH)
+      fail('TPM_SEALED_BLOB_INVALID', `the sealed object holds ${seeds.length} bytes, not ${SEEDS_LENGTH}`);
     return seeds;
   } finally {
     await tpm.flushQuietly(session);

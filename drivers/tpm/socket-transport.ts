@@ -16,10 +16,16 @@ export function describeTarget(t: SocketTarget): string {
 /** Opens a stream socket, mapping "nothing there" to TPM_NOT_PRESENT. */
 export function openSocket(target: SocketTarget, what: string, timeoutMs = 5000): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = 'path' in target ? connect({ path: target.path }) : connect({ host: target.host, port: target.port });
+    const s =
+      'path' in target ? connect({ path: target.path }) : connect({ host: target.host, port: target.port });
     const timer = setTimeout(() => {
       s.destroy();
-      reject(new AegisError('TPM_TRANSPORT_TIMEOUT', `${what} at ${describeTarget(target)} did not accept a connection in ${timeoutMs} ms`));
+      reject(
+        new AegisError(
+          'TPM_TRANSPORT_TIMEOUT',
+          `${what} at ${describeTarget(target)} did not accept a connection in ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     s.once('connect', () => {
       clearTimeout(timer);
@@ -48,7 +54,14 @@ export class SocketTransport implements TpmTransport {
   readonly description: string;
   readonly simulated = true;
   private chain: Promise<unknown> = Promise.resolve();
-  private pending: { resolve: (b: Uint8Array) => void; reject: (e: Error) => void; chunks: Buffer[]; timer: NodeJS.Timeout } | undefined;
+  private pending:
+    | {
+        resolve: (b: Uint8Array) => void;
+        reject: (e: Error) => void;
+        chunks: Buffer[];
+        timer: NodeJS.Timeout;
+      }
+    | undefined;
   private dead: AegisError | undefined;
 
   private constructor(
@@ -58,8 +71,12 @@ export class SocketTransport implements TpmTransport {
   ) {
     this.description = `swtpm ${'path' in target ? 'unix' : 'tcp'} ${describeTarget(target)}`;
     socket.on('data', (d: Buffer) => this.onData(d));
-    socket.on('error', (e: NodeJS.ErrnoException) => this.kill(new AegisError('TPM_TRANSPORT_FAILED', `TPM connection failed (${e.code ?? 'error'})`)));
-    socket.on('close', () => this.kill(new AegisError('TPM_TRANSPORT_FAILED', 'the TPM closed the connection')));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      this.kill(new AegisError('TPM_TRANSPORT_FAILED', `TPM connection failed (${e.code ?? 'error'})`)),
+    );
+    socket.on('close', () =>
+      this.kill(new AegisError('TPM_TRANSPORT_FAILED', 'the TPM closed the connection')),
+    );
   }
 
   static async open(target: SocketTarget, timeoutMs = 30_000): Promise<SocketTransport> {
@@ -76,7 +93,10 @@ export class SocketTransport implements TpmTransport {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => this.kill(new AegisError('TPM_TRANSPORT_TIMEOUT', `the TPM did not answer within ${this.timeoutMs} ms`)),
+        () =>
+          this.kill(
+            new AegisError('TPM_TRANSPORT_TIMEOUT', `the TPM did not answer within ${this.timeoutMs} ms`),
+          ),
         this.timeoutMs,
       );
       this.pending = { resolve, reject, chunks: [], timer };
@@ -86,14 +106,19 @@ export class SocketTransport implements TpmTransport {
 
   private onData(d: Buffer): void {
     const p = this.pending;
-    if (p === undefined) return this.kill(new AegisError('TPM_RESPONSE_MALFORMED', 'the TPM sent bytes nobody asked for'));
+    if (p === undefined)
+      return this.kill(new AegisError('TPM_RESPONSE_MALFORMED', 'the TPM sent bytes nobody asked for'));
     p.chunks.push(d);
     const all = Buffer.concat(p.chunks);
     const len = responseLength(all);
     if (len === undefined) return;
-    if (len < 10 || len > MAX_RESPONSE) return this.kill(new AegisError('TPM_RESPONSE_MALFORMED', `TPM response claims ${len} bytes`));
+    if (len < 10 || len > MAX_RESPONSE)
+      return this.kill(new AegisError('TPM_RESPONSE_MALFORMED', `TPM response claims ${len} bytes`));
     if (all.length < len) return;
-    if (all.length > len) return this.kill(new AegisError('TPM_RESPONSE_MALFORMED', 'the TPM sent more bytes than its response header says'));
+    if (all.length > len)
+      return this.kill(
+        new AegisError('TPM_RESPONSE_MALFORMED', 'the TPM sent more bytes than its response header says'),
+      );
     clearTimeout(p.timer);
     this.pending = undefined;
     p.resolve(new Uint8Array(all));

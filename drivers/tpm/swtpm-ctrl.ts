@@ -56,5 +56,7 @@ export async function swtpmShutdown(target: SocketTarget): Promise<void> {
 export async function swtpmCapabilities(target: SocketTarget): Promise<number> {
   const b = await ctrl(target, new ByteWriter().u32be(SWTPM_CMD.GET_CAPABILITY).finish(), 8);
   result(b, 'CMD_GET_CAPABILITY');
-  return (((b[4] as number) << 24) | ((b[5] as number) << 16) | ((b[6] as number) << 8) | (b[7] as number)) >>> 0;
+  return (
+    (((b[4] as number) << 24) | ((b[5] as number) << 16) | ((b[6] as number) << 8) | (b[7] as number)) >>> 0
+  );
 }

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { isAegisError } from '../../src/core/errors.js';
 import type { TpmTransport } from '../../src/device/tpm.js';
-import { type AuthCommand, decodeResponse, type TpmCommand, type TpmResponse } from '../../attestation/tpm/command.js';
+import {
+  type AuthCommand,
+  decodeResponse,
+  type TpmCommand,
+  type TpmResponse,
+} from '../../attestation/tpm/command.js';
 import { TPM_ALG, TPM_CAP, TPM_SU } from '../../attestation/tpm/constants.js';
 import type { PcrSelection } from '../../attestation/tpm/marshal.js';
 import type { PcrValue } from '../../attestation/tpm/pcr-values.js';
@@ -12,6 +17,8 @@ import * as pcr from '../../attestation/tpm/commands/pcr.js';
 import * as q from '../../attestation/tpm/commands/quote.js';
 import * as sess from '../../attestation/tpm/commands/session.js';
 
+const RETRIES = 20;
+
 /**
  * Typed TPM 2.0 commands over a transport: each method marshals with attestation/tpm, sends, and unmarshals.
  * A non-success response code arrives as an AegisError named after the TPM_RC (attestation/tpm/rc.ts).
@@ -19,8 +26,24 @@ import * as sess from '../../attestation/tpm/commands/session.js';
 export class Tpm2 {
   constructor(readonly transport: TpmTransport) {}
 
+  /**
+   * Sends a command; TPM_RC_RETRY, TPM_RC_YIELDED and TPM_RC_TESTING are warnings that ask the caller to
+   * send the same command again (Part 2 §6.6.3), which we do a bounded number of times.
+   */
   async run(cmd: TpmCommand): Promise<TpmResponse> {
-    return decodeResponse(cmd, await this.transport.send(cmd.bytes));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return decodeResponse(cmd, await this.transport.send(cmd.bytes));
+      } catch (e) {
+        const name = isAegisError(e) ? e.detail?.['tpm_rc_name'] : undefined;
+        if (
+          attempt >= RETRIES ||
+          (name !== 'TPM_RC_RETRY' && name !== 'TPM_RC_YIELDED' && name !== 'TPM_RC_TESTING')
+        )
+          throw e;
+        await new Promise((r) => setTimeout(r, Math.min(50, 2 ** attempt)));
+      }
+    }
   }
 
   /** TPM2_Startup(CLEAR); TPM_RC_INITIALIZE means it already ran since power-on, which is fine. */
@@ -44,7 +67,11 @@ export class Tpm2 {
     return Buffer.concat(out).subarray(0, n);
   }
 
-  async getCapability(capability: number, property: number, count: number): Promise<ReturnType<typeof basic.parseGetCapability>> {
+  async getCapability(
+    capability: number,
+    property: number,
+    count: number,
+  ): Promise<ReturnType<typeof basic.parseGetCapability>> {
     return basic.parseGetCapability(await this.run(basic.getCapability(capability, property, count)));
   }
 
@@ -60,7 +87,10 @@ export class Tpm2 {
     const out: PcrValue[] = [];
     while (out.length < want.length) {
       const rest = want.filter((w) => !out.some((o) => o.hash === w.hash && o.index === w.index));
-      const banks = [...new Set(rest.map((r) => r.hash))].map((hash) => ({ hash, pcrs: rest.filter((r) => r.hash === hash).map((r) => r.index) }));
+      const banks = [...new Set(rest.map((r) => r.hash))].map((hash) => ({
+        hash,
+        pcrs: rest.filter((r) => r.hash === hash).map((r) => r.index),
+      }));
       const res = pcr.parsePcrRead(await this.run(pcr.pcrRead(banks)));
       let i = 0;
       for (const bank of res.pcrSelectionOut)
@@ -85,7 +115,11 @@ export class Tpm2 {
     return obj.parseCreate(await this.run(obj.create(parent, template, data)));
   }
 
-  async load(parent: number, inPrivate: Uint8Array, inPublicBytes: Uint8Array): Promise<{ objectHandle: number; name: Uint8Array }> {
+  async load(
+    parent: number,
+    inPrivate: Uint8Array,
+    inPublicBytes: Uint8Array,
+  ): Promise<{ objectHandle: number; name: Uint8Array }> {
     return obj.parseLoad(await this.run(obj.load(parent, inPrivate, inPublicBytes)));
   }
 
@@ -93,8 +127,13 @@ export class Tpm2 {
     return obj.parseReadPublic(await this.run(obj.readPublic(handle)));
   }
 
-  async startAuthSession(sessionType: number, authHash: number = TPM_ALG.SHA256): Promise<{ sessionHandle: number; nonceTPM: Uint8Array }> {
-    return sess.parseStartAuthSession(await this.run(sess.startAuthSession(sessionType, new Uint8Array(randomBytes(16)), authHash)));
+  async startAuthSession(
+    sessionType: number,
+    authHash: number = TPM_ALG.SHA256,
+  ): Promise<{ sessionHandle: number; nonceTPM: Uint8Array }> {
+    return sess.parseStartAuthSession(
+      await this.run(sess.startAuthSession(sessionType, new Uint8Array(randomBytes(16)), authHash)),
+    );
   }
 
   async policyPCR(session: number, pcrs: readonly PcrSelection[]): Promise<void> {
@@ -109,7 +148,11 @@ export class Tpm2 {
     return obj.parseUnseal(await this.run(obj.unseal(item, auth)));
   }
 
-  async quote(signHandle: number, qualifyingData: Uint8Array, pcrs: readonly PcrSelection[]): Promise<q.QuoteResult> {
+  async quote(
+    signHandle: number,
+    qualifyingData: Uint8Array,
+    pcrs: readonly PcrSelection[],
+  ): Promise<q.QuoteResult> {
     return q.parseQuote(await this.run(q.quote(signHandle, qualifyingData, pcrs)));
   }
 

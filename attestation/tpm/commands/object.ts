@@ -1,5 +1,13 @@
 import { ByteWriter } from '../../../src/core/bytes.js';
-import { type AuthCommand, EMPTY_PASSWORD, encodeCommand, expectEnd, paramReader, type TpmCommand, type TpmResponse } from '../command.js';
+import {
+  type AuthCommand,
+  EMPTY_PASSWORD,
+  encodeCommand,
+  expectEnd,
+  paramReader,
+  type TpmCommand,
+  type TpmResponse,
+} from '../command.js';
 import { TPM_CC } from '../constants.js';
 import { getTpm2b, putPcrSelection, putTpm2b } from '../marshal.js';
 import { marshalPublic, parsePublic, type TpmtPublic } from '../public.js';
@@ -20,7 +28,13 @@ function createParams(template: TpmtPublic, data: Uint8Array): Uint8Array {
 
 /** TPM2_CreatePrimary (Part 3 §24.1) in `primaryHandle` (TPM_RH_OWNER, _ENDORSEMENT …) with its empty auth. */
 export function createPrimary(primaryHandle: number, template: TpmtPublic): TpmCommand {
-  return encodeCommand(TPM_CC.CreatePrimary, [primaryHandle], [EMPTY_PASSWORD], createParams(template, new Uint8Array(0)), 1);
+  return encodeCommand(
+    TPM_CC.CreatePrimary,
+    [primaryHandle],
+    [EMPTY_PASSWORD],
+    createParams(template, new Uint8Array(0)),
+    1,
+  );
 }
 
 export interface CreatePrimaryResult {
@@ -46,11 +60,20 @@ export function parseCreatePrimary(resp: TpmResponse): CreatePrimaryResult {
   skipCreation(r);
   const name = getTpm2b(r, 'name');
   expectEnd(r, 'CreatePrimary');
-  return { objectHandle: resp.handles[0] as number, outPublic: parsePublic(outPublicBytes), outPublicBytes, name };
+  return {
+    objectHandle: resp.handles[0] as number,
+    outPublic: parsePublic(outPublicBytes),
+    outPublicBytes,
+    name,
+  };
 }
 
 /** TPM2_Create (Part 3 §12.1): a child of a loaded storage parent; `data` is the secret for a sealed object. */
-export function create(parentHandle: number, template: TpmtPublic, data: Uint8Array = new Uint8Array(0)): TpmCommand {
+export function create(
+  parentHandle: number,
+  template: TpmtPublic,
+  data: Uint8Array = new Uint8Array(0),
+): TpmCommand {
   return encodeCommand(TPM_CC.Create, [parentHandle], [EMPTY_PASSWORD], createParams(template, data));
 }
 
@@ -90,7 +113,12 @@ export function readPublic(objectHandle: number): TpmCommand {
   return encodeCommand(TPM_CC.ReadPublic, [objectHandle], [], new Uint8Array(0));
 }
 
-export function parseReadPublic(resp: TpmResponse): { outPublic: TpmtPublic; outPublicBytes: Uint8Array; name: Uint8Array; qualifiedName: Uint8Array } {
+export function parseReadPublic(resp: TpmResponse): {
+  outPublic: TpmtPublic;
+  outPublicBytes: Uint8Array;
+  name: Uint8Array;
+  qualifiedName: Uint8Array;
+} {
   const r = paramReader(resp, 'ReadPublic');
   const outPublicBytes = getTpm2b(r, 'outPublic');
   const name = getTpm2b(r, 'name');

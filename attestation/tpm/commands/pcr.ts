@@ -1,8 +1,21 @@
 import { ByteWriter } from '../../../src/core/bytes.js';
 import { fail } from '../../../src/core/errors.js';
-import { EMPTY_PASSWORD, encodeCommand, expectEnd, paramReader, type TpmCommand, type TpmResponse } from '../command.js';
+import {
+  EMPTY_PASSWORD,
+  encodeCommand,
+  expectEnd,
+  paramReader,
+  type TpmCommand,
+  type TpmResponse,
+} from '../command.js';
 import { TPM_CC } from '../constants.js';
-import { digestSize, getDigestList, getPcrSelection, marshalPcrSelection, type PcrSelection } from '../marshal.js';
+import {
+  digestSize,
+  getDigestList,
+  getPcrSelection,
+  marshalPcrSelection,
+  type PcrSelection,
+} from '../marshal.js';
 
 /** TPM2_PCR_Read (Part 3 §22.4). A TPM returns at most 8 digests per call; the caller loops on pcrSelectionOut. */
 export function pcrRead(selection: readonly PcrSelection[]): TpmCommand {
@@ -34,7 +47,8 @@ export interface TaggedDigest {
 export function pcrExtend(pcrHandle: number, digests: readonly TaggedDigest[]): TpmCommand {
   const w = new ByteWriter().u32be(digests.length);
   for (const d of digests) {
-    if (d.digest.length !== digestSize(d.hashAlg)) fail('TPM_MARSHAL_INVALID', `PCR_Extend digest has the wrong size for its algorithm`);
+    if (d.digest.length !== digestSize(d.hashAlg))
+      fail('TPM_MARSHAL_INVALID', `PCR_Extend digest has the wrong size for its algorithm`);
     w.u16be(d.hashAlg).bytes(d.digest);
   }
   return encodeCommand(TPM_CC.PCR_Extend, [pcrHandle], [EMPTY_PASSWORD], w.finish());

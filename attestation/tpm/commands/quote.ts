@@ -1,5 +1,12 @@
 import { ByteWriter } from '../../../src/core/bytes.js';
-import { EMPTY_PASSWORD, encodeCommand, expectEnd, paramReader, type TpmCommand, type TpmResponse } from '../command.js';
+import {
+  EMPTY_PASSWORD,
+  encodeCommand,
+  expectEnd,
+  paramReader,
+  type TpmCommand,
+  type TpmResponse,
+} from '../command.js';
 import { TPM_ALG, TPM_CC } from '../constants.js';
 import { getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from '../marshal.js';
 import { parseSignature, type TpmtSignature } from '../signature.js';
@@ -8,7 +15,11 @@ import { parseSignature, type TpmtSignature } from '../signature.js';
  * TPM2_Quote (Part 3 §18.4). inScheme TPM_ALG_NULL makes the TPM use the key's own scheme, which a restricted
  * signing key must have.
  */
-export function quote(signHandle: number, qualifyingData: Uint8Array, pcrSelect: readonly PcrSelection[]): TpmCommand {
+export function quote(
+  signHandle: number,
+  qualifyingData: Uint8Array,
+  pcrSelect: readonly PcrSelection[],
+): TpmCommand {
   const w = new ByteWriter();
   putTpm2b(w, qualifyingData);
   w.u16be(TPM_ALG.NULL);

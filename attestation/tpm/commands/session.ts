@@ -8,7 +8,11 @@ import { getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from '../marsh
  * parameter encryption (symmetric = TPM_ALG_NULL). Such a policy session needs no HMAC (Part 1 §19.6.13),
  * which is all PolicyPCR-gated unsealing requires.
  */
-export function startAuthSession(sessionType: number, nonceCaller: Uint8Array, authHash: number = TPM_ALG.SHA256): TpmCommand {
+export function startAuthSession(
+  sessionType: number,
+  nonceCaller: Uint8Array,
+  authHash: number = TPM_ALG.SHA256,
+): TpmCommand {
   const w = new ByteWriter();
   putTpm2b(w, nonceCaller);
   putTpm2b(w, new Uint8Array(0)); // encryptedSalt
@@ -27,7 +31,11 @@ export function parseStartAuthSession(resp: TpmResponse): { sessionHandle: numbe
  * TPM2_PolicyPCR (Part 3 §23.7). With an empty pcrDigest the TPM uses the current PCR values; the check
  * against the object's authPolicy happens when the session is used (Unseal fails with TPM_RC_POLICY_FAIL).
  */
-export function policyPCR(policySession: number, pcrs: readonly PcrSelection[], pcrDigest: Uint8Array = new Uint8Array(0)): TpmCommand {
+export function policyPCR(
+  policySession: number,
+  pcrs: readonly PcrSelection[],
+  pcrDigest: Uint8Array = new Uint8Array(0),
+): TpmCommand {
   const w = new ByteWriter();
   putTpm2b(w, pcrDigest);
   putPcrSelection(w, pcrs);

@@ -13,7 +13,9 @@ export function haveSwtpm(): boolean {
   const ok = spawnSync('swtpm', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!ok && !notified) {
     notified = true;
-    console.warn('[skip] swtpm is not installed (apt-get install swtpm swtpm-tools tpm2-tools): TPM suites skipped');
+    console.warn(
+      '[skip] swtpm is not installed (apt-get install swtpm swtpm-tools tpm2-tools): TPM suites skipped',
+    );
   }
   return ok;
 }
@@ -101,7 +103,15 @@ export async function startSwtpm(kind: 'tcp' | 'unix' = 'tcp'): Promise<Swtpm> {
     const port = await freePortPair();
     const child = spawn(
       'swtpm',
-      ['socket', '--tpm2', '--server', `type=tcp,port=${port},bindaddr=127.0.0.1`, '--ctrl', `type=tcp,port=${port + 1},bindaddr=127.0.0.1`, ...common],
+      [
+        'socket',
+        '--tpm2',
+        '--server',
+        `type=tcp,port=${port},bindaddr=127.0.0.1`,
+        '--ctrl',
+        `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
+        ...common,
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(child, () => canConnect({ host: '127.0.0.1', port: port + 1 }));
@@ -117,7 +127,15 @@ export async function startSwtpm(kind: 'tcp' | 'unix' = 'tcp'): Promise<Swtpm> {
   const path = join(dir, 'swtpm.sock');
   const child = spawn(
     'swtpm',
-    ['socket', '--tpm2', '--server', `type=unixio,path=${path}`, '--ctrl', `type=unixio,path=${path}.ctrl`, ...common],
+    [
+      'socket',
+      '--tpm2',
+      '--server',
+      `type=unixio,path=${path}`,
+      '--ctrl',
+      `type=unixio,path=${path}.ctrl`,
+      ...common,
+    ],
     { stdio: 'ignore' },
   );
   await waitFor(child, () => canConnect({ path: `${path}.ctrl` }));

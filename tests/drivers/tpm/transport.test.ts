@@ -7,7 +7,10 @@ import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 describe('TPM locations', () => {
   it('parses the three kinds and rejects others', () => {
-    expect(parseTpmLocation('swtpm:127.0.0.1:2321')).toEqual({ kind: 'socket', target: { host: '127.0.0.1', port: 2321 } });
+    expect(parseTpmLocation('swtpm:127.0.0.1:2321')).toEqual({
+      kind: 'socket',
+      target: { host: '127.0.0.1', port: 2321 },
+    });
     expect(parseTpmLocation('unix:/tmp/x.sock')).toEqual({ kind: 'socket', target: { path: '/tmp/x.sock' } });
     expect(parseTpmLocation('/dev/tpmrm0')).toEqual({ kind: 'device', path: '/dev/tpmrm0' });
     expect(() => parseTpmLocation('tcp:1')).toThrow(expect.objectContaining({ code: 'USAGE' }));
@@ -15,8 +18,12 @@ describe('TPM locations', () => {
   });
 
   it('says "not present" cleanly for an absent device and a closed port', async () => {
-    await expect(DeviceTransport.open('/dev/aegis-no-such-tpm')).rejects.toMatchObject({ code: 'TPM_NOT_PRESENT' });
-    await expect(openTpmTransport('unix:/nonexistent/aegis.sock')).rejects.toMatchObject({ code: 'TPM_NOT_PRESENT' });
+    await expect(DeviceTransport.open('/dev/aegis-no-such-tpm')).rejects.toMatchObject({
+      code: 'TPM_NOT_PRESENT',
+    });
+    await expect(openTpmTransport('unix:/nonexistent/aegis.sock')).rejects.toMatchObject({
+      code: 'TPM_NOT_PRESENT',
+    });
   });
 });
 
@@ -41,7 +48,8 @@ for (const kind of ['tcp', 'unix'] as const) {
       expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
       const cap = await tpm.getCapability(TPM_CAP.TPM_PROPERTIES, TPM_PT.FAMILY_INDICATOR, 1);
       expect(cap.data.capability).toBe(TPM_CAP.TPM_PROPERTIES);
-      if (cap.data.capability === TPM_CAP.TPM_PROPERTIES) expect(cap.data.properties[0]?.value).toBe(0x322e3000); // "2.0"
+      if (cap.data.capability === TPM_CAP.TPM_PROPERTIES)
+        expect(cap.data.properties[0]?.value).toBe(0x322e3000); // "2.0"
       const banks = await tpm.pcrBanks();
       expect(banks.some((x) => x.hash === TPM_ALG.SHA256 && x.pcrs.length === 24)).toBe(true);
       const pcrs = await tpm.pcrRead([{ hash: TPM_ALG.SHA256, pcrs: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }]);
@@ -53,7 +61,10 @@ for (const kind of ['tcp', 'unix'] as const) {
     });
 
     it('maps a bad handle to a named error', async () => {
-      await expect(tpm.readPublic(0x81000001)).rejects.toMatchObject({ code: 'TPM_RC_HANDLE', detail: expect.objectContaining({ tpm_rc: '0x18b' }) });
+      await expect(tpm.readPublic(0x81000001)).rejects.toMatchObject({
+        code: 'TPM_RC_HANDLE',
+        detail: expect.objectContaining({ tpm_rc: '0x18b' }),
+      });
     });
   });
 }
