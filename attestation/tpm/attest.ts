@@ -1,8 +1,8 @@
-import { ByteReader } from '../../src/core/bytes.js';
+import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
 import { fail } from '../../src/core/errors.js';
 import { getClockInfo, type ClockInfo } from './clock-info.js';
 import { TPM_GENERATED_VALUE, TPM_ST } from './constants.js';
-import { getPcrSelection, getTpm2b, type PcrSelection } from './marshal.js';
+import { getPcrSelection, getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from './marshal.js';
 
 /**
  * TPMS_ATTEST (Part 2 §10.12.12) with TPMS_QUOTE_INFO (§10.12.4) as the attested member:
@@ -54,4 +54,21 @@ export function parseQuoteAttest(buf: Uint8Array): TpmsAttestQuote {
     pcrSelect,
     pcrDigest,
   };
+}
+
+/** Marshals a quote's TPMS_ATTEST (the inverse of parseQuoteAttest; used by tests and simulators). */
+export function marshalQuoteAttest(
+  a: Omit<TpmsAttestQuote, 'magic' | 'type'> & { magic?: number; type?: number },
+): Uint8Array {
+  const w = new ByteWriter().u32be(a.magic ?? TPM_GENERATED_VALUE).u16be(a.type ?? TPM_ST.ATTEST_QUOTE);
+  putTpm2b(w, a.qualifiedSigner);
+  putTpm2b(w, a.extraData);
+  w.u64be(a.clockInfo.clock)
+    .u32be(a.clockInfo.resetCount)
+    .u32be(a.clockInfo.restartCount)
+    .u8(a.clockInfo.safe ? 1 : 0);
+  w.u64be(a.firmwareVersion);
+  putPcrSelection(w, a.pcrSelect);
+  putTpm2b(w, a.pcrDigest);
+  return w.finish();
 }

@@ -127,7 +127,6 @@ export function decodeRc(rc: number): DecodedRc {
   return { rc, name: rc === 0 ? `${PREFIX}SUCCESS` : hexName(rc), warning: false };
 }
 
-
 function named(suffix: string | undefined, base: number): string {
   return suffix === undefined ? hexName(base) : PREFIX + suffix;
 }
