@@ -1,7 +1,8 @@
 import type { CommandModule } from '../context.js';
 import { attestVerifyCommand } from './attest-verify.js';
+import { attestExportTpm2Command } from './attest-export-tpm2.js';
 
 /**
  * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
  */
-export const commands: CommandModule[] = [attestVerifyCommand];
+export const commands: CommandModule[] = [attestVerifyCommand, attestExportTpm2Command];
