@@ -1,4 +1,5 @@
 import { toHex } from '../../src/core/encoding.js';
+import { sha256 } from '../../src/crypto/hash.js';
 import type { JsonValue } from '../../src/core/canonical-json.js';
 import { sgxReportBodyJson } from '../sgx/report-body.js';
 import { tdReportBodyJson } from '../tdx/td-report-body.js';
@@ -26,7 +27,8 @@ export function dcapQuoteJson(q: DcapQuote): JsonValue {
     qe_auth_data: toHex(q.qe.qeAuthData),
     cert_data_type: q.qe.certDataType,
     cert_data_length: q.qe.certData.length,
-    cert_data: Buffer.from(q.qe.certData).toString('latin1'),
+    // The PEM chain itself is large and printed by certificate tools; its digest identifies it.
+    cert_data_sha256: toHex(sha256(q.qe.certData)),
     trailing_length: q.trailing.length,
     trailing_nonzero: q.trailing.some((b) => b !== 0) ? toHex(q.trailing) : null,
   };
