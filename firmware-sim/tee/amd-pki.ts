@@ -1,3 +1,4 @@
+import type { SnpTcb } from '../../attestation/sev-snp/index.js';
 import { ia5String, integer } from './der-writer.js';
 import {
   P384,
@@ -21,13 +22,6 @@ const AMD_EXT = '1.3.6.1.4.1.3704.1';
 const ORG = 'OU=Aegis TEST-ONLY simulator (not AMD), O=Aegis, L=Nowhere, C=ZZ';
 const YEAR = 365 * 86_400_000;
 
-/** Milan / Genoa TCB_VERSION components (byte order in §4.1). */
-export interface SnpTcb {
-  bootloader: number;
-  tee: number;
-  snp: number;
-  microcode: number;
-}
 
 export interface AmdRoots {
   product: string;

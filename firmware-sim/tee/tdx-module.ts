@@ -1,27 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { concatBytes } from '../../src/core/bytes.js';
+import { concatBytes, utf8 } from '../../src/core/bytes.js';
 import { fail } from '../../src/core/errors.js';
 import { toHex } from '../../src/core/encoding.js';
 import { sha256, sha384 } from '../../src/crypto/hash.js';
 import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
+import {
+  ATT_KEY_TYPE_ECDSA_P256,
+  CERT_TYPE_PCK_CHAIN,
+  TEE_TYPE_TDX,
+  serializeDcapQuote,
+  serializeQeReport,
+  serializeQuoteSignedRegion,
+  type DcapQuote,
+  type QeCertificationData,
+  type QuoteHeader,
+  type SgxReportBody,
+  type TdReportBody,
+} from '../../attestation/dcap/index.js';
 import { createIntelSimPki, type IntelSimPki } from './intel-pki.js';
 import { pem, P256, generateKeyPair, rawPublicXY, signRaw, type KeyPair } from './pki.js';
 import { DEFAULT_SIM_TDX_TCB, buildTdxCollateral, type SimTdxTcb } from './tdx-collateral.js';
-import {
-  assembleQuoteV4,
-  writeQeCertificationData,
-  writeQuoteHeaderV4,
-  writeSgxReportBody,
-  writeSignatureData,
-  writeTdReportBody,
-  type TdReportBodyFields,
-} from './td-quote.js';
 
 /**
  * A simulated TDX module and TD quoting enclave. The "module" keeps the TD's measurements (MRTD, RTMR0–3 …)
  * and produces the TD report body; the "QE" holds a P-256 attestation key, certifies it with a QE report
  * signed by the PCK key (REPORTDATA = SHA-256(attestation key ‖ QE auth data) ‖ 0³², §3.3 item 3), and signs
  * header ‖ body. The PKI is a TEST-ONLY CA made at start-up, so Intel's real root rejects every quote.
+ * Bytes are written by the attestation/dcap serializer (ADR 0001: each wire format is written once), as a
+ * TD Quote v4 (Intel TDX DCAP Quoting Library API, Appendix A; tee-evidence-layouts.md §1–§3.2).
  */
 export interface SimTdxOptions {
   /** Instant the certificates and collateral are issued around (default: now). */
@@ -34,6 +40,8 @@ export interface SimTdxOptions {
 }
 
 const label = (s: string): Uint8Array => sha384(`aegis-sim-tdx:${s}`);
+/** Intel's QE vendor ID: the simulated QE claims to be Intel's QE; trust comes only from the PCK chain. */
+const INTEL_QE_VENDOR_ID = Uint8Array.from(Buffer.from('939a7233f79c4ca9940a0db3957f0607', 'hex'));
 const QE_AUTH_DATA = Uint8Array.from({ length: 32 }, (_, i) => i);
 const PCK_SERIAL = '0a';
 
@@ -57,10 +65,11 @@ export class SimulatedTdx implements TeeQuoteProvider {
     readonly tcb: SimTdxTcb,
     private readonly attestationKey: KeyPair,
     private readonly attestationKeyXY: Uint8Array,
-    private readonly qeCertificationData: Uint8Array,
+    private readonly qe: QeCertificationData,
     private readonly debug: boolean,
   ) {
     this.rtmr = [label('rtmr0'), label('rtmr1'), new Uint8Array(48), new Uint8Array(48)];
+    // user_data: the first 16 bytes identify the QE / platform (§1); the rest is zero.
     this.userData = concatBytes(randomBytes(16), new Uint8Array(4));
   }
 
@@ -76,29 +85,31 @@ export class SimulatedTdx implements TeeQuoteProvider {
     };
     const [pki, ak] = await Promise.all([createIntelSimPki(pkiOpts), generateKeyPair(P256)]);
     const akXY = await rawPublicXY(ak.publicKey);
-    const qeReport = writeSgxReportBody({
+    const qeReport: SgxReportBody = {
       cpuSvn: Uint8Array.from(tcb.sgxComp),
       miscSelect: 0,
       isvExtProdId: new Uint8Array(16),
       attributes: concatBytes(Uint8Array.of(0x11), new Uint8Array(15)),
       mrEnclave: sha256('aegis-sim-tdx:td-qe'),
-      mrSigner: Buffer.from(tcb.qeMrSigner, 'hex'),
+      mrSigner: Uint8Array.from(Buffer.from(tcb.qeMrSigner, 'hex')),
       configId: new Uint8Array(64),
       isvProdId: tcb.qeIsvProdId,
       isvSvn: tcb.qeIsvSvn,
       configSvn: 0,
       isvFamilyId: new Uint8Array(16),
       reportData: concatBytes(sha256(akXY, QE_AUTH_DATA), new Uint8Array(32)),
-    });
-    const qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', qeReport);
-    const qeCert = writeQeCertificationData({
+    };
+    const qe: QeCertificationData = {
       qeReport,
-      qeReportSignature,
+      qeReportSignature: new Uint8Array(64),
       qeAuthData: QE_AUTH_DATA,
-      pckChainPem: pki.pckChainPem,
-    });
+      certDataType: CERT_TYPE_PCK_CHAIN,
+      // PEM chain leaf → root, NUL-terminated as Intel's QE writes it (§3.1).
+      certData: concatBytes(utf8.encode(pki.pckChainPem), Uint8Array.of(0)),
+    };
+    qe.qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', serializeQeReport(qe));
     const collateral = await buildTdxCollateral(pki, tcb, now);
-    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qeCert, opts.debug === true);
+    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true);
   }
 
   /** The simulator's trust anchor: its TEST-ONLY root CA (DER and PEM). */
@@ -114,10 +125,11 @@ export class SimulatedTdx implements TeeQuoteProvider {
     this.rtmr[index as 0 | 1 | 2 | 3] = sha384(this.rtmr[index as 0 | 1 | 2 | 3], digest);
   }
 
-  reportBody(reportData: Uint8Array): TdReportBodyFields {
+  reportBody(reportData: Uint8Array): TdReportBody {
     // TDATTRIBUTES: SEPT_VE_DISABLE (bit 28) as production TDs set it; DEBUG (bit 0) only when asked.
     const tdAttributes = (1n << 28n) | (this.debug ? 1n : 0n);
     return {
+      tdReportVersion: '1.0',
       teeTcbSvn: Uint8Array.from(this.tcb.teeTcbSvn),
       mrSeam: label('tdx-module'),
       mrSignerSeam: new Uint8Array(48),
@@ -137,9 +149,26 @@ export class SimulatedTdx implements TeeQuoteProvider {
     if (reportData.length !== REPORT_DATA_LEN) {
       fail('TEE_REPORT_DATA_INVALID', `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`);
     }
-    const signed = concatBytes(writeQuoteHeaderV4(this.userData), writeTdReportBody(this.reportBody(reportData)));
-    const signature = await signRaw(this.attestationKey.privateKey, 'SHA-256', signed);
-    return assembleQuoteV4(signed, writeSignatureData(signature, this.attestationKeyXY, this.qeCertificationData));
+    const header: QuoteHeader = {
+      version: 4,
+      attKeyType: ATT_KEY_TYPE_ECDSA_P256,
+      teeType: TEE_TYPE_TDX,
+      qeSvn: 0, // reserved in v4: 0 in every real TDX quote examined (§1)
+      pceSvn: 0,
+      qeVendorId: INTEL_QE_VENDOR_ID,
+      userData: this.userData,
+    };
+    const unsigned: Omit<DcapQuote, 'signedRegion'> = {
+      header,
+      bodyType: undefined,
+      body: { kind: 'td', report: this.reportBody(reportData) },
+      signature: new Uint8Array(64),
+      attestationKey: this.attestationKeyXY,
+      qe: this.qe,
+      trailing: new Uint8Array(0),
+    };
+    const signature = await signRaw(this.attestationKey.privateKey, 'SHA-256', serializeQuoteSignedRegion(unsigned));
+    return serializeDcapQuote({ ...unsigned, signature });
   }
 
   async getEvidence(reportData: Uint8Array): Promise<TdxEvidence> {
