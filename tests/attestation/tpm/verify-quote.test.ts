@@ -172,7 +172,7 @@ describe('quote JSON and tpm2_checkquote files', () => {
       'quote.pcrs',
       'quote.sig',
     ]);
-    expect(out.files['quote.pcrs']!.length).toBe(64);
+    expect(out.files['quote.pcrs']!.length).toBe(132 + 4 + 532);
     expect(new TextDecoder().decode(out.files['ak.pem'])).toContain('BEGIN PUBLIC KEY');
     expect(out.args).toEqual([
       '-u',
@@ -183,8 +183,6 @@ describe('quote JSON and tpm2_checkquote files', () => {
       'quote.sig',
       '-f',
       'quote.pcrs',
-      '-l',
-      'sha256:0,7',
       '-g',
       'sha256',
       '-q',

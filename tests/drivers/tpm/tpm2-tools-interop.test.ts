@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuoteAttest } from '../../../attestation/tpm/attest.js';
 import { TPM_ALG } from '../../../attestation/tpm/constants.js';
 import { parsePublic2b } from '../../../attestation/tpm/public.js';
-import { tpm2CheckquoteFiles } from '../../../attestation/tpm/tpm2-tools-files.js';
+import { serializePcrs, tpm2CheckquoteFiles } from '../../../attestation/tpm/tpm2-tools-files.js';
 import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quote.js';
 import { openTpmTransport } from '../../../drivers/tpm/open.js';
 import { makeQuote } from '../../../drivers/tpm/quote-flow.js';
@@ -54,7 +54,10 @@ describe.skipIf(!enabled)('interop with tpm2-tools', () => {
 
   it('our ECC and RSA quotes verify in tpm2_checkquote; a wrong nonce does not', async () => {
     const nonce = Uint8Array.from(Buffer.from('aegis-nonce-0123456789abcdef0123', 'utf8'));
-    const pcrs = [{ hash: TPM_ALG.SHA256, pcrs: [0, 1, 2, 3, 7, 16] }];
+    const pcrs = [
+      { hash: TPM_ALG.SHA256, pcrs: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16] },
+      { hash: TPM_ALG.SHA1, pcrs: [0, 7] },
+    ];
     const quotes = await withOurTpm(async (tpm) => {
       await tpm.pcrExtend(16, [{ hashAlg: TPM_ALG.SHA256, digest: new Uint8Array(32).fill(7) }]);
       return [
@@ -72,7 +75,7 @@ describe.skipIf(!enabled)('interop with tpm2-tools', () => {
       bad[qi + 1] = '00'.repeat(32);
       expect(tool(['tpm2_checkquote', ...bad]).code).not.toBe(0);
       const pcrFile = readFileSync(join(dir, 'quote.pcrs'));
-      pcrFile[0] = (pcrFile[0] as number) ^ 1;
+      pcrFile[142] = (pcrFile[142] as number) ^ 1; // first byte of the first digest
       writeFileSync(join(dir, 'quote.pcrs'), pcrFile);
       expect(tool(['tpm2_checkquote', ...out.args]).code).not.toBe(0);
     }
@@ -117,6 +120,7 @@ describe.skipIf(!enabled)('interop with tpm2-tools', () => {
         '-g',
         'sha256',
       ],
+      'tpm2_quote -c ak.ctx -l sha256:0,1,2,3,16 -q 00 -m q2.msg -s q2.sig -o q2.pcrs -g sha256'.split(' '),
     ];
     for (const s of steps) {
       const r = tool(s);
@@ -140,6 +144,10 @@ describe.skipIf(!enabled)('interop with tpm2-tools', () => {
     };
     const qualifyingData = Uint8Array.from(Buffer.from('deadbeefcafe0123', 'hex'));
     expect(verifyQuote(q, { qualifyingData }).pcrs).toHaveLength(5);
+    // our writer of the "serialized" PCR file is byte-identical to tpm2_quote's
+    expect(Buffer.from(serializePcrs(sel, q.pcrValues)).equals(readFileSync(join(dir, 'q2.pcrs')))).toBe(
+      true,
+    );
     expect(() => verifyQuote(q, { qualifyingData: new Uint8Array(8) })).toThrow(
       expect.objectContaining({ code: 'TPM_QUOTE_NONCE_MISMATCH' }),
     );
