@@ -7,6 +7,7 @@ import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '../../
 import type { QuoteCollateralV3 } from '../../../src/device/tee.js';
 import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
 import { SimulatedAmdSp } from '../../../firmware-sim/tee/amd-sp.js';
+import { createSimulatedTee } from '../../../firmware-sim/tee/index.js';
 import { fixturesDir, haveFixtures } from '../../helpers/fixtures.js';
 
 /**
@@ -131,5 +132,22 @@ describe('simulated SEV-SNP report against attestation/sev-snp', () => {
     t[0x186] = (t[0x186] as number) + 1;
     const v = verifySnpReport(t, chain[0] as Uint8Array, { at: now, trustAnchors: snpAnchorsFromCerts(certs) });
     expect(codes(v)).toEqual(expect.arrayContaining(['SNP_TCB_MISMATCH', 'SNP_SIGNATURE_INVALID']));
+  });
+});
+
+describe('createSimulatedTee (composition-root entry)', () => {
+  it('builds either TEE with the PEM anchors its evidence verifies under', async () => {
+    const tdx = await createSimulatedTee('tdx', { now });
+    const tev = await tdx.provider.getEvidence(rd);
+    if (tev.tee !== 'tdx') throw new Error('wrong tee');
+    const tAnchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(tdx.trustAnchorsPem), 'anchors'));
+    expect(verifyDcapQuote(tev.quote, collateralOf(tev.collateral), { at: now, trustAnchors: tAnchors }).ok).toBe(true);
+
+    const snp = await createSimulatedTee('sev-snp', { now });
+    expect(snp.provider).toMatchObject({ kind: 'sev-snp', simulated: true });
+    const sev = await snp.provider.getEvidence(rd);
+    if (sev.tee !== 'sev-snp' || sev.vekChain === undefined) throw new Error('wrong tee');
+    const sAnchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(snp.trustAnchorsPem), 'anchors'));
+    expect(verifySnpReport(sev.report, sev.vekChain.vek, { at: now, trustAnchors: sAnchors }).ok).toBe(true);
   });
 });
