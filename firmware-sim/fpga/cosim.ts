@@ -18,6 +18,8 @@ export interface CosimOptions {
   seed?: number;
   batch?: number;
   progress?: (done: number) => void;
+  /** Fault injection for tests: build the RTL memories from this model instead (the cosim must then fail). */
+  rtlModel?: { model: JudgeNetModel; hash: string };
 }
 
 export interface CosimMismatch {
@@ -116,7 +118,7 @@ const show = (r: CycleResult): string =>
  * event (cycle, signal, both values) is reported.
  */
 export async function cosim(model: JudgeNetModel, modelHash: string, o: CosimOptions): Promise<CosimReport> {
-  const buildDir = writeRtlImages(model, modelHash, o.lanes);
+  const buildDir = writeRtlImages(o.rtlModel?.model ?? model, o.rtlModel?.hash ?? modelHash, o.lanes);
   const cmd = buildTestbench(buildDir, o.sim);
   const core = new JudgeCoreModel(model, o.lanes);
   const vectors = cosimVectors(model, o.n, o.seed ?? 1);
