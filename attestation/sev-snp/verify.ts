@@ -126,6 +126,9 @@ export function verifySnpReport(
     }
     checks.run(() => {
       if (r.signatureAlgo !== 1) fail('SNP_SIGNATURE_ALGO_UNSUPPORTED', `signature algorithm ${r.signatureAlgo} is not ECDSA P-384 with SHA-384 (1)`);
+    });
+    // Checked even when the algorithm field is wrong: the field is signed, so a change also breaks the signature.
+    checks.run(() => {
       if (!verifyRawEcdsa('sha384', r.signedRegion, vekCert.publicKey, snpSignatureP1363(r))) {
         fail('SNP_SIGNATURE_INVALID', 'report signature does not verify under the VEK');
       }
