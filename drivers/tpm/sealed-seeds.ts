@@ -2,7 +2,7 @@ import { bytesEqual } from '../../src/core/bytes.js';
 import { AegisError, fail, isAegisError } from '../../src/core/errors.js';
 import { toHex } from '../../src/core/encoding.js';
 import { policyAuth } from '../../attestation/tpm/command.js';
-import { TPM_RH, TPM_SE } from '../../attestation/tpm/constants.js';
+import { TPM_ALG, TPM_RH, TPM_SE } from '../../attestation/tpm/constants.js';
 import { normalizeSelection, type PcrSelection } from '../../attestation/tpm/marshal.js';
 import { sealedDataTemplate, srkTemplate } from '../../attestation/tpm/templates.js';
 import { marshalSealedBlob, parseSealedBlob } from './sealed-blob.js';
@@ -10,6 +10,14 @@ import type { Tpm2 } from './tpm2.js';
 
 /** Ed25519 seed (32 bytes) ‖ ML-DSA-65 seed ξ (32 bytes, FIPS 204 §6.1). */
 export const SEEDS_LENGTH = 64;
+
+/**
+ * Default PCRs for sealing: SHA-256 bank, PCR 0 (firmware code), 2 (option ROM code) and 7 (Secure Boot
+ * policy) in the TCG PC Client Platform Firmware Profile numbering. They change with firmware or Secure Boot
+ * changes but not with kernel updates; add 4 (boot loader) or 8/9 (kernel, initrd under GRUB/systemd-boot) to
+ * bind the OS too, at the cost of re-sealing after each update.
+ */
+export const DEFAULT_SEAL_PCRS: readonly PcrSelection[] = [{ hash: TPM_ALG.SHA256, pcrs: [0, 2, 7] }];
 
 /** What to do when PCRs changed; printed with TPM_RC_POLICY_FAIL so an operator has a path forward. */
 export const POLICY_FAIL_HINT =

@@ -6,6 +6,7 @@ import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quot
 import { openTpmTransport, parseTpmLocation, controlTarget } from '../../../drivers/tpm/open.js';
 import { makeQuote } from '../../../drivers/tpm/quote-flow.js';
 import { swtpmInit } from '../../../drivers/tpm/swtpm-ctrl.js';
+import { shutdown } from '../../../attestation/tpm/commands/basic.js';
 import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
@@ -98,5 +99,19 @@ describe.skipIf(!haveSwtpm())('TPM quotes against swtpm, verified by attestation
     expect(() => verifyQuote(ecc, { qualifyingData: nonce, previous: after })).toThrow(
       expect.objectContaining({ code: 'TPM_QUOTE_REPLAYED' }),
     );
+    // TPM Restart: Shutdown(STATE), power cycle, Startup(CLEAR) → restartCount goes up, resetCount stays
+    await tpm.run(shutdown(TPM_SU.STATE));
+    await swtpmInit(controlTarget(loc.target));
+    await tpm.startup(TPM_SU.CLEAR);
+    const restarted = await makeQuote(tpm, { pcrs, qualifyingData: nonce2 });
+    const r = parseQuoteAttest(restarted.attest).clockInfo;
+    expect(r.resetCount).toBe(after.resetCount);
+    expect(r.restartCount).toBe(after.restartCount + 1);
+    expect(() => verifyQuote(fresh, { qualifyingData: nonce2, previous: r })).toThrow(
+      expect.objectContaining({ code: 'TPM_QUOTE_REPLAYED' }),
+    );
+    expect(
+      verifyQuote(restarted, { qualifyingData: nonce2, previous: after }).attest.clockInfo.restartCount,
+    ).toBe(r.restartCount);
   });
 });

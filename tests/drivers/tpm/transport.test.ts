@@ -3,6 +3,8 @@ import { TPM_ALG, TPM_CAP, TPM_PT } from '../../../attestation/tpm/constants.js'
 import { DeviceTransport } from '../../../drivers/tpm/device-transport.js';
 import { openTpmTransport, parseTpmLocation } from '../../../drivers/tpm/open.js';
 import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { probeTpm } from '../../../drivers/tpm/probe.js';
+import { DEFAULT_SEAL_PCRS, sealSeeds, unsealSeeds } from '../../../drivers/tpm/sealed-seeds.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 describe('TPM locations', () => {
@@ -33,6 +35,9 @@ for (const kind of ['tcp', 'unix'] as const) {
     let tpm: Tpm2;
     beforeAll(async () => {
       sw = await startSwtpm(kind);
+      const probe = await probeTpm(sw.spec); // before our long-lived client: swtpm serves one at a time
+      expect(probe).toMatchObject({ present: true, simulated: true, manufacturer: 'IBM' });
+      expect(probe.banks?.some((b) => b.hash === TPM_ALG.SHA256)).toBe(true);
       tpm = new Tpm2(await openTpmTransport(sw.spec));
     });
     afterAll(async () => {
@@ -58,6 +63,12 @@ for (const kind of ['tcp', 'unix'] as const) {
       const c2 = await tpm.readClock();
       expect(c2.clockInfo.clock >= c1.clockInfo.clock).toBe(true);
       expect(c1.clockInfo.safe).toBe(true);
+    });
+
+    it('seals and unseals over this transport', async () => {
+      const seeds = new Uint8Array(64).map((_, i) => i);
+      const { blob } = await sealSeeds(tpm, seeds, { pcrs: [...DEFAULT_SEAL_PCRS] });
+      expect(Array.from(await unsealSeeds(tpm, blob))).toEqual(Array.from(seeds));
     });
 
     it('maps a bad handle to a named error', async () => {
