@@ -56,7 +56,7 @@ function write(dir: string, name: string, data: Uint8Array | string): string {
   try {
     writeFileSync(join(dir, name), data);
   } catch (e) {
-    throw new AegisError('FILE_UNREADABLE', `cannot write ${join(dir, name)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new AegisError('TEE_OUTPUT_UNWRITABLE', `cannot write ${join(dir, name)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return name;
 }
@@ -140,7 +140,7 @@ export const teeCommand: CommandModule = {
           try {
             mkdirSync(dir, { recursive: true });
           } catch (e) {
-            fail('FILE_UNREADABLE', `cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+            fail('TEE_OUTPUT_UNWRITABLE', `cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
           }
           const files = writeEvidence(dir, ev, anchors);
           const out = { ok: true, tee: ev.tee, simulated: ev.simulated, interface: p.interface, report_data: toHex(reportData), dir, files };
