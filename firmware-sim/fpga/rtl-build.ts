@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../../src/core/errors.js';
@@ -62,23 +63,35 @@ function run(cmd: string, args: string[], cwd: string): void {
     fail('FPGA_RTL_BUILD_FAILED', `${cmd} failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(0, 2000)}`);
 }
 
-/** Compiles tb_core + judge_core for the simulator (cached per build directory); returns the command to run. */
+/** Builds `product` unless it was made from the current RTL, testbench and parameter sources. */
+function cached(buildDir: string, sim: RtlSimulator, product: string, sources: string[], build: () => void): void {
+  const h = createHash('sha256');
+  for (const s of sources) h.update(readFileSync(s));
+  const stamp = join(buildDir, `${sim}.sources.sha256`);
+  const want = h.digest('hex');
+  if (existsSync(product) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  build();
+  writeFileSync(stamp, want);
+}
+
+/** Compiles tb_core + judge_core for the simulator (cached per build directory and sources); returns the command. */
 export function buildTestbench(buildDir: string, sim: RtlSimulator): { cmd: string; args: string[] } {
   const rtl = join(fpgaDir, 'rtl', 'judge_core.v');
   const tb = join(fpgaDir, 'tb', 'tb_core.v');
+  const sources = [rtl, tb, join(buildDir, 'model_params.vh')];
   if (sim === 'iverilog') {
     const vvp = join(buildDir, 'tb_core.vvp');
-    if (!existsSync(vvp)) run('iverilog', ['-g2005', '-Wall', '-I', buildDir, '-o', vvp, tb, rtl], buildDir);
+    cached(buildDir, sim, vvp, sources, () => run('iverilog', ['-g2005', '-Wall', '-I', buildDir, '-o', vvp, tb, rtl], buildDir));
     return { cmd: 'vvp', args: ['-n', vvp] };
   }
   const bin = join(buildDir, 'obj_verilator', 'Vtb');
-  if (!existsSync(bin)) {
+  cached(buildDir, sim, bin, sources, () =>
     run(
       'verilator',
       ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-O3', '--top-module', 'tb', '-j', '2',
         `-I${buildDir}`, '--Mdir', join(buildDir, 'obj_verilator'), tb, rtl],
       buildDir,
-    );
-  }
+    ),
+  );
   return { cmd: bin, args: [] };
 }

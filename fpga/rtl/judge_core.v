@@ -78,13 +78,15 @@ module judge_core #(
   wire [31:0] q_addr = (state == S_ATTR) ? q_idx + 1 : 32'd0;
   always @(posedge clk) if (q_addr < NSUB * HIDDEN) qq <= qmem[q_addr];
 
-  // LANES-wide int8 dot product (combinational adder tree; int32 result).
+  // LANES-wide int8 dot product (combinational adder tree; int32 result). Only MAC cycles use it; gating it
+  // by state changes no result and saves event-driven simulators from re-evaluating it on every input byte.
   reg signed [31:0] dot;
   integer li;
   always @* begin
     dot = 32'sd0;
-    for (li = 0; li < LANES; li = li + 1)
-      dot = dot + $signed(w1q[li*8 +: 8]) * $signed(xbuf[li*8 +: 8]);
+    if (state == S_MAC)
+      for (li = 0; li < LANES; li = li + 1)
+        dot = dot + $signed(w1q[li*8 +: 8]) * $signed(xbuf[li*8 +: 8]);
   end
 
   wire signed [31:0] acc = pmem[h] + dot;

@@ -46,7 +46,7 @@ export async function labBench(
       model_hash: modelHash,
     });
   const clock = clockMhz ?? info.clockKhz / 1000;
-  if (!(clock > 0)) fail('FPGA_BENCH_USAGE', 'the clock must be a positive number of MHz');
+  if (!(clock > 0)) fail('FPGA_USAGE', 'the clock must be a positive number of MHz');
   const e2e: number[] = [];
   const cycles: number[] = [];
   const cpu: number[] = [];
