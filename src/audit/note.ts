@@ -52,7 +52,10 @@ export function formatNote(note: SignedNote): string {
 
 export function parseNote(raw: string): SignedNote {
   // signed-note §Format: valid UTF-8 with no control characters other than newline.
-  if (/[\u0000-\u0009\u000b-\u001f]/.test(raw)) fail('NOTE_MALFORMED', 'note contains control characters');
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x20 && c !== 0x0a) fail('NOTE_MALFORMED', 'note contains control characters');
+  }
   const split = raw.lastIndexOf('\n\n');
   if (split < 0) fail('NOTE_MALFORMED', 'note has no blank line before its signatures');
   const text = raw.slice(0, split + 1);

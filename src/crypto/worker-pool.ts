@@ -73,10 +73,10 @@ export class CryptoPool {
     const nobleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@noble/post-quantum/ml-dsa.js')).href;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { nobleUrl } });
-      worker.unref();
       const slot: Slot = { worker, busy: 0 };
       worker.on('message', (m: { id: number; ok: boolean; value?: Uint8Array; error?: string }) => {
-        slot.busy--;
+        // An idle worker must not keep the process alive; a busy one must (its caller awaits it).
+        if (--slot.busy === 0) worker.unref();
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -89,6 +89,8 @@ export class CryptoPool {
           this.pending.delete(id);
         }
       });
+      // unref after the listeners are attached: adding a listener re-refs the port.
+      worker.unref();
       this.slots.push(slot);
     }
   }
@@ -102,7 +104,7 @@ export class CryptoPool {
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;
-    slot.busy++;
+    if (slot.busy++ === 0) slot.worker.ref();
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ ...msg, id });
