@@ -1,7 +1,7 @@
 // Generated from fpga/protocol/protocol.json by fpga/protocol/generate.ts. Do not edit.
 export const PROTO_VERSION = 1;
 export const FRAME_DELIMITER = 0;
-export const MAX_PAYLOAD = 4096;
+export const MAX_PAYLOAD = 2100;
 export const DEFAULT_BAUD = 3000000;
 export const RESPONSE_FLAG = 128;
 export const ERROR_OPCODE = 255;

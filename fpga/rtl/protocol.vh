@@ -1,6 +1,6 @@
 // Generated from fpga/protocol/protocol.json by fpga/protocol/generate.ts. Do not edit.
 `define AJN_PROTO_VERSION 1
-`define AJN_MAX_PAYLOAD 4096
+`define AJN_MAX_PAYLOAD 2100
 `define AJN_RESPONSE_FLAG 8'h80
 `define AJN_ERROR_OPCODE 8'hff
 `define AJN_ID_VALUE 32'h314e4a41
