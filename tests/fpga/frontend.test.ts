@@ -17,7 +17,10 @@ const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}
 const cat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 
