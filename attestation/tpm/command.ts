@@ -72,10 +72,19 @@ export function encodeCommand(
   return { code, bytes, responseHandles };
 }
 
+/** TPMS_AUTH_RESPONSE (Part 2 §10.13.3). */
+export interface AuthResponse {
+  nonceTPM: Uint8Array;
+  sessionAttributes: number;
+  hmac: Uint8Array;
+}
+
 export interface TpmResponse {
   handles: number[];
   /** The response parameter area (without the authorization area). */
   parameters: Uint8Array;
+  /** One entry per session of the command, when the response has tag TPM_ST_SESSIONS. */
+  auths: AuthResponse[];
 }
 
 const CC_NAME: ReadonlyMap<number, string> = new Map(Object.entries(TPM_CC).map(([k, v]) => [v, k]));
@@ -111,9 +120,16 @@ export function decodeResponse(cmd: TpmCommand, resp: Uint8Array): TpmResponse {
   if (tag === TPM_ST.SESSIONS) {
     const n = r.u32be('parameterSize');
     const parameters = r.bytes(n, 'parameters');
-    return { handles, parameters };
+    const auths: AuthResponse[] = [];
+    while (r.remaining > 0) {
+      const nonceTPM = getTpm2b(r, 'nonceTPM');
+      const sessionAttributes = r.u8('sessionAttributes');
+      const hmac = getTpm2b(r, 'hmac');
+      auths.push({ nonceTPM, sessionAttributes, hmac });
+    }
+    return { handles, parameters, auths };
   }
-  return { handles, parameters: r.bytes(r.remaining, 'parameters') };
+  return { handles, parameters: r.bytes(r.remaining, 'parameters'), auths: [] };
 }
 
 /** A reader over the response parameters that must be consumed exactly. */

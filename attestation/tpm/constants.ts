@@ -109,7 +109,7 @@ export const TPMA_OBJECT = {
 } as const;
 
 /** Part 2 §8.4 TPMA_SESSION bits. */
-export const TPMA_SESSION = { continueSession: 0x01 } as const;
+export const TPMA_SESSION = { continueSession: 0x01, decrypt: 0x20, encrypt: 0x40 } as const;
 
 /** Digest sizes of the hash algorithms we accept (Part 2 §6.3 and §10.3.1 TPMU_HA). */
 export const DIGEST_SIZE: Readonly<Record<number, number>> = {

@@ -4,20 +4,40 @@ import { TPM_ALG, TPM_CC, TPM_RH } from '../constants.js';
 import { getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from '../marshal.js';
 
 /**
- * TPM2_StartAuthSession (Part 3 §11.1) for an unbound, unsalted session (tpmKey = bind = TPM_RH_NULL) with no
- * parameter encryption (symmetric = TPM_ALG_NULL). Such a policy session needs no HMAC (Part 1 §19.6.13),
- * which is all PolicyPCR-gated unsealing requires.
+ * TPM2_StartAuthSession (Part 3 §11.1), bind = TPM_RH_NULL. Unsalted (tpmKey = TPM_RH_NULL, symmetric =
+ * TPM_ALG_NULL): a policy session that needs no HMAC (Part 1 §19.6.13), enough for PolicyPCR-gated unsealing.
+ * Salted: see SaltedSessionOptions; adds AES-CFB parameter encryption.
  */
 export function startAuthSession(
   sessionType: number,
   nonceCaller: Uint8Array,
   authHash: number = TPM_ALG.SHA256,
+  salted?: SaltedSessionOptions,
 ): TpmCommand {
   const w = new ByteWriter();
   putTpm2b(w, nonceCaller);
-  putTpm2b(w, new Uint8Array(0)); // encryptedSalt
-  w.u8(sessionType).u16be(TPM_ALG.NULL).u16be(authHash);
-  return encodeCommand(TPM_CC.StartAuthSession, [TPM_RH.NULL, TPM_RH.NULL], [], w.finish(), 1);
+  putTpm2b(w, salted?.encryptedSalt ?? new Uint8Array(0));
+  w.u8(sessionType);
+  if (salted === undefined) w.u16be(TPM_ALG.NULL);
+  else w.u16be(TPM_ALG.AES).u16be(salted.aesKeyBits).u16be(TPM_ALG.CFB);
+  w.u16be(authHash);
+  return encodeCommand(
+    TPM_CC.StartAuthSession,
+    [salted?.tpmKey ?? TPM_RH.NULL, TPM_RH.NULL],
+    [],
+    w.finish(),
+    1,
+  );
+}
+
+/**
+ * A salted session (Part 1 §19.6.11): `tpmKey` is a loaded decryption key (our SRK) and `encryptedSalt` the salt
+ * protected for it (TPM2B_ENCRYPTED_SECRET contents); symmetric AES-CFB enables parameter encryption (Part 1 §21).
+ */
+export interface SaltedSessionOptions {
+  tpmKey: number;
+  encryptedSalt: Uint8Array;
+  aesKeyBits: number;
 }
 
 export function parseStartAuthSession(resp: TpmResponse): { sessionHandle: number; nonceTPM: Uint8Array } {

@@ -63,6 +63,27 @@ describe.skipIf(!haveSwtpm())('sealed seeds against swtpm', () => {
     expect((await unsealSeeds(tpm, blob2)).length).toBe(64);
   });
 
+  it('the seeds never cross the TPM interface in clear when unsealing (salted session, response encryption)', async () => {
+    const seeds = new Uint8Array(randomBytes(64));
+    const { blob } = await sealSeeds(tpm, seeds, { pcrs });
+    const wire: Uint8Array[] = [];
+    const inner = tpm.transport;
+    const spy = new Tpm2({
+      description: 'recording',
+      simulated: true,
+      send: async (c) => {
+        const r = await inner.send(c);
+        wire.push(c, r);
+        return r;
+      },
+      close: async () => undefined,
+    });
+    expect(Buffer.from(await unsealSeeds(spy, blob)).equals(Buffer.from(seeds))).toBe(true);
+    const all = Buffer.concat(wire);
+    expect(all.includes(Buffer.from(seeds.subarray(0, 8)))).toBe(false);
+    expect(all.includes(Buffer.from(seeds.subarray(32, 40)))).toBe(false);
+  });
+
   it('rejects bad input with codes', async () => {
     await expect(sealSeeds(tpm, new Uint8Array(32), { pcrs })).rejects.toMatchObject({
       code: 'TPM_SEAL_INPUT_INVALID',
