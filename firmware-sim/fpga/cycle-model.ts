@@ -56,6 +56,7 @@ export class JudgeCoreModel {
     let lane = 0;
     let chunk = 0;
     let h = 0;
+    let o = 0;
     let lastOfSub = false;
     let l0 = 0;
     let l1 = 0;
@@ -124,13 +125,17 @@ export class JudgeCoreModel {
           break;
         }
         case CoreState.L2: {
-          const yr = Math.max(0, y[h] as number);
-          l0 = (l0 + Math.imul(m.w2[h] as number, yr)) | 0;
-          l1 = (l1 + Math.imul(m.w2[H + h] as number, yr)) | 0;
-          l2 = (l2 + Math.imul(m.w2[2 * H + h] as number, yr)) | 0;
+          // One shared multiplier: o outer, h inner (3*H cycles), as in the RTL.
+          const prod = Math.imul(m.w2[o * H + h] as number, Math.max(0, y[h] as number));
+          if (o === 0) l0 = (l0 + prod) | 0;
+          else if (o === 1) l1 = (l1 + prod) | 0;
+          else l2 = (l2 + prod) | 0;
           if (h === H - 1) {
             h = 0;
-            state = CoreState.DECIDE;
+            if (o === 2) {
+              o = 0;
+              state = CoreState.DECIDE;
+            } else o++;
           } else h++;
           break;
         }

@@ -22,11 +22,11 @@ export function chunks(model: Pick<JudgeNetModel, 'subfieldLengths'>, lanes: num
 
 /**
  * Closed form of the core's schedule with a byte offered every cycle (docs/fpga.md, "Schedule"):
- * DIM receive cycles + NCHUNK*H MAC cycles + H output-layer cycles + 1 decide cycle + NSUB*H attribution cycles.
+ * DIM receive cycles + NCHUNK*H MAC cycles + 3*H output-layer cycles + 1 decide cycle + NSUB*H attribution cycles.
  */
 export function cyclesPerInference(model: Pick<JudgeNetModel, 'subfieldLengths' | 'hidden' | 'inputDim'>, lanes: number): number {
   const H = model.hidden;
-  return model.inputDim + chunks(model, lanes).length * H + H + 1 + model.subfieldLengths.length * H;
+  return model.inputDim + chunks(model, lanes).length * H + 3 * H + 1 + model.subfieldLengths.length * H;
 }
 
 export const LANE_SETTINGS = [8, 16, 32, 64, 128, 256, 512] as const;

@@ -3,7 +3,7 @@
 // firmware-sim/fpga/cycle-model.ts. Input int8 bytes stream in one per cycle; every LANES bytes (or at the end of a
 // subfield) the core spends HIDDEN cycles, one per hidden unit, on a LANES-wide int8 dot product into the
 // per-subfield partial sum p[h]. At the end of subfield s it requantises p[h] into q[h][s] (kept for the
-// attribution) and adds it to y[h]. Then H cycles of output layer, 1 decide cycle, 30*H attribution cycles.
+// attribution) and adds it to y[h]. Then 3*H cycles of output layer, 1 decide cycle, 30*H attribution cycles.
 `timescale 1ns/1ps
 `include "model_params.vh"
 
@@ -56,6 +56,7 @@ module judge_core #(
   reg [15:0] lane;
   reg [15:0] chunk;
   reg [15:0] h;
+  reg [1:0]  o;
   reg        last_of_sub;
   reg [8*LANES-1:0] xbuf;
   reg [8*LANES-1:0] w1q;
@@ -112,8 +113,13 @@ module judge_core #(
   wire [32:0] mshift = margin >>> CSHIFT;
   wire [7:0]  conf = (mshift > 33'd255) ? 8'd255 : mshift[7:0];
 
-  wire signed [31:0] term = (yh > 0) ? w2mem[verdict * HIDDEN + h] * qq : 32'sd0;
-  wire signed [31:0] attr_next = attr_acc + term;
+  // The output layer and the attribution share one int8 x int32 multiplier (they run in different states), so
+  // the whole core needs LANES + 1 multipliers besides the requantisation (a constant multiplier).
+  wire [1:0]  w2row = (state == S_L2) ? o : verdict;
+  wire signed [7:0]  mul_a = w2mem[w2row * HIDDEN + h];
+  wire signed [31:0] mul_b = (state == S_L2) ? yrelu : ((yh > 0) ? qq : 32'sd0);
+  wire signed [31:0] prod2 = mul_a * mul_b;
+  wire signed [31:0] attr_next = attr_acc + prod2;
 
   integer k;
   initial begin
@@ -125,7 +131,7 @@ module judge_core #(
   always @(posedge clk) begin
     if (rst) begin
       state <= S_RECV; busy <= 1'b0; cnt <= 32'd0; sub <= 5'd0; sub_pos <= 16'd0; lane <= 16'd0;
-      chunk <= 16'd0; h <= 16'd0; last_of_sub <= 1'b0; out_valid <= 1'b0; attr_acc <= 32'sd0;
+      chunk <= 16'd0; h <= 16'd0; o <= 2'd0; last_of_sub <= 1'b0; out_valid <= 1'b0; attr_acc <= 32'sd0;
     end else begin
       out_valid <= 1'b0;
       if (counting) cnt <= cnt_next;
@@ -157,10 +163,14 @@ module judge_core #(
           end else h <= h + 16'd1;
         end
         S_L2: begin
-          l0 <= l0 + w2mem[h] * yrelu;
-          l1 <= l1 + w2mem[HIDDEN + h] * yrelu;
-          l2 <= l2 + w2mem[2*HIDDEN + h] * yrelu;
-          if (h == HIDDEN - 1) begin h <= 16'd0; state <= S_DECIDE; end else h <= h + 16'd1;
+          // One shared multiplier: logit o gets W2[o][h] * relu(y[h]), o outer, h inner (3*HIDDEN cycles).
+          if (o == 2'd0) l0 <= l0 + prod2;
+          if (o == 2'd1) l1 <= l1 + prod2;
+          if (o == 2'd2) l2 <= l2 + prod2;
+          if (h == HIDDEN - 1) begin
+            h <= 16'd0;
+            if (o == 2'd2) begin o <= 2'd0; state <= S_DECIDE; end else o <= o + 2'd1;
+          end else h <= h + 16'd1;
         end
         S_DECIDE: begin
           verdict <= win; confidence <= conf; logit0 <= l0; logit1 <= l1; logit2 <= l2;

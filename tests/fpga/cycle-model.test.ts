@@ -25,7 +25,7 @@ describe('cycle model', () => {
   it('cuts subfields into lane-wide chunks (8 lanes: 768 dims -> 96 chunks; 512 lanes: 32 chunks)', () => {
     expect(chunks(model, 8).filter((c) => c.subfield === 0)).toHaveLength(96);
     expect(chunks(model, 512)).toHaveLength(32);
-    expect(cyclesPerInference(model, 512)).toBe(2080 + 32 * 32 + 32 + 1 + 30 * 32);
+    expect(cyclesPerInference(model, 512)).toBe(2080 + 32 * 32 + 3 * 32 + 1 + 30 * 32);
   });
 
   it('traces one q write per hidden unit and subfield, in schedule order', () => {
