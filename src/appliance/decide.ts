@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, type JsonObject, type JsonValue } from '../core/canonical-json.js';
+import { sha3_256Hex } from '../crypto/hash.js';
+
+/**
+ * The composition that turns one agent event (a Claude Code hook event, already parsed by src/hook) into a
+ * decision: the firewall engine decides, user approvals and denials (`aegis approve|deny <trace>`) refine
+ * REQUIRE_APPROVAL, and the caller logs the outcome. Agent-neutral on purpose: src/hook maps the Claude Code
+ * protocol onto these types, so another agent front-end can reuse the same decision path.
+ */
+
+/** The firewall's three outcomes (DESIGN.md, "The three flows": Decision). */
+export type Verdict = 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL';
+
+interface EventBase {
+  sessionId: string;
+  cwd?: string;
+  permissionMode?: string;
+  agentId?: string;
+}
+
+/** PreToolUse: a call the agent wants to make; the only event whose decision gates an action up front. */
+export interface ToolCallEvent extends EventBase {
+  kind: 'tool_call';
+  toolName: string;
+  toolInput: JsonObject;
+  toolUseId?: string;
+}
+
+/** PostToolUse: the call ran; its response is checked for injection and secrets. */
+export interface ToolResultEvent extends EventBase {
+  kind: 'tool_result';
+  toolName: string;
+  toolInput: JsonObject;
+  toolResponse: JsonValue;
+  toolUseId?: string;
+}
+
+/** UserPromptSubmit: the prompt is checked for injection before the model sees it. */
+export interface PromptEvent extends EventBase {
+  kind: 'prompt';
+  prompt: string;
+}
+
+/** SessionStart / Stop and events Aegis only records. */
+export interface LifecycleEvent extends EventBase {
+  kind: 'session_start' | 'session_stop' | 'other';
+  eventName: string;
+  source?: string;
+}
+
+export type AgentEvent = ToolCallEvent | ToolResultEvent | PromptEvent | LifecycleEvent;
+
+export interface Decision {
+  verdict: Verdict;
+  /** One line for people (shown to Claude or the user); never carries secrets or raw arguments. */
+  reason: string;
+  /** Stable rule id when a rule fired (e.g. `rule:git_destructive`). */
+  rule?: string;
+  /** Extra non-secret facts for the audit record (step traces, scores). */
+  detail?: JsonObject;
+}
+
+/**
+ * What the firewall engine provides. One instance lives in the daemon for its whole life, so stateful
+ * detectors (loop, circuit breaker, budgets, drift) see every call of every session.
+ */
+export interface Decider {
+  /** Name recorded in each audit event so an auditor knows which engine decided. */
+  readonly name: string;
+  evaluate(event: AgentEvent): Promise<Decision> | Decision;
+}
+
+/** Scope of a user approval (`aegis approve <trace> --once|--session|--always`). */
+export type ApprovalScope = 'once' | 'session' | 'always';
+
+/** A user's earlier answer that matches this call. */
+export interface StandingAnswer {
+  answer: 'approved' | 'denied';
+  trace: string;
+  scope: ApprovalScope;
+}
+
+/** User approvals and denials, held by the daemon (src/service/approvals.ts). */
+export interface ApprovalBook {
+  /** The user's answer for this call, if any (a denial wins over an approval). */
+  match(sessionId: string, fingerprint: string): StandingAnswer | undefined;
+  /** Called when an approval was used; a `once` approval is spent by it. */
+  used(answer: StandingAnswer): void;
+  /** Remembers an asked call under its trace so `aegis approve <trace>` can find it. */
+  remember(trace: string, call: { sessionId: string; fingerprint: string; toolName: string; reason: string }): void;
+}
+
+/** The result of the composition, ready to be logged and mapped onto the hook protocol. */
+export interface Outcome {
+  event: AgentEvent;
+  decision: Decision;
+  /** Short id printed to users and used by `aegis approve <trace>`; also the audit record's trace. */
+  trace: string;
+  /** SHA3-256 of the canonical {tool, input}: what approvals match on (no raw arguments in the book). */
+  fingerprint?: string;
+  /** Set when an earlier user answer changed the engine's verdict. */
+  standing?: StandingAnswer;
+  engine: string;
+}
+
+export function newTrace(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** Identity of a tool call for approvals: same tool, same input (RFC 8785 form, so key order is irrelevant). */
+export function callFingerprint(toolName: string, toolInput: JsonObject): string {
+  return sha3_256Hex(canonicalJson({ tool: toolName, input: toolInput }));
+}
+
+/**
+ * Decides one event. The engine always runs first so its stateful detectors see every call (a loop is a
+ * loop even when the user approved one instance). A user denial turns any verdict into BLOCK; a user
+ * approval turns REQUIRE_APPROVAL (never BLOCK) into ALLOW; an unanswered REQUIRE_APPROVAL is remembered
+ * under its trace for `aegis approve`.
+ */
+export async function decide(event: AgentEvent, decider: Decider, book?: ApprovalBook): Promise<Outcome> {
+  const trace = newTrace();
+  const decision = await decider.evaluate(event);
+  const out: Outcome = { event, decision, trace, engine: decider.name };
+  if (event.kind !== 'tool_call') return out;
+  const fingerprint = callFingerprint(event.toolName, event.toolInput);
+  out.fingerprint = fingerprint;
+  if (book === undefined) return out;
+  const standing = book.match(event.sessionId, fingerprint);
+  if (standing?.answer === 'denied') {
+    out.standing = standing;
+    out.decision = { verdict: 'BLOCK', reason: `denied by the user (aegis deny ${standing.trace})`, rule: 'user:deny' };
+  } else if (standing?.answer === 'approved' && decision.verdict === 'REQUIRE_APPROVAL') {
+    out.standing = standing;
+    book.used(standing);
+    out.decision = {
+      verdict: 'ALLOW',
+      reason: `approved by the user (aegis approve ${standing.trace} --${standing.scope}); engine said: ${decision.reason}`,
+      rule: 'user:approve',
+    };
+  } else if (decision.verdict === 'REQUIRE_APPROVAL') {
+    book.remember(trace, { sessionId: event.sessionId, fingerprint, toolName: event.toolName, reason: decision.reason });
+  }
+  return out;
+}
+
+/**
+ * Stand-in used only while no firewall engine is available: it never allows a tool call on its own (asks the
+ * user instead) and lets observe-only events through. Replaced by the engine from src/firewall.
+ */
+export const standInDecider: Decider = {
+  name: 'stand-in (no firewall engine)',
+  evaluate(event: AgentEvent): Decision {
+    if (event.kind === 'tool_call')
+      return { verdict: 'REQUIRE_APPROVAL', reason: 'no firewall engine is installed, so every tool call needs your approval' };
+    return { verdict: 'ALLOW', reason: 'recorded' };
+  },
+};

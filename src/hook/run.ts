@@ -1,0 +1,60 @@
+import { aegisHome } from '../appliance/home.js';
+import { isAegisError, toAegisError } from '../core/errors.js';
+import { socketRequest } from '../service/client.js';
+import { spawnDaemon } from '../service/launcher.js';
+import { daemonPaths } from '../service/paths.js';
+import { decodeWire, failAnswer, type HookAnswer } from './answer.js';
+import { loadFailPolicy } from './fail-policy.js';
+import { KNOWN_EVENTS } from './protocol.js';
+
+export interface RunHookOptions {
+  env: NodeJS.ProcessEnv;
+  /** Start the daemon when it does not answer (default: yes, unless AEGIS_HOOK_START_DAEMON=0). */
+  startDaemon?: boolean;
+  /** Per-request timeout; Claude Code's own hook timeout should be larger (the installer sets 30 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The in-process hook path (`aegis hook`), used when the shim's fast path did not get an answer: post stdin
+ * to the daemon; if no daemon answers, start one and post again; if that fails too, answer by the fail
+ * policy. The daemon stays the only writer of the audit log, so this path never decides on its own.
+ */
+export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<HookAnswer> {
+  const home = aegisHome(opts.env);
+  const policy = loadFailPolicy(opts.env, home.config);
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  let why: string;
+  try {
+    const paths = daemonPaths(home);
+    const post = async (): Promise<HookAnswer> => {
+      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream' }, timeoutMs);
+      const answer = res.status === 200 ? decodeWire(res.body.toString('utf8')) : undefined;
+      if (answer === undefined) throw toAegisError(new Error(`daemon answered HTTP ${res.status}`), 'DAEMON_BAD_ANSWER');
+      return answer;
+    };
+    try {
+      return await post();
+    } catch (e) {
+      const mayStart = opts.startDaemon ?? opts.env['AEGIS_HOOK_START_DAEMON'] !== '0';
+      if (!isAegisError(e, 'DAEMON_UNREACHABLE') || !mayStart) throw e;
+      await spawnDaemon(paths, { env: opts.env });
+      return await post();
+    }
+  } catch (e) {
+    const err = toAegisError(e);
+    why = `${err.code}: ${err.message}`;
+  }
+  return failAnswer(policy.mode, peekEventName(input), why);
+}
+
+/** The event name, if the input is readable JSON naming a known event; the fail answer uses its format. */
+export function peekEventName(input: Uint8Array): string | undefined {
+  try {
+    const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input));
+    const name = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['hook_event_name'] : undefined;
+    return typeof name === 'string' && (KNOWN_EVENTS as readonly string[]).includes(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

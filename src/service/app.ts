@@ -1,0 +1,141 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ApprovalScope } from '../appliance/decide.js';
+import { toAegisError } from '../core/errors.js';
+import { encodeWire, failAnswer } from '../hook/answer.js';
+import type { FailPolicy } from '../hook/fail-policy.js';
+import { MAX_HOOK_INPUT_BYTES } from '../hook/protocol.js';
+import type { ApprovalStore } from './approvals.js';
+import type { AuditSink } from './audit-sink.js';
+import type { HookStats } from './hook-handler.js';
+import type { HookAnswer } from '../hook/answer.js';
+
+export interface AppDeps {
+  hook: { handle(raw: Uint8Array): Promise<HookAnswer>; stats: HookStats };
+  approvals: ApprovalStore;
+  audit: AuditSink;
+  failPolicy: FailPolicy;
+  engine: string;
+  status: () => Record<string, unknown>;
+  /** Called after the shutdown route has answered. */
+  onShutdown: () => void;
+}
+
+const TRACE = { type: 'string', pattern: '^[0-9a-f]{12}$' } as const;
+const errorsSchema = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    errors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+  },
+} as const;
+const answeredSchema = {
+  type: 'object',
+  required: ['ok', 'trace', 'answer', 'tool_name'],
+  properties: {
+    ok: { type: 'boolean' },
+    trace: { type: 'string' },
+    answer: { type: 'string' },
+    scope: { type: 'string' },
+    tool_name: { type: 'string' },
+  },
+} as const;
+
+/**
+ * The daemon's one fastify app (DESIGN.md: "one process, one writer, one set of routes with JSON schemas").
+ * The hook route takes the raw bytes Claude Code wrote (any content type, so broken JSON still reaches our
+ * parser and gets a fail-policy answer instead of fastify's 400) and always answers 200 with the three-line
+ * wire form; the other routes are JSON with schemas.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (request.url.startsWith('/v1/hook')) {
+      const answer = failAnswer(deps.failPolicy.mode, undefined, `the hook request failed (${error.code ?? 'error'})`);
+      return reply.code(200).type('text/plain; charset=utf-8').send(encodeWire(answer));
+    }
+    const err = toAegisError(error);
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : err.code === 'INTERNAL_ERROR' ? 500 : 400;
+    const code = error.validation !== undefined ? 'USAGE' : err.code;
+    return reply.code(status).send({ ok: false, errors: [{ code, message: err.message }] });
+  });
+
+  void app.register(async (scope) => {
+    // Raw bytes whatever the declared type: the hook answers every input itself (fail policy), see above.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 4 * MAX_HOOK_INPUT_BYTES }, (_req, body, done) => {
+      done(null, body);
+    });
+    scope.post('/v1/hook', async (request, reply) => {
+      const body = request.body;
+      const raw = body instanceof Uint8Array ? body : new Uint8Array(0);
+      const answer = await deps.hook.handle(raw);
+      return reply.type('text/plain; charset=utf-8').send(encodeWire(answer));
+    });
+  });
+
+  app.get('/v1/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({
+    ok: true,
+  }));
+
+  app.get('/v1/status', async () => deps.status());
+
+  app.post<{ Body: { trace: string; scope: ApprovalScope } }>(
+    '/v1/approvals',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['trace', 'scope'],
+          additionalProperties: false,
+          properties: { trace: TRACE, scope: { type: 'string', enum: ['once', 'session', 'always'] } },
+        },
+        response: { 200: answeredSchema, '4xx': errorsSchema },
+      },
+    },
+    async (request) => {
+      const { trace, scope } = request.body;
+      const what = deps.approvals.approve(trace, scope);
+      await deps.audit.append({
+        kind: 'approval',
+        session: what.sessionId,
+        tool: what.toolName,
+        decision: 'APPROVED',
+        reason: `user approved trace ${trace} (${scope})`,
+        data: { trace, scope, call_fingerprint: what.fingerprint },
+      });
+      return { ok: true, trace, answer: 'approved', scope, tool_name: what.toolName };
+    },
+  );
+
+  app.post<{ Body: { trace: string } }>(
+    '/v1/denials',
+    {
+      schema: {
+        body: { type: 'object', required: ['trace'], additionalProperties: false, properties: { trace: TRACE } },
+        response: { 200: answeredSchema, '4xx': errorsSchema },
+      },
+    },
+    async (request) => {
+      const { trace } = request.body;
+      const what = deps.approvals.deny(trace);
+      await deps.audit.append({
+        kind: 'approval',
+        session: what.sessionId,
+        tool: what.toolName,
+        decision: 'DENIED',
+        reason: `user denied trace ${trace} (session)`,
+        data: { trace, scope: 'session', call_fingerprint: what.fingerprint },
+      });
+      return { ok: true, trace, answer: 'denied', scope: 'session', tool_name: what.toolName };
+    },
+  );
+
+  app.post('/v1/shutdown', async (_request, reply) => {
+    reply.raw.once('finish', () => deps.onShutdown());
+    return { ok: true };
+  });
+
+  return app;
+}

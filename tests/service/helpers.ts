@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentEvent, Decider, Decision } from '../../src/appliance/decide.js';
+import { aegisHome, ensureHome, type AegisHome } from '../../src/appliance/home.js';
+import { writeFileKeys } from '../../src/crypto/key-files.js';
+
+/** A fresh $AEGIS_HOME with audit keys, short enough for a unix socket path. */
+export function tempHome(tag = 'h'): { home: AegisHome; env: Record<string, string>; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `ae-${tag}-`));
+  const home = aegisHome({ AEGIS_HOME: root });
+  ensureHome(home, ['keys', 'state', 'log']);
+  writeFileKeys(home.keys);
+  return { home, env: { AEGIS_HOME: root }, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A deterministic decider for service tests: Bash commands starting with "rm " are blocked, "git push" asks,
+ * the tool "Explode" throws (an engine bug), everything else is allowed; prompts containing "ignore previous
+ * instructions" are blocked. The real engine is exercised in tests/firewall.
+ */
+export const scriptedDecider: Decider = {
+  name: 'scripted test decider',
+  evaluate(e: AgentEvent): Decision {
+    if (e.kind === 'tool_call') {
+      if (e.toolName === 'Explode') throw new Error('engine bug');
+      const cmd = typeof e.toolInput['command'] === 'string' ? e.toolInput['command'] : '';
+      if (cmd.startsWith('rm ')) return { verdict: 'BLOCK', reason: 'destructive command', rule: 'rule:fs_destructive' };
+      if (cmd.startsWith('git push')) return { verdict: 'REQUIRE_APPROVAL', reason: 'pushes to a remote', rule: 'rule:blast' };
+      return { verdict: 'ALLOW', reason: 'no rule fired' };
+    }
+    if (e.kind === 'prompt' && /ignore previous instructions/i.test(e.prompt))
+      return { verdict: 'BLOCK', reason: 'prompt injection', rule: 'rule:prompt_injection' };
+    if (e.kind === 'tool_result' && /ignore previous instructions/i.test(JSON.stringify(e.toolResponse)))
+      return { verdict: 'BLOCK', reason: 'prompt injection in tool output', rule: 'rule:prompt_injection' };
+    return { verdict: 'ALLOW', reason: 'recorded' };
+  },
+};
+
+export function preToolUse(command: string, session = 'sess-1', tool = 'Bash'): string {
+  return JSON.stringify({
+    session_id: session,
+    transcript_path: '/tmp/t.jsonl',
+    cwd: '/work/project',
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: tool,
+    tool_input: { command, description: 'test' },
+    tool_use_id: 'toolu_01',
+  });
+}
