@@ -1,5 +1,5 @@
 import { fail } from '../../src/core/errors.js';
-import { certValidAt, verifySigned, type Cert } from './x509.js';
+import { certValidAt, signedBy, type Cert } from './x509.js';
 
 /** Codes a caller's area uses for chain failures (each literal is listed in docs/errors.md). */
 export interface ChainCodes {
@@ -17,8 +17,8 @@ export function verifyChain(chain: readonly Cert[], at: Date, rootSha256: readon
   for (let i = 0; i < chain.length; i++) {
     const c = chain[i] as Cert;
     const issuer = chain[Math.min(i + 1, chain.length - 1)] as Cert;
-    if (c.issuer !== issuer.subject) fail(codes.invalid, `${what}: certificate ${i} is not issued by the next one`);
-    if (!verifySigned(c, issuer.publicKey)) fail(codes.invalid, `${what}: signature of certificate ${i} does not verify`);
+    if (c.issuerKey !== issuer.subjectKey) fail(codes.invalid, `${what}: certificate ${i} is not issued by the next one`);
+    if (!signedBy(c, issuer)) fail(codes.invalid, `${what}: signature of certificate ${i} does not verify`);
     if (!certValidAt(c, at)) {
       fail(codes.expired, `${what}: certificate ${i} (${c.subject}) is not valid at ${at.toISOString()}`, {
         notBefore: c.notBefore.toISOString(),

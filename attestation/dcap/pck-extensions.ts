@@ -41,9 +41,8 @@ function need(m: Map<string, Tlv>, oid: string, tag: number, name: string): Tlv 
 }
 
 export function pckExtensions(cert: Cert): PckExtensions {
-  const ext = cert.x509.extensions.find((e) => e.type === SGX_EXTENSIONS_OID);
-  if (ext === undefined) fail('DCAP_PCK_EXTENSION_INVALID', 'PCK certificate has no SGX extensions');
-  const buf = new Uint8Array(ext.value);
+  const buf = cert.extensions.get(SGX_EXTENSIONS_OID);
+  if (buf === undefined) fail('DCAP_PCK_EXTENSION_INVALID', 'PCK certificate has no SGX extensions');
   const root = readTlv(buf, 0);
   if (root.tag !== TAG.SEQUENCE) fail('DCAP_PCK_EXTENSION_INVALID', 'SGX extensions are not a SEQUENCE');
   const top = entries(buf, root);

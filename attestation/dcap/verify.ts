@@ -5,7 +5,7 @@ import { sha256 } from '../../src/crypto/hash.js';
 import { verifyChain, type ChainCodes } from '../abi-common/chain.js';
 import { p256KeyFromXY, verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';
-import { crlValidAt, parseCrl, parsePemChain, verifySigned, type Cert, type Crl } from '../abi-common/x509.js';
+import { crlValidAt, memoSignature, parseCrl, parsePemChain, signedBy, type Cert, type Crl } from '../abi-common/x509.js';
 import { INTEL_TRUST_ANCHORS, type DcapTrustAnchors } from '../trust/anchors.js';
 import type { SgxReportBody } from '../sgx/report-body.js';
 import type { TdReportBody } from '../tdx/td-report-body.js';
@@ -47,8 +47,8 @@ const PCK_CHAIN: ChainCodes = { invalid: 'DCAP_PCK_CHAIN_INVALID', untrusted: 'D
 const COLLATERAL_CHAIN: ChainCodes = { invalid: 'DCAP_COLLATERAL_CHAIN_INVALID', untrusted: 'DCAP_ROOT_UNTRUSTED', expired: 'DCAP_CERT_EXPIRED' };
 
 function checkCrl(crl: Crl, issuer: Cert, at: Date, what: string): void {
-  if (crl.issuer !== issuer.subject) fail('DCAP_CRL_INVALID', `${what} is not issued by ${issuer.subject}`);
-  if (!verifySigned(crl, issuer.publicKey)) fail('DCAP_CRL_INVALID', `${what} signature does not verify`);
+  if (crl.issuerKey !== issuer.subjectKey) fail('DCAP_CRL_INVALID', `${what} is not issued by ${issuer.subject}`);
+  if (!signedBy(crl, issuer)) fail('DCAP_CRL_INVALID', `${what} signature does not verify`);
   if (!crlValidAt(crl, at)) {
     fail('DCAP_CRL_EXPIRED', `${what} is not valid at ${at.toISOString()}`, {
       thisUpdate: crl.thisUpdate.toISOString(),
@@ -79,7 +79,9 @@ function checkSignedJson(
   verifyChain(chain, at, anchors.rootSha256, COLLATERAL_CHAIN, `${what} issuer chain`);
   const signer = chain[0] as Cert;
   if (rootCrl !== undefined) notRevoked(rootCrl, signer, `${what} signing certificate`);
-  if (!verifyRawEcdsa('sha256', utf8.encode(text), signer.publicKey, signature)) {
+  const bytes = utf8.encode(text);
+  const key = `json:${toHex(sha256(bytes))}:${toHex(signature)}:${signer.sha256}`;
+  if (!memoSignature(key, () => verifyRawEcdsa('sha256', bytes, signer.publicKey, signature))) {
     fail(what === 'TCB Info' ? 'DCAP_TCB_INFO_SIGNATURE_INVALID' : 'DCAP_QE_IDENTITY_SIGNATURE_INVALID', `${what} signature does not verify`);
   }
   return signer;

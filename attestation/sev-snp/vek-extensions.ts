@@ -23,8 +23,7 @@ export interface VekExtensions {
 }
 
 function raw(cert: Cert, oid: string): Uint8Array | undefined {
-  const e = cert.x509.extensions.find((x) => x.type === oid);
-  return e === undefined ? undefined : new Uint8Array(e.value);
+  return cert.extensions.get(oid);
 }
 
 function spl(cert: Cert, suffix: string, name: string, required: boolean): number | undefined {

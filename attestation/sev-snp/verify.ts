@@ -3,7 +3,7 @@ import { bytesEqual } from '../../src/core/bytes.js';
 import { toHex } from '../../src/core/encoding.js';
 import { verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';
-import { certValidAt, parseCert, parsePemChain, verifySigned, type Cert } from '../abi-common/x509.js';
+import { certValidAt, parseCert, parsePemChain, signedBy, type Cert } from '../abi-common/x509.js';
 import { defaultAmdRoots, type SnpProduct, type SnpTrustAnchors } from '../trust/anchors.js';
 import { parseSnpReport, productFromCpuid, snpSignatureP1363, snpSigningKey, type SnpReport } from './report.js';
 import { decodeTcb, type SnpTcb } from './tcb.js';
@@ -50,11 +50,11 @@ function checkValid(c: Cert, at: Date, what: string): void {
 /** VEK → ASK / ASVK → ARK, where the ARK is self-signed and pinned for `product`. */
 function checkChain(vek: Cert, candidates: readonly Cert[], product: SnpProduct, anchors: SnpTrustAnchors, at: Date): void {
   const roots = anchors.rootSha256?.[product] ?? defaultAmdRoots()[product];
-  const ask = candidates.find((c) => c.subject === vek.issuer && verifySigned(vek, c.publicKey));
+  const ask = candidates.find((c) => c.subjectKey === vek.issuerKey && signedBy(vek, c));
   if (ask === undefined) fail('SNP_CHAIN_INVALID', `no supplied ASK / ASVK (${vek.issuer}) signs the VEK`);
-  const ark = candidates.find((c) => c.subject === ask.issuer && c.issuer === c.subject && verifySigned(ask, c.publicKey));
+  const ark = candidates.find((c) => c.subjectKey === ask.issuerKey && c.issuerKey === c.subjectKey && signedBy(ask, c));
   if (ark === undefined) fail('SNP_CHAIN_INVALID', `no supplied ARK (${ask.issuer}) signs the ${ask.subject} certificate`);
-  if (!verifySigned(ark, ark.publicKey)) fail('SNP_CHAIN_INVALID', 'the ARK self-signature does not verify');
+  if (!signedBy(ark, ark)) fail('SNP_CHAIN_INVALID', 'the ARK self-signature does not verify');
   if (!roots.includes(ark.sha256)) fail('SNP_ROOT_UNTRUSTED', `the ARK is not a pinned ${product} root`);
   checkValid(vek, at, 'VEK');
   checkValid(ask, at, 'ASK / ASVK');

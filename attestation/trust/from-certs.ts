@@ -13,7 +13,7 @@ export function certsFromBlob(blob: Uint8Array, what: string): Cert[] {
 }
 
 function selfSigned(c: Cert): boolean {
-  return c.subject === c.issuer && verifySigned(c, c.publicKey);
+  return c.subjectKey === c.issuerKey && verifySigned(c, c.publicKey);
 }
 
 export function dcapAnchorsFromCerts(certs: readonly Cert[]): DcapTrustAnchors {
