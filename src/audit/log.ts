@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJson, type JsonObject } from '../core/canonical-json.js';
+import type { JsonObject } from '../core/canonical-json.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { AegisError, fail } from '../core/errors.js';
 import { fromHex, toBase64, toHex } from '../core/encoding.js';
@@ -346,7 +346,8 @@ function validateEvent(ev: AuditEvent): void {
   if (ev.data !== undefined && ev.data !== null && (typeof ev.data !== 'object' || Array.isArray(ev.data))) {
     fail('AUDIT_EVENT_INVALID', 'event field data must be a JSON object');
   }
-  const size = canonicalJson(ev).length;
+  // JSON.stringify is a cheap upper bound of the canonical size; canonical form is computed once, at hashing.
+  const size = JSON.stringify(ev).length;
   if (size > MAX_RECORD_BYTES) fail('INPUT_TOO_LARGE', `audit event is ${size} bytes; the limit is ${MAX_RECORD_BYTES}`);
 }
 
