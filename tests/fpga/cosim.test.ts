@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelHash, parseModel } from '../../src/judge/judgenet/model.js';
+import { modelHash, parseModel, serializeModel } from '../../src/judge/judgenet/model.js';
 import { cosim } from '../../firmware-sim/fpga/cosim.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
@@ -19,6 +19,13 @@ describe.skipIf(!have('iverilog'))('RTL cosim with iverilog', () => {
       expect(r.mismatch).toBeNull();
       expect(r.agreed).toBe(6);
     }
+  });
+
+  it('agrees with a non-trivial requantisation ratio (M / 2^S = 23170 / 2^17) and a confidence shift', async () => {
+    const variant = { ...model, requantMult: 23170, requantShift: 17, confShift: 3 };
+    const r = await cosim(variant, modelHash(serializeModel(variant)), { sim: 'iverilog', lanes: 16, n: 6, seed: 8 });
+    expect(r.mismatch).toBeNull();
+    expect(r.agreed).toBe(6);
   });
 
   it('reports the first mismatching cycle, signal and both values when the RTL differs', async () => {
