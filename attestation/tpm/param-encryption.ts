@@ -1,4 +1,4 @@
-import { createDecipheriv, createECDH, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac } from 'node:crypto';
 import { ByteWriter, concatBytes } from '../../src/core/bytes.js';
 import { fail } from '../../src/core/errors.js';
 import { DIGEST_SIZE, HASH_NAME, TPM_ALG, TPM_ECC_CURVE } from './constants.js';
@@ -92,4 +92,31 @@ export function commandHmac(
     .update(nonceTPM)
     .update(Uint8Array.of(sessionAttributes));
   return new Uint8Array(h.digest());
+}
+
+/**
+ * Encrypts the data of the first command parameter (Part 1 §21.3): key ‖ IV = KDFa(hash, sessionKey ‖ authValue,
+ * "CFB", nonceNewer = nonceCaller of this command, nonceOlder = the session's nonceTPM, keyBits + 128).
+ * The command HMAC is then computed over the encrypted parameters.
+ */
+export function encryptCommandParameter(
+  hash: number,
+  sessionKeyBytes: Uint8Array,
+  authValue: Uint8Array,
+  nonceCaller: Uint8Array,
+  nonceTPM: Uint8Array,
+  aesKeyBits: number,
+  data: Uint8Array,
+): Uint8Array {
+  const kb = aesKeyBits / 8;
+  const kiv = kdfa(
+    hash,
+    concatBytes(sessionKeyBytes, authValue),
+    'CFB',
+    nonceCaller,
+    nonceTPM,
+    aesKeyBits + 128,
+  );
+  const c = createCipheriv(`aes-${aesKeyBits}-cfb`, kiv.subarray(0, kb), kiv.subarray(kb, kb + 16));
+  return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
 }

@@ -1,21 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { bytesEqual } from '../../src/core/bytes.js';
 import { AegisError, fail, isAegisError } from '../../src/core/errors.js';
 import { toHex } from '../../src/core/encoding.js';
-import { parseUnseal, unseal } from '../../attestation/tpm/commands/object.js';
-import { parseStartAuthSession, startAuthSession } from '../../attestation/tpm/commands/session.js';
-import {
-  commandHmac,
-  decryptResponseParameter,
-  eccSalt,
-  sessionKey,
-} from '../../attestation/tpm/param-encryption.js';
 import type { TpmtPublic } from '../../attestation/tpm/public.js';
-import { TPM_ALG, TPM_CC, TPM_RH, TPM_SE, TPMA_SESSION } from '../../attestation/tpm/constants.js';
+import { TPM_ALG, TPM_RH, TPM_SE } from '../../attestation/tpm/constants.js';
 import { normalizeSelection, type PcrSelection } from '../../attestation/tpm/marshal.js';
 import { sealedDataTemplate, srkTemplate } from '../../attestation/tpm/templates.js';
 import { marshalSealedBlob, parseSealedBlob } from './sealed-blob.js';
 import type { Tpm2 } from './tpm2.js';
+import { createEncrypted, startSaltedSession, unsealEncrypted } from './encrypted-session.js';
 
 /** Ed25519 seed (32 bytes) ‖ ML-DSA-65 seed ξ (32 bytes, FIPS 204 §6.1). */
 export const SEEDS_LENGTH = 64;
@@ -37,80 +29,6 @@ export const POLICY_FAIL_HINT =
 async function createSrk(tpm: Tpm2): Promise<{ handle: number; name: Uint8Array; public: TpmtPublic }> {
   const srk = await tpm.createPrimary(TPM_RH.OWNER, srkTemplate());
   return { handle: srk.objectHandle, name: srk.name, public: srk.outPublic };
-}
-
-const AES_BITS = 128;
-
-/**
- * Starts a policy session salted to the SRK with AES-128-CFB parameter encryption, so that TPM2_Unseal can
- * return the seeds encrypted (Part 1 §21) instead of in clear over the TPM interface.
- */
-async function startEncryptingPolicySession(
-  tpm: Tpm2,
-  srk: { handle: number; public: TpmtPublic },
-): Promise<EncryptingSession> {
-  const { salt, encryptedSalt } = eccSalt(TPM_ALG.SHA256, srk.public);
-  const nonceCaller = new Uint8Array(randomBytes(32));
-  const res = parseStartAuthSession(
-    await tpm.run(
-      startAuthSession(TPM_SE.POLICY, nonceCaller, TPM_ALG.SHA256, {
-        tpmKey: srk.handle,
-        encryptedSalt,
-        aesKeyBits: AES_BITS,
-      }),
-    ),
-  );
-  return {
-    handle: res.sessionHandle,
-    key: sessionKey(TPM_ALG.SHA256, salt, res.nonceTPM, nonceCaller),
-    nonceTPM: res.nonceTPM,
-  };
-}
-
-interface EncryptingSession {
-  handle: number;
-  key: Uint8Array;
-  /** The TPM's latest nonce for this session (policy commands take the session as a handle and do not roll it). */
-  nonceTPM: Uint8Array;
-}
-
-/**
- * TPM2_Unseal through the encrypting policy session. A salted session has a non-empty sessionKey, so the
- * command carries its HMAC (key = sessionKey: no PolicyAuthValue, Part 1 §19.6.13) and the response's outData
- * comes back AES-CFB encrypted.
- */
-async function unsealEncrypted(
-  tpm: Tpm2,
-  item: { handle: number; name: Uint8Array },
-  session: EncryptingSession,
-): Promise<Uint8Array> {
-  const nonceCaller = new Uint8Array(randomBytes(32));
-  const attrs = TPMA_SESSION.encrypt;
-  const hmac = commandHmac(
-    TPM_ALG.SHA256,
-    session.key,
-    TPM_CC.Unseal,
-    [item.name],
-    new Uint8Array(0),
-    nonceCaller,
-    session.nonceTPM,
-    attrs,
-  );
-  const resp = await tpm.run(
-    unseal(item.handle, { sessionHandle: session.handle, nonceCaller, sessionAttributes: attrs, hmac }),
-  );
-  const encrypted = parseUnseal(resp);
-  const nonceTPM = resp.auths[0]?.nonceTPM;
-  if (nonceTPM === undefined) fail('TPM_RESPONSE_MALFORMED', 'TPM2_Unseal response has no session area');
-  return decryptResponseParameter(
-    TPM_ALG.SHA256,
-    session.key,
-    new Uint8Array(0),
-    nonceTPM,
-    nonceCaller,
-    AES_BITS,
-    encrypted,
-  );
 }
 
 /**
@@ -138,7 +56,7 @@ export async function sealSeeds(
     } finally {
       await tpm.flushQuietly(trial.sessionHandle);
     }
-    const created = await tpm.create(srk.handle, sealedDataTemplate(policyDigest), seeds);
+    const created = await createEncrypted(tpm, srk, sealedDataTemplate(policyDigest), seeds);
     const blob = marshalSealedBlob({
       hierarchy: TPM_RH.OWNER,
       parentName: srk.name,
@@ -175,7 +93,7 @@ export async function unsealSeeds(tpm: Tpm2, blobBytes: Uint8Array): Promise<Uin
       );
     const loaded = await tpm.load(srk.handle, blob.outPrivate, blob.outPublic);
     item = loaded.objectHandle;
-    const enc = await startEncryptingPolicySession(tpm, srk);
+    const enc = await startSaltedSession(tpm, srk, TPM_SE.POLICY);
     session = enc.handle;
     await tpm.policyPCR(session, blob.pcrs);
     let seeds: Uint8Array;

@@ -18,7 +18,7 @@ function sensitiveCreate(userAuth: Uint8Array, data: Uint8Array): Uint8Array {
   return putTpm2b(new ByteWriter(), inner).finish();
 }
 
-function createParams(template: TpmtPublic, data: Uint8Array): Uint8Array {
+export function createParams(template: TpmtPublic, data: Uint8Array): Uint8Array {
   const w = new ByteWriter().bytes(sensitiveCreate(new Uint8Array(0), data));
   putTpm2b(w, marshalPublic(template));
   putTpm2b(w, new Uint8Array(0)); // outsideInfo

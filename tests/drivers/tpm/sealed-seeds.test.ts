@@ -63,9 +63,8 @@ describe.skipIf(!haveSwtpm())('sealed seeds against swtpm', () => {
     expect((await unsealSeeds(tpm, blob2)).length).toBe(64);
   });
 
-  it('the seeds never cross the TPM interface in clear when unsealing (salted session, response encryption)', async () => {
+  it('the seeds never cross the TPM interface in clear, sealing or unsealing (salted sessions, parameter encryption)', async () => {
     const seeds = new Uint8Array(randomBytes(64));
-    const { blob } = await sealSeeds(tpm, seeds, { pcrs });
     const wire: Uint8Array[] = [];
     const inner = tpm.transport;
     const spy = new Tpm2({
@@ -78,10 +77,11 @@ describe.skipIf(!haveSwtpm())('sealed seeds against swtpm', () => {
       },
       close: async () => undefined,
     });
+    const { blob } = await sealSeeds(spy, seeds, { pcrs });
     expect(Buffer.from(await unsealSeeds(spy, blob)).equals(Buffer.from(seeds))).toBe(true);
     const all = Buffer.concat(wire);
-    expect(all.includes(Buffer.from(seeds.subarray(0, 8)))).toBe(false);
-    expect(all.includes(Buffer.from(seeds.subarray(32, 40)))).toBe(false);
+    expect(wire.length).toBeGreaterThan(10);
+    for (let o = 0; o < 64; o += 8) expect(all.includes(Buffer.from(seeds.subarray(o, o + 8)))).toBe(false);
   });
 
   it('rejects bad input with codes', async () => {
