@@ -120,3 +120,32 @@ export function encryptCommandParameter(
   const c = createCipheriv(`aes-${aesKeyBits}-cfb`, kiv.subarray(0, kb), kiv.subarray(kb, kb + 16));
   return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
 }
+
+/**
+ * The response HMAC of a session (Part 1 §19.6.5 / §19.6.8), for checking that a response really comes from the
+ * TPM holding the session key: rpHash = H(responseCode ‖ commandCode ‖ parameters) and
+ *   HMAC(sessionKey ‖ authValue, rpHash ‖ nonceTPM(new) ‖ nonceCaller ‖ sessionAttributes).
+ */
+export function responseHmac(
+  hash: number,
+  key: Uint8Array,
+  commandCode: number,
+  parameters: Uint8Array,
+  nonceTPM: Uint8Array,
+  nonceCaller: Uint8Array,
+  sessionAttributes: number,
+): Uint8Array {
+  const alg = HASH_NAME[hash] ?? fail('TPM_ALG_UNSUPPORTED', 'session hash is not supported');
+  const rpHash = createHash(alg)
+    .update(new ByteWriter().u32be(0).u32be(commandCode).finish())
+    .update(parameters)
+    .digest();
+  return new Uint8Array(
+    createHmac(alg, key)
+      .update(rpHash)
+      .update(nonceTPM)
+      .update(nonceCaller)
+      .update(Uint8Array.of(sessionAttributes))
+      .digest(),
+  );
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { concatBytes } from '../../src/core/bytes.js';
+import { bytesEqual, concatBytes } from '../../src/core/bytes.js';
 import { fail } from '../../src/core/errors.js';
 import { EMPTY_PASSWORD, encodeCommand } from '../../attestation/tpm/command.js';
 import { TPM_ALG, TPM_CC, TPM_SE, TPMA_SESSION } from '../../attestation/tpm/constants.js';
@@ -16,6 +16,7 @@ import {
   decryptResponseParameter,
   eccSalt,
   encryptCommandParameter,
+  responseHmac,
   sessionKey,
 } from '../../attestation/tpm/param-encryption.js';
 import type { TpmtPublic } from '../../attestation/tpm/public.js';
@@ -25,7 +26,7 @@ import type { Tpm2 } from './tpm2.js';
  * Sessions salted to the SRK with AES-128-CFB parameter encryption (TCG Part 1 §19.6.11, §21), so that seeds
  * cross the TPM interface only encrypted: TPM2_Create receives them encrypted (decrypt attribute) and
  * TPM2_Unseal returns them encrypted (encrypt attribute). All our authValues are empty, so HMAC and CFB keys
- * are the sessionKey alone. Response HMACs are not checked (confidentiality, not response integrity).
+ * are the sessionKey alone. The Unseal response HMAC is checked, so a forged response is detected.
  */
 const AES_BITS = 128;
 const HASH = TPM_ALG.SHA256;
@@ -92,8 +93,23 @@ export async function unsealEncrypted(
     unseal(item.handle, { sessionHandle: session.handle, nonceCaller, sessionAttributes: attrs, hmac }),
   );
   const encrypted = parseUnseal(resp);
-  const nonceTPM = resp.auths[0]?.nonceTPM;
-  if (nonceTPM === undefined) fail('TPM_RESPONSE_MALFORMED', 'TPM2_Unseal response has no session area');
+  const ra = resp.auths[0];
+  if (ra === undefined) fail('TPM_RESPONSE_MALFORMED', 'TPM2_Unseal response has no session area');
+  const nonceTPM = ra.nonceTPM;
+  const expected = responseHmac(
+    HASH,
+    session.key,
+    TPM_CC.Unseal,
+    resp.parameters,
+    nonceTPM,
+    nonceCaller,
+    ra.sessionAttributes,
+  );
+  if (!bytesEqual(expected, ra.hmac))
+    fail(
+      'TPM_RESPONSE_HMAC_INVALID',
+      'the TPM2_Unseal response HMAC does not verify: the response was not made by the TPM holding the session',
+    );
   return decryptResponseParameter(HASH, session.key, EMPTY, nonceTPM, nonceCaller, AES_BITS, encrypted);
 }
 

@@ -84,6 +84,24 @@ describe.skipIf(!haveSwtpm())('sealed seeds against swtpm', () => {
     for (let o = 0; o < 64; o += 8) expect(all.includes(Buffer.from(seeds.subarray(o, o + 8)))).toBe(false);
   });
 
+  it('detects a tampered Unseal response by its session HMAC', async () => {
+    const { blob } = await sealSeeds(tpm, new Uint8Array(64).fill(5), { pcrs });
+    const inner = tpm.transport;
+    const tamper = new Tpm2({
+      description: 'tampering',
+      simulated: true,
+      send: async (c) => {
+        const r = await inner.send(c);
+        const isUnseal = Buffer.from(c.subarray(6, 10)).readUInt32BE(0) === 0x15e;
+        if (isUnseal && r.length > 20) r[16] = (r[16] as number) ^ 0x01; // first byte of encrypted outData
+        return r;
+      },
+      close: async () => undefined,
+    });
+    await expect(unsealSeeds(tamper, blob)).rejects.toMatchObject({ code: 'TPM_RESPONSE_HMAC_INVALID' });
+    expect((await unsealSeeds(tpm, blob)).every((b) => b === 5)).toBe(true);
+  });
+
   it('rejects bad input with codes', async () => {
     await expect(sealSeeds(tpm, new Uint8Array(32), { pcrs })).rejects.toMatchObject({
       code: 'TPM_SEAL_INPUT_INVALID',
