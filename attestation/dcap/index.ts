@@ -13,7 +13,7 @@ export { verifyDcapQuote, dcapMeasurements } from './verify.js';
 export type { DcapVerdict, DcapVerifyOptions } from './verify.js';
 export { pckExtensions } from './pck-extensions.js';
 export type { PckExtensions } from './pck-extensions.js';
-export { tdxTcbHigherOrEqual, selectPlatformLevel, converge } from './tcb-level.js';
+export { tdxTcbHigherOrEqual, selectPlatformLevel, matchTcbLevels, checkTdxModule, tdRelaunchStatus, converge } from './tcb-level.js';
 export { dcapQuoteJson } from './quote-json.js';
 export type { SgxReportBody } from '../sgx/report-body.js';
 export type { TdReportBody } from '../tdx/td-report-body.js';

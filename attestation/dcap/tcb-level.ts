@@ -21,23 +21,74 @@ export function tdxTcbHigherOrEqual(teeTcbSvn: Uint8Array, level: readonly numbe
   return true;
 }
 
-/** First level (PCS order, highest first) that the platform's PCK TCB (and TDX TCB) meets, or undefined. */
-export function selectPlatformLevel(
+/**
+ * `matchTcbLevels`: in PCS order (highest first), `sgx` is the first level the PCK TCB (16 SGX components and
+ * PCESVN) meets; for a TD, `tdx` is the first such level whose TDX components the TEE_TCB_SVN also meets.
+ * The platform level is `tdx` for a TD and `sgx` otherwise; `sgx` also feeds the TD-relaunch rule.
+ */
+export function matchTcbLevels(
   info: TcbInfo,
   pck: PckExtensions,
   td: TdReportBody | undefined,
-): PlatformTcbLevel | undefined {
+): { sgx: PlatformTcbLevel | undefined; tdx: PlatformTcbLevel | undefined } {
+  let sgx: PlatformTcbLevel | undefined;
   for (const level of info.tcbLevels) {
     let ok = pck.pceSvn >= level.pceSvn;
     for (let i = 0; ok && i < 16; i++) ok = (pck.compSvn[i] as number) >= (level.sgxComponents[i] as number);
     if (!ok) continue;
-    if (td !== undefined) {
-      if (level.tdxComponents === undefined) continue;
-      if (!tdxTcbHigherOrEqual(td.teeTcbSvn, level.tdxComponents)) continue;
-    }
-    return level;
+    sgx ??= level;
+    if (td === undefined) return { sgx, tdx: undefined };
+    if (level.tdxComponents !== undefined && tdxTcbHigherOrEqual(td.teeTcbSvn, level.tdxComponents)) return { sgx, tdx: level };
   }
-  return undefined;
+  return { sgx, tdx: undefined };
+}
+
+/** The level that decides the platform status: TDX level for a TD, SGX level otherwise. */
+export function selectPlatformLevel(info: TcbInfo, pck: PckExtensions, td: TdReportBody | undefined): PlatformTcbLevel | undefined {
+  const m = matchTcbLevels(info, pck, td);
+  return td === undefined ? m.sgx : m.tdx;
+}
+
+const CONFIG_NEEDED: ReadonlySet<TcbStatus> = new Set<TcbStatus>([
+  'ConfigurationNeeded', 'OutOfDateConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded', 'TDRelaunchAdvisedConfigurationNeeded',
+]);
+
+/**
+ * TDRelaunchCheck.cpp `checkForRelaunch` (TD report 1.5 only): a TD that is OutOfDate only because its TDX
+ * module was updated under it (TEE_TCB_SVN2 already meets the newest level) gets TDRelaunchAdvised
+ * [ConfigurationNeeded] instead — relaunching the TD fixes it.
+ */
+export function tdRelaunchStatus(
+  teeTcbSvn2: Uint8Array,
+  info: TcbInfo,
+  sgxStatus: TcbStatus,
+  tdxStatus: TcbStatus,
+  moduleStatus: TcbStatus,
+  qeStatus: TcbStatus | undefined,
+): TcbStatus {
+  if (qeStatus === 'OutOfDate' || qeStatus === 'Revoked') return tdxStatus;
+  if (!['UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded'].includes(sgxStatus)) return tdxStatus;
+  if (tdxStatus !== 'OutOfDate' && tdxStatus !== 'OutOfDateConfigurationNeeded') return tdxStatus;
+  if (moduleStatus !== 'OutOfDate') return tdxStatus;
+  const latest = info.tcbLevels[0];
+  if (latest === undefined) fail('DCAP_TCB_NO_MATCH', 'TCB Info has no TCB level');
+  const tdx = latest.tdxComponents ?? [];
+  const svn = (i: number): number => teeTcbSvn2[i] as number;
+  let moduleFloor: number;
+  if (svn(1) === 0) {
+    moduleFloor = tdx[0] ?? 0;
+  } else {
+    const id = `TDX_${svn(1).toString(16).toUpperCase().padStart(2, '0')}`;
+    const ident = info.tdxModuleIdentities.find((x) => x.id.toUpperCase() === id);
+    if (ident === undefined) fail('DCAP_TDX_MODULE_MISMATCH', `TCB Info has no TDX module identity ${id} for TEE_TCB_SVN2`);
+    const top = ident.tcbLevels[0];
+    if (top === undefined) fail('DCAP_TCB_NO_MATCH', `TDX module identity ${id} has no TCB level`);
+    moduleFloor = top.isvSvn;
+  }
+  if (svn(0) >= moduleFloor && svn(2) >= (tdx[2] ?? 0)) {
+    return CONFIG_NEEDED.has(sgxStatus) || CONFIG_NEEDED.has(tdxStatus) ? 'TDRelaunchAdvisedConfigurationNeeded' : 'TDRelaunchAdvised';
+  }
+  return tdxStatus;
 }
 
 /** First ISV level with isvsvn <= svn (QE Identity, TDX module identity). */
@@ -86,10 +137,10 @@ export function checkTdxModule(info: TcbInfo, td: TdReportBody): TdxModuleResult
  * Configuration* into OutOfDateConfigurationNeeded; a Revoked component wins.
  */
 export function converge(platform: TcbStatus, component: TcbStatus | undefined): TcbStatus {
-  if (component === 'Revoked') return 'Revoked';
-  if (component === 'OutOfDate' || component === 'OutOfDateConfigurationNeeded') {
+  if (component === 'OutOfDate') {
     if (platform === 'UpToDate' || platform === 'SWHardeningNeeded') return 'OutOfDate';
     if (platform === 'ConfigurationNeeded' || platform === 'ConfigurationAndSWHardeningNeeded') return 'OutOfDateConfigurationNeeded';
   }
+  if (component === 'Revoked') return 'Revoked';
   return platform;
 }

@@ -15,7 +15,7 @@ import {
 } from './collateral.js';
 import { pckExtensions, type PckExtensions } from './pck-extensions.js';
 import { parseDcapQuote, serializeQeReport, trailingIsPadding, type DcapQuote } from './quote.js';
-import { checkTdxModule, converge, selectIsvLevel, selectPlatformLevel } from './tcb-level.js';
+import { checkTdxModule, converge, matchTcbLevels, selectIsvLevel, tdRelaunchStatus } from './tcb-level.js';
 
 /**
  * Offline DCAP quote verification in Intel QVL order (reference/tee-evidence-layouts.md §3.3): PCK chain,
@@ -135,6 +135,8 @@ export function verifyDcapQuote(quote: Uint8Array | DcapQuote, collateral: DcapC
     const c = parsePemChain(new TextDecoder('latin1').decode(q.qe.certData), 'PCK certificate chain');
     verifyChain(c, at, anchors.rootSha256, PCK_CHAIN, 'PCK certificate chain');
     if (c.length !== 3) fail('DCAP_PCK_CHAIN_INVALID', `PCK chain has ${c.length} certificates, expected 3`);
+    // QVL 4.1.2.4.4: the leaf must be a PCK certificate, not any certificate the PCK CA issued.
+    if (!/CN=[^,]*SGX PCK Certificate/.test((c[0] as Cert).subject)) fail('DCAP_PCK_CHAIN_INVALID', 'leaf CN does not contain "SGX PCK Certificate"');
     return c;
   });
   const root = chain?.[2];
@@ -199,6 +201,7 @@ export function verifyDcapQuote(quote: Uint8Array | DcapQuote, collateral: DcapC
   const pck = chain === undefined ? undefined : checks.run((): PckExtensions => pckExtensions(chain[0] as Cert));
   verdict.fmspc = pck?.fmspc;
   let platform: PlatformTcbLevel | undefined;
+  let sgxLevel: PlatformTcbLevel | undefined;
   let moduleLevel: IsvTcbLevel | undefined;
   if (pck !== undefined && tcbInfo !== undefined) {
     checks.run(() => {
@@ -212,14 +215,23 @@ export function verifyDcapQuote(quote: Uint8Array | DcapQuote, collateral: DcapC
       moduleLevel = checks.run(() => checkTdxModule(tcbInfo, td).level);
     }
     platform = checks.run(() => {
-      const l = selectPlatformLevel(tcbInfo, pck, td);
+      const m = matchTcbLevels(tcbInfo, pck, td);
+      sgxLevel = m.sgx;
+      const l = td === undefined ? m.sgx : m.tdx;
       if (l === undefined) fail('DCAP_TCB_NO_MATCH', 'no TCB level of the TCB Info matches the platform (TCB not supported)');
       return l;
     });
   }
   verdict.components = { platform: platform?.tcbStatus, qe: qeLevel?.tcbStatus, tdxModule: moduleLevel?.tcbStatus };
   if (platform !== undefined) {
-    let status = converge(platform.tcbStatus, moduleLevel?.tcbStatus);
+    const moduleStatus = moduleLevel?.tcbStatus ?? 'UpToDate';
+    let status = converge(platform.tcbStatus, moduleStatus);
+    // TD report 1.5: TDRelaunchCheck before the QE convergence (TcbLevelCheck.cpp 4.1.2.4.17.4.3).
+    const svn2 = td?.teeTcbSvn2;
+    if (svn2 !== undefined && tcbInfo !== undefined && status !== 'Revoked') {
+      const sgxStatus = (sgxLevel ?? platform).tcbStatus;
+      status = checks.run(() => tdRelaunchStatus(svn2, tcbInfo, sgxStatus, status, moduleStatus, qeLevel?.tcbStatus)) ?? status;
+    }
     status = converge(status, qeLevel?.tcbStatus);
     verdict.tcbStatus = status;
     verdict.advisoryIds = union(platform.advisoryIds, moduleLevel?.advisoryIds, qeLevel?.advisoryIds);
