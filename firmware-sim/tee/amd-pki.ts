@@ -8,7 +8,6 @@ import {
   makeCert,
   x509,
   type CryptoKey,
-  type KeyPair,
 } from './pki.js';
 
 /**
@@ -31,7 +30,7 @@ export interface AmdRoots {
 
 export interface VcekIssued {
   cert: x509.X509Certificate;
-  keys: KeyPair;
+  key: CryptoKey;
 }
 
 export async function createAmdRoots(product: string, now: Date): Promise<AmdRoots> {
@@ -89,5 +88,5 @@ export async function issueVcek(roots: AmdRoots, productName: string, tcb: SnpTc
     signingAlgorithm: SIG_RSA_PSS_SHA384,
     extensions: vcekExtensions(productName, tcb, chipId),
   });
-  return { cert, keys };
+  return { cert, key: keys.privateKey };
 }

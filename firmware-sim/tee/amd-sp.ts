@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { fail } from '../../src/core/errors.js';
+import { fromHex, toHex } from '../../src/core/encoding.js';
 import { sha384 } from '../../src/crypto/hash.js';
 import { REPORT_DATA_LEN, type SnpEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
 import {
+  decodeTcb,
   encodeTcb,
+  snpPolicyDebug,
   serializeSnpReport,
   serializeSnpSignedRegion,
   snpSignatureFromP1363,
@@ -11,7 +14,8 @@ import {
   type SnpTcb,
 } from '../../attestation/sev-snp/index.js';
 import { issueVcek, sharedAmdRoots, type AmdRoots, type VcekIssued } from './amd-pki.js';
-import { der, pem, signRaw } from './pki.js';
+import { der, exportKeyCert, pem, signRaw } from './pki.js';
+import { P384, RSA_PSS_4096, SIM_STATE_FORMAT, importKeyCert, type SnpSimState } from './sim-state.js';
 
 /**
  * A simulated AMD Secure Processor answering MSG_REPORT_REQ: it signs version 3 ATTESTATION_REPORTs
@@ -33,6 +37,8 @@ export interface SimSnpOptions {
   hostData?: Uint8Array;
   /** Use this ARK/ASK instead of the per-process shared pair (see sharedAmdRoots). */
   roots?: AmdRoots;
+  /** Resume a simulated platform saved with exportState() (product, TCB, chip and launch state included). */
+  state?: SnpSimState;
 }
 
 export const DEFAULT_SNP_TCB: SnpTcb = { bootloader: 4, tee: 0, snp: 24, microcode: 219 };
@@ -62,18 +68,54 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
   ) {}
 
   static async create(opts: SimSnpOptions = {}): Promise<SimulatedAmdSp> {
+    if (opts.state !== undefined) return SimulatedAmdSp.resume(opts.state);
     const now = opts.now ?? new Date();
     const product = opts.product ?? 'Milan';
     const roots = opts.roots ?? (await sharedAmdRoots(product));
     const tcb: SnpTcb = { ...DEFAULT_SNP_TCB, ...opts.tcb };
-    const tcbBytes = encodeTcb(tcb, product === 'Milan' ? 'milan' : 'genoa');
     const chipId = new Uint8Array(randomBytes(64));
     const vcek = await issueVcek(roots, `${product}-B0`, tcb, chipId, now);
+    const launch = SimulatedAmdSp.launchState(product, tcb, chipId, {
+      debug: opts.debug === true,
+      measurement: sized(opts.measurement ?? sha384('aegis-sim-snp:launch-measurement'), 48, 'MEASUREMENT'),
+      hostData: sized(opts.hostData ?? new Uint8Array(32), 32, 'HOST_DATA'),
+      reportId: new Uint8Array(randomBytes(32)),
+    });
+    return new SimulatedAmdSp(roots, vcek, launch);
+  }
+
+  private static async resume(st: SnpSimState): Promise<SimulatedAmdSp> {
+    const [ark, ask, vcek] = await Promise.all([
+      importKeyCert(st.ark, RSA_PSS_4096, 'ARK'),
+      importKeyCert(st.ask, RSA_PSS_4096, 'ASK'),
+      importKeyCert(st.vcek, P384, 'VCEK'),
+    ]);
+    const hex = (h: string, n: number, what: string): Uint8Array => {
+      const b = fromHex(h, what);
+      if (b.length !== n) fail('TEE_SIM_STATE_INVALID', `simulator state: ${what} must be ${n} bytes`);
+      return b;
+    };
+    const launch = SimulatedAmdSp.launchState(st.product, st.tcb, hex(st.chip_id_hex, 64, 'chip_id'), {
+      debug: st.debug === true,
+      measurement: hex(st.measurement_hex, 48, 'measurement'),
+      hostData: hex(st.host_data_hex, 32, 'host_data'),
+      reportId: hex(st.report_id_hex, 32, 'report_id'),
+    });
+    return new SimulatedAmdSp({ product: st.product, ark, ask }, vcek, launch);
+  }
+
+  private static launchState(
+    product: 'Milan' | 'Genoa',
+    tcb: SnpTcb,
+    chipId: Uint8Array,
+    g: { debug: boolean; measurement: Uint8Array; hostData: Uint8Array; reportId: Uint8Array },
+  ): LaunchState {
+    const tcbBytes = encodeTcb(tcb, product === 'Milan' ? 'milan' : 'genoa');
     const cpuid = CPUID[product];
-    const launch: LaunchState = {
+    return {
       version: 3,
       guestSvn: 0,
-      policy: POLICY_BASE | (opts.debug === true ? 1n << 19n : 0n),
+      policy: POLICY_BASE | (g.debug ? 1n << 19n : 0n),
       familyId: new Uint8Array(16),
       imageId: new Uint8Array(16),
       vmpl: 0,
@@ -81,11 +123,11 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
       currentTcb: tcbBytes,
       platformInfo: 1n, // SMT_EN
       keyInfo: 0, // SIGNING_KEY = VCEK, chip key not masked
-      measurement: sized(opts.measurement ?? sha384('aegis-sim-snp:launch-measurement'), 48, 'MEASUREMENT'),
-      hostData: sized(opts.hostData ?? new Uint8Array(32), 32, 'HOST_DATA'),
+      measurement: g.measurement,
+      hostData: g.hostData,
       idKeyDigest: new Uint8Array(48),
       authorKeyDigest: new Uint8Array(48),
-      reportId: new Uint8Array(randomBytes(32)),
+      reportId: g.reportId,
       reportIdMa: new Uint8Array(32).fill(0xff), // no migration agent
       reportedTcb: tcbBytes,
       cpuidFamId: cpuid.fam,
@@ -103,7 +145,27 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
       launchMitVector: 0n,
       currentMitVector: 0n,
     };
-    return new SimulatedAmdSp(roots, vcek, launch);
+  }
+
+  /** Everything needed to resume this simulated platform in another process (TEST-ONLY CA keys). */
+  async exportState(): Promise<SnpSimState> {
+    const [ark, ask, vcek] = await Promise.all([exportKeyCert(this.roots.ark), exportKeyCert(this.roots.ask), exportKeyCert(this.vcek)]);
+    const l = this.launch;
+    return {
+      format: SIM_STATE_FORMAT,
+      kind: 'sev-snp',
+      test_only: true,
+      product: this.roots.product === 'Genoa' ? 'Genoa' : 'Milan',
+      tcb: decodeTcb(l.reportedTcb, this.roots.product === 'Genoa' ? 'genoa' : 'milan'),
+      ark,
+      ask,
+      vcek,
+      chip_id_hex: toHex(l.chipId),
+      report_id_hex: toHex(l.reportId),
+      measurement_hex: toHex(l.measurement),
+      host_data_hex: toHex(l.hostData),
+      debug: snpPolicyDebug(l),
+    };
   }
 
   /** The simulator's anchors: its TEST-ONLY ARK and ASK (DER and PEM). */
@@ -121,7 +183,7 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
     }
     const fields = { ...this.launch, reportData: reportData.slice() };
     const signed = serializeSnpSignedRegion(fields);
-    const rs = await signRaw(this.vcek.keys.privateKey, 'SHA-384', signed);
+    const rs = await signRaw(this.vcek.key, 'SHA-384', signed);
     return serializeSnpReport({ ...fields, ...snpSignatureFromP1363(rs) });
   }
 

@@ -91,7 +91,15 @@ async function issued(keys: KeyPair, cert: Promise<x509.X509Certificate>): Promi
   return { cert: await cert, key: keys.privateKey };
 }
 
-export async function createIntelSimPki(o: IntelPkiOptions): Promise<IntelSimPki> {
+/** The four keys and certificates of the simulated PKI; CRLs are re-issued from them on every start. */
+export interface IntelSimIdentities {
+  root: Issued;
+  platformCa: Issued;
+  pck: Issued;
+  tcbSigning: Issued;
+}
+
+export async function createIntelSimIdentities(o: Omit<IntelPkiOptions, 'revokedPckSerials'>): Promise<IntelSimIdentities> {
   const [rk, pk, lk, tk] = await Promise.all([P256, P256, P256, P256].map((a) => generateKeyPair(a)));
   const [rootKeys, platKeys, leafKeys, tcbKeys] = [rk, pk, lk, tk] as [KeyPair, KeyPair, KeyPair, KeyPair];
   const from = new Date(o.now.getTime() - DAY);
@@ -118,11 +126,17 @@ export async function createIntelSimPki(o: IntelPkiOptions): Promise<IntelSimPki
       extensions: [new x509.Extension(SGX_EXT, false, encodeSgxExtensions(o.tcb))],
     }),
   );
-  const crlFrom = new Date(o.now.getTime() - DAY / 24);
-  const crlUntil = new Date(o.now.getTime() + 30 * DAY);
+  return { root, platformCa, pck, tcbSigning };
+}
+
+/** Completes the identities with fresh CRLs (valid from an hour before `now` for 30 days) and the PEM chains. */
+export async function intelSimPki(ids: IntelSimIdentities, now: Date, revokedPckSerials: string[] = []): Promise<IntelSimPki> {
+  const { root, platformCa, pck, tcbSigning } = ids;
+  const crlFrom = new Date(now.getTime() - DAY / 24);
+  const crlUntil = new Date(now.getTime() + 30 * DAY);
   const [rootCrl, pckCrl] = await Promise.all([
     makeCrl(root, crlFrom, crlUntil, [], SIG_ECDSA_SHA256),
-    makeCrl(platformCa, crlFrom, crlUntil, o.revokedPckSerials ?? [], SIG_ECDSA_SHA256),
+    makeCrl(platformCa, crlFrom, crlUntil, revokedPckSerials, SIG_ECDSA_SHA256),
   ]);
   return {
     root,
@@ -136,6 +150,10 @@ export async function createIntelSimPki(o: IntelPkiOptions): Promise<IntelSimPki
     pckCrlIssuerChainPem: pem(platformCa.cert) + pem(root.cert),
     rootDer: der(root.cert),
   };
+}
+
+export async function createIntelSimPki(o: IntelPkiOptions): Promise<IntelSimPki> {
+  return intelSimPki(await createIntelSimIdentities(o), o.now, o.revokedPckSerials);
 }
 
 export const crlHex = (crl: x509.X509Crl): string => toHex(der(crl));

@@ -109,3 +109,24 @@ export const der = (c: x509.X509Certificate | x509.X509Crl): Uint8Array => new U
 export const pem = (c: x509.X509Certificate): string => `${c.toString('pem').trim()}\n`;
 
 export { x509 };
+
+/** A private key (PKCS#8) and its certificate (DER), base64, as the simulator state stores them. */
+export interface KeyCertState {
+  key_pkcs8_b64: string;
+  cert_der_b64: string;
+}
+
+export async function exportKeyCert(i: { cert: x509.X509Certificate; key: CryptoKey }): Promise<KeyCertState> {
+  const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', i.key));
+  return { key_pkcs8_b64: Buffer.from(pkcs8).toString('base64'), cert_der_b64: Buffer.from(der(i.cert)).toString('base64') };
+}
+
+/** Imports a private signing key of `alg` (P256, P384 or RSA_PSS_4096 parameters). */
+export async function importSigningKey(pkcs8: Uint8Array, alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096): Promise<CryptoKey> {
+  const params = alg.name === 'RSA-PSS' ? { name: 'RSA-PSS', hash: alg.hash } : alg;
+  return subtle.importKey('pkcs8', pkcs8, params, true, ['sign']);
+}
+
+export async function exportPkcs8(key: CryptoKey): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.exportKey('pkcs8', key));
+}

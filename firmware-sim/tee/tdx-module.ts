@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { concatBytes, utf8 } from '../../src/core/bytes.js';
 import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
+import { fromBase64, fromHex, toBase64, toHex } from '../../src/core/encoding.js';
 import { sha256, sha384 } from '../../src/crypto/hash.js';
 import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
 import {
@@ -17,8 +17,19 @@ import {
   type SgxReportBody,
   type TdReportBody,
 } from '../../attestation/dcap/index.js';
-import { createIntelSimPki, type IntelSimPki } from './intel-pki.js';
-import { pem, P256, generateKeyPair, rawPublicXY, signRaw, type KeyPair } from './pki.js';
+import { createIntelSimIdentities, intelSimPki, type IntelSimIdentities, type IntelSimPki } from './intel-pki.js';
+import {
+  exportKeyCert,
+  exportPkcs8,
+  generateKeyPair,
+  importSigningKey,
+  P256,
+  pem,
+  rawPublicXY,
+  signRaw,
+  type CryptoKey,
+} from './pki.js';
+import { SIM_STATE_FORMAT, importKeyCert, p256PublicXY, type TdxSimState } from './sim-state.js';
 import { DEFAULT_SIM_TDX_TCB, buildTdxCollateral, type SimTdxTcb } from './tdx-collateral.js';
 
 /**
@@ -37,6 +48,8 @@ export interface SimTdxOptions {
   debug?: boolean;
   /** List the PCK leaf as revoked in the PCK CRL, for negative tests. */
   revokePck?: boolean;
+  /** Resume a simulated platform saved with exportState() (its TCB replaces `tcb`). */
+  state?: TdxSimState;
 }
 
 const label = (s: string): Uint8Array => sha384(`aegis-sim-tdx:${s}`);
@@ -63,28 +76,50 @@ export class SimulatedTdx implements TeeQuoteProvider {
     readonly pki: IntelSimPki,
     readonly collateral: QuoteCollateralV3,
     readonly tcb: SimTdxTcb,
-    private readonly attestationKey: KeyPair,
+    private readonly attestationKey: CryptoKey,
     private readonly attestationKeyXY: Uint8Array,
     private readonly qe: QeCertificationData,
     private readonly debug: boolean,
+    userData: Uint8Array,
   ) {
     this.rtmr = [label('rtmr0'), label('rtmr1'), new Uint8Array(48), new Uint8Array(48)];
-    // user_data: the first 16 bytes identify the QE / platform (§1); the rest is zero.
-    this.userData = concatBytes(randomBytes(16), new Uint8Array(4));
+    this.userData = userData;
   }
 
   static async create(opts: SimTdxOptions = {}): Promise<SimulatedTdx> {
     const now = opts.now ?? new Date();
-    const qeMrSigner = sha256('aegis-sim-tdx:qe-signer');
-    const tcb: SimTdxTcb = { ...DEFAULT_SIM_TDX_TCB, qeMrSigner: toHex(qeMrSigner), ...opts.tcb };
-    const pkiOpts = {
-      now,
-      tcb: { compSvn: tcb.sgxComp, pceSvn: tcb.pceSvn, pceId: tcb.pceId, fmspc: tcb.fmspc, ppid: sha256('aegis-sim:ppid').slice(0, 16) },
-      pckSerial: PCK_SERIAL,
-      revokedPckSerials: opts.revokePck === true ? [PCK_SERIAL] : [],
-    };
-    const [pki, ak] = await Promise.all([createIntelSimPki(pkiOpts), generateKeyPair(P256)]);
-    const akXY = await rawPublicXY(ak.publicKey);
+    const st = opts.state;
+    const tcb: SimTdxTcb = st?.tcb ?? { ...DEFAULT_SIM_TDX_TCB, qeMrSigner: toHex(sha256('aegis-sim-tdx:qe-signer')), ...opts.tcb };
+    let ids: IntelSimIdentities;
+    let ak: CryptoKey;
+    let akXY: Uint8Array;
+    // user_data: the first 16 bytes identify the QE / platform (§1); the rest is zero.
+    let userData = concatBytes(randomBytes(16), new Uint8Array(4));
+    if (st !== undefined) {
+      const [root, platformCa, pck, tcbSigning] = await Promise.all([
+        importKeyCert(st.root, P256, 'root'),
+        importKeyCert(st.platform_ca, P256, 'platform CA'),
+        importKeyCert(st.pck, P256, 'PCK'),
+        importKeyCert(st.tcb_signing, P256, 'TCB signing'),
+      ]);
+      ids = { root, platformCa, pck, tcbSigning };
+      const akPkcs8 = fromBase64(st.attestation_key_pkcs8_b64, 'attestation key');
+      ak = await importSigningKey(akPkcs8, P256);
+      akXY = p256PublicXY(akPkcs8);
+      userData = fromHex(st.user_data_hex, 'user_data');
+      if (userData.length !== 20) fail('TEE_SIM_STATE_INVALID', 'simulator state: user_data must be 20 bytes');
+    } else {
+      const ppid = sha256('aegis-sim:ppid').slice(0, 16);
+      const pckTcb = { compSvn: tcb.sgxComp, pceSvn: tcb.pceSvn, pceId: tcb.pceId, fmspc: tcb.fmspc, ppid };
+      const [generated, keys] = await Promise.all([
+        createIntelSimIdentities({ now, tcb: pckTcb, pckSerial: PCK_SERIAL }),
+        generateKeyPair(P256),
+      ]);
+      ids = generated;
+      ak = keys.privateKey;
+      akXY = await rawPublicXY(keys.publicKey);
+    }
+    const pki = await intelSimPki(ids, now, opts.revokePck === true ? [PCK_SERIAL] : []);
     const qeReport: SgxReportBody = {
       cpuSvn: Uint8Array.from(tcb.sgxComp),
       miscSelect: 0,
@@ -109,12 +144,35 @@ export class SimulatedTdx implements TeeQuoteProvider {
     };
     qe.qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', serializeQeReport(qe));
     const collateral = await buildTdxCollateral(pki, tcb, now);
-    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true);
+    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true, userData);
   }
 
   /** The simulator's trust anchor: its TEST-ONLY root CA (DER and PEM). */
   get trustAnchor(): { der: Uint8Array; pem: string } {
     return { der: this.pki.rootDer, pem: pem(this.pki.root.cert) };
+  }
+
+  /** Everything needed to resume this simulated platform in another process (TEST-ONLY CA keys). */
+  async exportState(): Promise<TdxSimState> {
+    const [root, platformCa, pck, tcbSigning, ak] = await Promise.all([
+      exportKeyCert(this.pki.root),
+      exportKeyCert(this.pki.platformCa),
+      exportKeyCert(this.pki.pck),
+      exportKeyCert(this.pki.tcbSigning),
+      exportPkcs8(this.attestationKey),
+    ]);
+    return {
+      format: SIM_STATE_FORMAT,
+      kind: 'tdx',
+      test_only: true,
+      tcb: this.tcb,
+      root,
+      platform_ca: platformCa,
+      pck,
+      tcb_signing: tcbSigning,
+      attestation_key_pkcs8_b64: toBase64(ak),
+      user_data_hex: toHex(this.userData),
+    };
   }
 
   /** RTMR[i] := SHA-384(RTMR[i] ‖ digest) (TDG.MR.RTMR.EXTEND semantics; digest is 48 bytes). */
@@ -167,7 +225,7 @@ export class SimulatedTdx implements TeeQuoteProvider {
       qe: this.qe,
       trailing: new Uint8Array(0),
     };
-    const signature = await signRaw(this.attestationKey.privateKey, 'SHA-256', serializeQuoteSignedRegion(unsigned));
+    const signature = await signRaw(this.attestationKey, 'SHA-256', serializeQuoteSignedRegion(unsigned));
     return serializeDcapQuote({ ...unsigned, signature });
   }
 
