@@ -62,9 +62,14 @@ export class AuditLog {
   private fh: FileHandle | undefined;
   private cpFh: FileHandle | undefined;
   private readonly tree = new CompactRange();
+  /** Size of the newest durable checkpoint. */
   private lastCpSize = 0;
+  /** Size of the newest checkpoint started (durable or still being signed). */
+  private cpStartedSize = 0;
   private lastCpAt = 0;
-  private cpRunning: Promise<void> | undefined;
+  /** Checkpoints are signed off the append path and written in order through this chain. */
+  private cpChain: Promise<void> = Promise.resolve();
+  private cpInFlight = false;
   private cpTimer: NodeJS.Timeout | undefined;
   private broken: AegisError | undefined;
   private closed = false;
@@ -136,7 +141,7 @@ export class AuditLog {
       const { lines, tail } = readLines(cpPath);
       if (tail.length > 0) this.recovered.push(setAsideTail(dir, CHECKPOINTS_FILE, tail, statSync(cpPath).size));
       const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1] as string) as { size?: unknown }) : undefined;
-      if (last && typeof last.size === 'number') this.lastCpSize = last.size;
+      if (last && typeof last.size === 'number') this.lastCpSize = this.cpStartedSize = last.size;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
@@ -199,36 +204,62 @@ export class AuditLog {
   }
 
   private async flushLoop(): Promise<void> {
+    const every = this.opts.checkpointEvery ?? 256;
     // Yield once so that appends issued in the same tick join the first batch.
     await Promise.resolve();
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, 4096);
+      // Checkpoints at most `every` records apart (DESIGN.md): a batch never crosses the next boundary, and
+      // at a boundary a checkpoint is started (signed in the crypto pool while appends go on).
+      if (this.seq - this.cpStartedSize >= every) {
+        if (this.cpInFlight) await this.cpChain;
+        this.startCheckpoint();
+      }
+      const room = every - (this.seq - this.cpStartedSize);
+      const batch = this.queue.splice(0, Math.max(1, Math.min(room, 4096)));
       try {
         await this.writeBatch(batch);
       } catch (e) {
-        const err = e instanceof AegisError ? e : new AegisError('AUDIT_WRITE_FAILED', `audit log write failed: ${(e as Error).message}`, { cause: e });
-        this.broken = err;
-        for (const p of batch) p.reject(err);
-        for (const p of this.queue.splice(0)) p.reject(err);
+        this.failAll(batch, e);
         return;
       }
-      this.scheduleCheckpoint();
     }
+    if (this.seq - this.cpStartedSize >= every) this.startCheckpoint();
+    this.scheduleCheckpointTimer();
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  private failAll(batch: Pending[], e: unknown): void {
+    const err = e instanceof AegisError ? e : new AegisError('AUDIT_WRITE_FAILED', `audit log write failed: ${(e as Error).message}`, { cause: e });
+    this.broken = err;
+    for (const p of batch) p.reject(err);
+    for (const p of this.queue.splice(0)) p.reject(err);
+  }
+
+  private async writeBatch(all: Pending[]): Promise<void> {
     const { signer } = this.opts;
     const ts = (this.opts.clock ?? systemClock).now().toISOString();
     let seq = this.seq;
     let prev = this.prevHash;
     const hashes: Uint8Array[] = [];
-    const bodies = batch.map((p) => {
-      const body = makeBody(p.ev, seq++, ts, prev);
-      const h = hashBody(body);
+    const bodies: ReturnType<typeof makeBody>[] = [];
+    const batch: Pending[] = [];
+    for (const p of all) {
+      // An event that cannot be canonicalised (NaN, undefined inside data …) is refused alone; it must not
+      // take the batch or the writer down with it.
+      const body = makeBody(p.ev, seq, ts, prev);
+      let h: Uint8Array;
+      try {
+        h = hashBody(body);
+      } catch (e) {
+        p.reject(new AegisError('AUDIT_EVENT_INVALID', `event cannot be written as canonical JSON: ${(e as Error).message}`));
+        continue;
+      }
+      seq++;
       hashes.push(h);
+      bodies.push(body);
+      batch.push(p);
       prev = toHex(h);
-      return body;
-    });
+    }
+    if (batch.length === 0) return;
     const pqSigs =
       this.pq === 'per-record' || batch.some((p) => p.ev.kind === 'genesis')
         ? await Promise.all(hashes.map((h) => signer.signMlDsa(recordSigningBytes(h))))
@@ -279,41 +310,52 @@ export class AuditLog {
     }
   }
 
-  private scheduleCheckpoint(): void {
-    const every = this.opts.checkpointEvery ?? 256;
+  /** The 1 s rule: records not yet covered get a checkpoint within checkpointIntervalMs. */
+  private scheduleCheckpointTimer(): void {
     const interval = this.opts.checkpointIntervalMs ?? 1000;
-    const pending = this.seq - this.lastCpSize;
-    if (pending <= 0) return;
-    if (pending >= every || Date.now() - this.lastCpAt >= interval) {
-      void this.checkpoint().catch(() => undefined);
-    } else if (!this.cpTimer) {
-      this.cpTimer = setTimeout(() => {
-        this.cpTimer = undefined;
-        void this.checkpoint().catch(() => undefined);
-      }, interval);
-      this.cpTimer.unref();
-    }
+    if (this.seq <= this.cpStartedSize || this.cpTimer || this.closed) return;
+    const wait = Math.max(0, interval - (Date.now() - this.lastCpAt));
+    this.cpTimer = setTimeout(() => {
+      this.cpTimer = undefined;
+      if (this.seq > this.cpStartedSize && !this.broken) this.startCheckpoint();
+    }, wait);
+    this.cpTimer.unref();
   }
 
-  /** Signs and stores a checkpoint over every durable record (no-op when nothing is new). */
-  async checkpoint(): Promise<{ size: number; note: string } | undefined> {
-    while (this.cpRunning) await this.cpRunning;
-    if (this.seq === this.lastCpSize && this.lastCpSize > 0) return undefined;
-    let result: { size: number; note: string } | undefined;
-    this.cpRunning = (async () => {
-      const size = this.seq;
-      const root = this.tree.root();
-      const note = await signCheckpoint({ origin: this.origin, size, root }, this.opts.signer);
-      const line = JSON.stringify({ size, ts: (this.opts.clock ?? systemClock).now().toISOString(), note }) + '\n';
-      const fh = this.cpFh as FileHandle;
-      await fh.write(line);
-      await fh.datasync();
-      this.lastCpSize = size;
-      this.lastCpAt = Date.now();
-      result = { size, note };
-    })().finally(() => (this.cpRunning = undefined));
-    await this.cpRunning;
-    return result;
+  /**
+   * Starts a checkpoint over every durable record: size and root are taken now; signing (ML-DSA in the
+   * pool) and the durable write follow, in order, on the checkpoint chain.
+   */
+  private startCheckpoint(): Promise<void> {
+    const size = this.seq;
+    const root = this.tree.root();
+    this.cpStartedSize = size;
+    this.cpInFlight = true;
+    this.cpChain = this.cpChain.then(async () => {
+      try {
+        const note = await signCheckpoint({ origin: this.origin, size, root }, this.opts.signer);
+        const line = JSON.stringify({ size, ts: (this.opts.clock ?? systemClock).now().toISOString(), note }) + '\n';
+        const fh = this.cpFh as FileHandle;
+        await fh.write(line);
+        await fh.datasync();
+        this.lastCpSize = size;
+        this.lastCpAt = Date.now();
+      } catch (e) {
+        this.broken ??= new AegisError('AUDIT_WRITE_FAILED', `checkpoint write failed: ${(e as Error).message}`, { cause: e });
+      } finally {
+        this.cpInFlight = this.cpStartedSize !== size;
+      }
+    });
+    return this.cpChain;
+  }
+
+  /** Signs and stores a checkpoint over every durable record now (waits for it); no-op when nothing is new. */
+  async checkpoint(): Promise<{ size: number } | undefined> {
+    while (this.flushing) await this.flushing;
+    if (this.seq > this.cpStartedSize || this.lastCpSize === 0) this.startCheckpoint();
+    await this.cpChain;
+    if (this.broken) throw this.broken;
+    return { size: this.lastCpSize };
   }
 
   /** Drains pending appends, writes a final checkpoint (clean shutdown) and releases the lock. */
@@ -321,8 +363,9 @@ export class AuditLog {
     if (this.closed) return;
     while (this.flushing) await this.flushing;
     if (this.cpTimer) clearTimeout(this.cpTimer);
-    if (!this.broken) await this.checkpoint();
     this.closed = true;
+    if (!this.broken && (this.seq > this.cpStartedSize || this.lastCpSize === 0)) this.startCheckpoint();
+    await this.cpChain;
     await this.fh?.close();
     await this.cpFh?.close();
     this.lock.release();
