@@ -11,6 +11,7 @@ import { installCommand } from './install.js';
 import { attestVerifyCommand } from './attest-verify.js';
 import { attestExportTpm2Command } from './attest-export-tpm2.js';
 import { teeCommand } from './tee.js';
+import { evaluateCommand } from './evaluate.js';
 
 /**
  * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
@@ -28,4 +29,5 @@ export const commands: CommandModule[] = [
   attestVerifyCommand,
   attestExportTpm2Command,
   teeCommand,
+  evaluateCommand,
 ];
