@@ -3,10 +3,11 @@
  * file byte for byte, hence the same model_hash.
  *
  *   node --import tsx src/judge/train/main.ts [--hidden 32] [--n 6000] [--epochs 12] [--seed 7] [--out FILE]
- *                                             [--labels FILE.jsonl]
+ *                                             [--labels FILE.jsonl] [--labels-repeat K]
  *
  * --labels takes {"atv_b64": <8,320 bytes of LE float32, base64>, "decision": "ALLOW|BLOCK|REQUIRE_APPROVAL"} lines,
- * e.g. the rule engine's decisions over the firewall fixtures, and trains on them plus the synthetic vectors.
+ * e.g. the rule engine's decisions over the firewall fixtures (bench/fpga-fixtures.ts --labels), and trains on them
+ * (each repeated K times) plus the synthetic vectors. The held-out split is the first sixth of the synthetic set.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ATV_DIM, ATV_SUBFIELDS } from '../../atv/layout.js';
@@ -47,6 +48,7 @@ const weightDecay = Number(arg('wd', '1e-3'));
 const lr = Number(arg('lr', '3e-3'));
 const out = arg('out', `fpga/model/judgenet-h${hidden}.ajn`);
 const labels = arg('labels', '');
+const labelsRepeat = Number(arg('labels-repeat', '1'));
 
 const rng = new Prng(seed);
 const xs: Float32Array[] = [];
@@ -57,9 +59,12 @@ for (let i = 0; i < n; i++) {
   ys.push(labelRule(x));
 }
 if (labels !== '') {
+  // Repeating the (few) labelled vectors weights them against the synthetic ones.
   const extra = loadLabelled(labels);
-  xs.push(...extra.xs);
-  ys.push(...extra.ys);
+  for (let r = 0; r < labelsRepeat; r++) {
+    xs.push(...extra.xs);
+    ys.push(...extra.ys);
+  }
 }
 const nTest = Math.floor(xs.length / 6);
 const lengths = ATV_SUBFIELDS.map((s) => s.length);
