@@ -96,9 +96,14 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-export async function startSwtpm(kind: 'tcp' | 'unix' = 'tcp'): Promise<Swtpm> {
+/** `initialised: false` starts swtpm without --flags, so the client must send CMD_INIT and TPM2_Startup itself. */
+export async function startSwtpm(
+  kind: 'tcp' | 'unix' = 'tcp',
+  opts: { initialised?: boolean } = {},
+): Promise<Swtpm> {
   const dir = mkdtempSync(join(tmpdir(), 'aegis-swtpm-'));
-  const common = ['--tpmstate', `dir=${dir}`, '--flags', 'not-need-init,startup-clear'];
+  const flags = opts.initialised === false ? [] : ['--flags', 'not-need-init,startup-clear'];
+  const common = ['--tpmstate', `dir=${dir}`, ...flags];
   if (kind === 'tcp') {
     const port = await freePortPair();
     const child = spawn(
