@@ -2,7 +2,8 @@
  * `npm run bench -- tee`: TEE evidence acquisition with the simulators, and verification of that evidence
  * with the attestation/ verifiers (what `attest collect` and `verify-bundle` pay for the TEE part).
  *   start      SimulatedTdx.create (P-256 PKI + signed collateral); SimulatedAmdSp.create with the shared
- *              ARK/ASK (VCEK issuance only) and with fresh RSA-4096 ARK + ASK (a cold process)
+ *              ARK/ASK (VCEK issuance only), with fresh RSA-4096 ARK + ASK (a cold process), and both
+ *              resumed from exportState() (what a composition root that keeps the state pays)
  *   evidence   getEvidence(reportData): TD quote v4 / SNP v3 report
  *   verify     verifyDcapQuote / verifySnpReport on simulated evidence, and on real fixture evidence
  *              (dcap-qvl_tdx, trustee-az-milan-v3) when ../shared/fixtures is present
@@ -57,6 +58,8 @@ const baseP384First = await measure(200, signP384);
 
 const tdxStart = await measure(10, () => SimulatedTdx.create({ now }), 1);
 const tdx = await SimulatedTdx.create({ now });
+const tdxState = await tdx.exportState();
+const tdxResume = await measure(10, () => SimulatedTdx.create({ now, state: tdxState }), 1);
 const tdxEvidence = await measure(200, () => tdx.getEvidence(rd));
 const tev = await tdx.getEvidence(rd);
 const tColl = parseDcapCollateral(JSON.stringify(tev.collateral));
@@ -69,6 +72,8 @@ process.stderr.write('bench tee: generating fresh RSA-4096 ARK + ASK (seconds ea
 const coldRoots = await measure(3, () => createAmdRoots('Milan', now), 0);
 const snpStart = await measure(10, () => SimulatedAmdSp.create({ now }), 1);
 const sp = await SimulatedAmdSp.create({ now });
+const snpState = await sp.exportState();
+const snpResume = await measure(10, () => SimulatedAmdSp.create({ now, state: snpState }), 1);
 const snpEvidence = await measure(200, () => sp.getEvidence(rd));
 const sev = await sp.getEvidence(rd);
 const sAnchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'sim'));
@@ -103,8 +108,8 @@ const out = {
   bench: 'tee',
   node: process.version,
   baseline: { ecdsa_p256_sign: baseP256, ecdsa_p384_sign: baseP384 },
-  tdx: { start: tdxStart, evidence: tdxEvidence, verify: tdxVerify, quote_bytes: tev.quote.length },
-  snp: { start_shared_roots: snpStart, start_fresh_rsa4096_roots: coldRoots, evidence: snpEvidence, verify: snpVerify, report_bytes: sev.report.length },
+  tdx: { start: tdxStart, start_from_state: tdxResume, evidence: tdxEvidence, verify: tdxVerify, quote_bytes: tev.quote.length },
+  snp: { start_shared_roots: snpStart, start_from_state: snpResume, start_fresh_rsa4096_roots: coldRoots, evidence: snpEvidence, verify: snpVerify, report_bytes: sev.report.length },
   real,
   ratios: {
     tdx_evidence_vs_p256_sign: ratio(tdxEvidence, baseP256),
