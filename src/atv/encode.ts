@@ -105,11 +105,24 @@ function toolArgInspection(s: string): Float64Array {
 const IRREVERSIBLE = new Set(['execute_shell', 'send_message', 'write_file']);
 const WIDE_SCOPE = new Set(['execute_shell', 'mcp_tool', 'send_message']);
 
+// The agent-state text repeats for every call of a session; its embedding is a pure function of it.
+const embedCache = new Map<string, Float64Array>();
+function cachedEmbedding(text: string, dim: number): Float64Array {
+  const key = `${dim}:${text}`;
+  let e = embedCache.get(key);
+  if (e === undefined) {
+    e = embedText(text, dim);
+    if (embedCache.size >= 256) embedCache.delete(embedCache.keys().next().value as string);
+    embedCache.set(key, e);
+  }
+  return e;
+}
+
 /** Builds the 2,080-float vector. */
 export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
   const v = new Float32Array(ATV_DIM);
   const agentState = canonicalJson({ aid: input.aid, capabilities: [...(input.capabilities ?? [])].sort(), role: input.role ?? '', state: input.agentState ?? '', tenant: input.tenant });
-  put(v, 'agent_state_embedding', embedText(agentState, 768));
+  put(v, 'agent_state_embedding', cachedEmbedding(agentState, 768));
   put(v, 'action_history', input.recentActions === undefined || input.recentActions.length === 0 ? new Float64Array(640) : embedText(canonicalJson(input.recentActions.slice(-20)), 640));
   if (input.interAgentEdges !== undefined && input.interAgentEdges.length > 0) {
     const edges = [...input.interAgentEdges].sort((a, b) => (a[0] + '\u0000' + a[1] < b[0] + '\u0000' + b[1] ? -1 : 1)).map(([a, b]) => `${a}->${b}`);

@@ -71,3 +71,15 @@ describe('shell analysis (tree-sitter-bash)', () => {
     expect(a('eval eval eval eval eval eval eval eval eval ls').truncated).toBe(true);
   });
 });
+
+describe('plain-command fast path', () => {
+  it('agrees with the tree-sitter parse on commands without shell syntax', () => {
+    const samples = ['git status', 'FOO=1 git push --force origin main', 'sudo rm -rf /srv/x', 'env -i A=1 nice -n 5 git reset --hard', 'kubectl delete ns prod', 'xargs rm -rf', 'a', '   ', 'python3 -c print', 'find . -name x -exec rm -f {} +', 'git -c user.name=x push -f'];
+    for (const s of samples) {
+      const fast = analyseShell(s, env);
+      const full = analyseShell(s, env, { plainFastPath: false });
+      expect(JSON.stringify(fast.commands), s).toBe(JSON.stringify(full.commands));
+      expect(JSON.stringify(fast.scripts), s).toBe(JSON.stringify(full.scripts));
+    }
+  });
+});

@@ -269,12 +269,45 @@ function analyseInto(source: string, env: ShellEnv, sink: Sink, depth: number, v
   new Walker(env, sink, depth, via, cwd, vars).walkRoot(tree.root);
 }
 
-/** Analyses one shell command string as bash would run it in `env.cwd`. */
-export function analyseShell(source: string, env: ShellEnv): ShellAnalysis {
-  const sink: Sink = { commands: [], scripts: [], functions: [], syntaxError: false, truncated: false };
+/**
+ * A command made only of these characters has no quoting, expansion, redirection or control
+ * operator, so bash's word splitting on blanks is its whole parse (bash manual §3.5.7); such
+ * commands skip the tree-sitter pass (tests/firewall/shell.test.ts checks both paths agree).
+ */
+const PLAIN = /^[A-Za-z0-9_./=:@,+%^ -]*$/;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+function analysePlain(source: string, env: ShellEnv, sink: Sink): void {
+  const words = source.split(' ').filter((w) => w !== '');
+  const assignments: Record<string, string> = {};
+  let i = 0;
+  while (i < words.length && ASSIGNMENT.test(words[i] as string)) {
+    const w = words[i++] as string;
+    assignments[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  const argv = words.slice(i);
+  if (argv.length === 0) return;
+  unwrap(
+    { argv, assignments, redirects: [], stdin: undefined, cwd: env.cwd, upstream: [], via: [], dynamicName: false, original: argv },
+    {
+      push: (cmd) => sink.commands.push(cmd),
+      script: (sc) => sink.scripts.push(sc),
+      source: (src, via, cwd) => analyseInto(src, env, sink, 1, via, cwd, baseVars(env)),
+    },
+  );
+}
+
+function baseVars(env: ShellEnv): Map<string, string> {
   const vars = new Map<string, string>(Object.entries(env.vars));
   vars.set('HOME', env.home);
   vars.set('PWD', env.cwd);
-  analyseInto(source, env, sink, 0, [], env.cwd, vars);
+  return vars;
+}
+
+/** Analyses one shell command string as bash would run it in `env.cwd`. */
+export function analyseShell(source: string, env: ShellEnv, opts: { plainFastPath?: boolean } = {}): ShellAnalysis {
+  const sink: Sink = { commands: [], scripts: [], functions: [], syntaxError: false, truncated: false };
+  if (opts.plainFastPath !== false && PLAIN.test(source)) analysePlain(source, env, sink);
+  else analyseInto(source, env, sink, 0, [], env.cwd, baseVars(env));
   return sink;
 }
