@@ -151,3 +151,15 @@ describe('createSimulatedTee (composition-root entry)', () => {
     expect(verifySnpReport(sev.report, sev.vekChain.vek, { at: now, trustAnchors: sAnchors }).ok).toBe(true);
   });
 });
+
+describe('simulated Genoa AMD-SP', () => {
+  it('is recognised as Genoa from CPUID and the VCEK and verifies under its own ARK/ASK only', async () => {
+    const sp = await SimulatedAmdSp.create({ product: 'Genoa', now });
+    const ev = await sp.getEvidence(rd);
+    const anchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'genoa'));
+    const v = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: anchors });
+    expect(v).toMatchObject({ ok: true, product: 'genoa' });
+    const none = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: { certs: [] } });
+    expect(none.ok).toBe(false);
+  });
+});
