@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { canonicalJson, type JsonObject, type JsonValue } from '../core/canonical-json.js';
 import { sha3_256Hex } from '../crypto/hash.js';
+import type { Firewall } from '../firewall/firewall.js';
 
 /**
  * The composition that turns one agent event (a Claude Code hook event, already parsed by src/hook) into a
@@ -157,3 +158,84 @@ export const standInDecider: Decider = {
     return { verdict: 'ALLOW', reason: 'recorded' };
   },
 };
+
+/** Largest amount of tool output or prompt text scanned for injection and secrets (the head is what a model reads first). */
+const MAX_SCANNED_TEXT = 1024 * 1024;
+
+/** Every string inside a JSON value, joined by newlines, up to `max` characters. */
+function textOf(v: JsonValue, max: number): string {
+  const parts: string[] = [];
+  let n = 0;
+  const walk = (x: JsonValue): void => {
+    if (n >= max) return;
+    if (typeof x === 'string') {
+      parts.push(x);
+      n += x.length + 1;
+    } else if (Array.isArray(x)) x.forEach(walk);
+    else if (x !== null && typeof x === 'object') Object.values(x).forEach(walk);
+  };
+  walk(v);
+  return parts.join('\n').slice(0, max);
+}
+
+/**
+ * The firewall engine (src/firewall) as a Decider. Tool calls go through its whole pipeline (normalise → ATV →
+ * steps 305…370, stateful detectors in `stateDir`); tool output (PostToolUse) and prompts (UserPromptSubmit)
+ * are scanned with the same rule packs' prompt-injection text patterns and its secret patterns, without
+ * touching the per-call detectors (output is not a call).
+ */
+export function firewallDecider(fw: Firewall): Decider {
+  const injection = fw.policies.packs
+    .flatMap((p) => p.rules)
+    .filter((r) => r.category === 'prompt-injection' && r.match.text !== undefined)
+    .map((r) => ({ rule: r, re: new RegExp(r.match.text?.regex ?? '$^', 'i') }));
+
+  function scan(text: string): { rule: string; summary: string } | undefined {
+    for (const { rule, re } of injection) if (re.test(text)) return { rule: rule.id, summary: rule.summary };
+    return undefined;
+  }
+
+  return {
+    name: 'aegis firewall',
+    async evaluate(e: AgentEvent): Promise<Decision> {
+      if (e.kind === 'tool_call') {
+        const d = await fw.evaluate({
+          tool: e.toolName,
+          input: e.toolInput,
+          session_id: e.sessionId,
+          ...(e.cwd === undefined ? {} : { cwd: e.cwd }),
+          ...(e.toolUseId === undefined ? {} : { tool_use_id: e.toolUseId }),
+          ...(e.agentId === undefined ? {} : { aid: e.agentId }),
+        });
+        const out: Decision = {
+          verdict: d.decision,
+          reason: d.reason,
+          detail: {
+            step: d.step,
+            rules: d.rules,
+            canonical_tool: d.canonical_tool,
+            blast: d.blast,
+            atv_sha3: d.atv_sha3,
+            hw_mask: d.hw_mask,
+            exec: d.exec,
+            preview: d.preview,
+          },
+        };
+        if (d.rules[0] !== undefined) out.rule = d.rules[0];
+        return out;
+      }
+      if (e.kind === 'tool_result' || e.kind === 'prompt') {
+        const text = e.kind === 'prompt' ? e.prompt.slice(0, MAX_SCANNED_TEXT) : textOf(e.toolResponse, MAX_SCANNED_TEXT);
+        const where = e.kind === 'prompt' ? 'the prompt' : `the ${e.toolName} output`;
+        const hit = scan(text);
+        // Injection in tool output is data steering the agent: flag it hard. In the user's own prompt: warn.
+        if (hit !== undefined)
+          return { verdict: e.kind === 'prompt' ? 'REQUIRE_APPROVAL' : 'BLOCK', reason: `${where}: ${hit.summary}`, rule: hit.rule };
+        if (fw.redactor.hasSecret(text))
+          return { verdict: e.kind === 'prompt' ? 'REQUIRE_APPROVAL' : 'BLOCK', reason: `${where} contains a credential or secret`, rule: 'secret-in-text' };
+        return { verdict: 'ALLOW', reason: 'no injection or secret found' };
+      }
+      return { verdict: 'ALLOW', reason: 'recorded' };
+    },
+  };
+}

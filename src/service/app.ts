@@ -103,7 +103,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         tool: what.toolName,
         decision: 'APPROVED',
         reason: `user approved trace ${trace} (${scope})`,
-        data: { trace, scope, call_fingerprint: what.fingerprint },
+        args_sha3: what.fingerprint,
+        data: { trace, scope },
       });
       return { ok: true, trace, answer: 'approved', scope, tool_name: what.toolName };
     },
@@ -126,7 +127,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         tool: what.toolName,
         decision: 'DENIED',
         reason: `user denied trace ${trace} (session)`,
-        data: { trace, scope: 'session', call_fingerprint: what.fingerprint },
+        args_sha3: what.fingerprint,
+        data: { trace, scope: 'session' },
       });
       return { ok: true, trace, answer: 'denied', scope: 'session', tool_name: what.toolName };
     },

@@ -1,10 +1,19 @@
-import { standInDecider, type Decider } from '../appliance/decide.js';
+import { join } from 'node:path';
+import { firewallDecider, type Decider } from '../appliance/decide.js';
 import type { AegisHome } from '../appliance/home.js';
+import { createFirewall } from '../firewall/firewall.js';
 
 /**
- * The firewall engine the daemon holds for its life. Until src/firewall exports its pipeline this returns
- * the stand-in (which never allows a tool call on its own); `aegis daemon status` shows which one runs.
+ * The firewall engine the daemon holds for its whole life, so the stateful detectors (loop, breaker, budgets)
+ * see every call; their state is also kept in $AEGIS_HOME/state/firewall across restarts.
  */
-export async function createEngineDecider(_home: AegisHome, _env: NodeJS.ProcessEnv): Promise<Decider> {
-  return standInDecider;
+export function createEngineDecider(home: AegisHome, env: NodeJS.ProcessEnv): Decider {
+  const budget = env['AEGIS_TOKEN_BUDGET'];
+  return firewallDecider(
+    createFirewall({
+      stateDir: join(home.state, 'firewall'),
+      ...(env['HOME'] === undefined ? {} : { home: env['HOME'] }),
+      ...(budget === undefined || !/^\d+$/.test(budget) ? {} : { tokenBudget: Number(budget) }),
+    }),
+  );
 }

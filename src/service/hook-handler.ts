@@ -1,4 +1,4 @@
-import { decide, type AgentEvent, type ApprovalBook, type Decider, type Outcome } from '../appliance/decide.js';
+import { callFingerprint, decide, type AgentEvent, type ApprovalBook, type Decider, type Outcome } from '../appliance/decide.js';
 import type { AuditEvent } from '../audit/record.js';
 import { canonicalJson, type JsonObject } from '../core/canonical-json.js';
 import { toAegisError } from '../core/errors.js';
@@ -122,10 +122,12 @@ export function auditEvent(o: Outcome): AuditEvent {
   if (e.agentId !== undefined) data['agent_id'] = id(e.agentId);
   if (e.kind === 'tool_call' || e.kind === 'tool_result') {
     ev.tool = id(e.toolName);
-    ev.args_sha3 = sha3_256Hex(canonicalJson(e.toolInput));
+    // Same definition as the firewall's args_sha3: SHA3-256 of the RFC 8785 form of {tool, input}.
+    ev.args_sha3 = o.fingerprint ?? callFingerprint(e.toolName, e.toolInput);
     if (e.toolUseId !== undefined) data['tool_use_id'] = id(e.toolUseId);
   }
-  if (o.fingerprint !== undefined) data['call_fingerprint'] = o.fingerprint;
+  const atv = o.decision.detail?.['atv_sha3'];
+  if (typeof atv === 'string') ev.atv_sha3 = atv;
   if (e.kind === 'tool_result') data['response_sha3'] = sha3_256Hex(canonicalJson(e.toolResponse));
   if (e.kind === 'prompt') data['prompt_sha3'] = sha3_256Hex(e.prompt);
   if (o.standing !== undefined) data['user_answer'] = { answer: o.standing.answer, trace: o.standing.trace, scope: o.standing.scope };
