@@ -5,7 +5,7 @@ import type { ClockInfo } from './clock-info.js';
 import { TPM_ALG, TPMA_OBJECT as A } from './constants.js';
 import type { PcrSelection } from './marshal.js';
 import { pcrCompositeDigest, type PcrValue } from './pcr-values.js';
-import type { TpmtPublic } from './public.js';
+import { objectName, type TpmtPublic } from './public.js';
 import { parseSignature, verifySignature } from './signature.js';
 
 /** A TPM quote as carried in evidence: the signed TPMS_ATTEST, its TPMT_SIGNATURE, the AK and the PCR values. */
@@ -26,6 +26,11 @@ export interface QuoteExpectations {
    * (resetCount, restartCount, clock) is not strictly later is a replay.
    */
   previous?: ClockInfo;
+  /**
+   * The Name (nameAlg ‖ H(TPMT_PUBLIC)) of the AK the verifier trusts, e.g. from the log's genesis record. Without it
+   * the quote proves only that *some* TPM-resident restricted key signed it.
+   */
+  akName?: Uint8Array;
 }
 
 export interface VerifiedQuote {
@@ -36,7 +41,7 @@ export interface VerifiedQuote {
 
 /**
  * Verifies a TPM2_Quote (TCG TPM 2.0 Library Part 3 §18.4; checks as in Part 1 §36.5, "Attestation"):
- * AK attributes → structure → signature over TPMS_ATTEST → extraData = qualifyingData → PCR selection →
+ * AK attributes and pin → structure → signature over TPMS_ATTEST → extraData = qualifyingData → PCR selection →
  * pcrDigest = H_sig(PCR values) → clock and reset counters against the last accepted quote.
  * Pure: no device, no clock, no file system.
  */
@@ -52,6 +57,9 @@ export function verifyQuote(q: TpmQuote, exp: QuoteExpectations): VerifiedQuote 
       'TPM_AK_NOT_RESTRICTED',
       'the attestation key is not a fixedTPM restricted signing key, so its quotes prove nothing',
     );
+
+  if (exp.akName !== undefined && !bytesEqual(objectName(ak), exp.akName))
+    fail('TPM_AK_NOT_TRUSTED', 'the quote is signed by an attestation key other than the pinned one');
 
   const attest = parseQuoteAttest(q.attest);
   const sig = parseSignature(q.signature);

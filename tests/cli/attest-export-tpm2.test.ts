@@ -26,6 +26,10 @@ describe('aegis attest export-tpm2: usage errors', () => {
     const bad = await runCli(['attest', 'export-tpm2', join(dir, 'bad.json'), '--dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('JSON_INVALID');
+    writeFileSync(join(dir, 'notpm.json'), '{"tpm": null}');
+    expect((await runCli(['attest', 'export-tpm2', join(dir, 'notpm.json'), '--dir', dir])).stderr).toContain(
+      'TPM_QUOTE_JSON_INVALID',
+    );
     writeFileSync(join(dir, 'empty.json'), '{"tee": {}}');
     const r = await runCli(['attest', 'export-tpm2', join(dir, 'empty.json'), '--dir', dir, '--json']);
     expect(r.code).toBe(2);
@@ -55,6 +59,13 @@ describe.skipIf(!(haveSwtpm() && haveTpm2Tools()))('aegis attest export-tpm2 wit
       qualifyingData: nonce,
     }).finally(() => tpm.close());
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ tpm: quoteToJson(quote) }));
+    writeFileSync(
+      join(dir, 'evidence.json'),
+      JSON.stringify({ format: 'x', tpm: { simulated: true, quote: quoteToJson(quote) } }),
+    );
+    const e = await runCli(['attest', 'export-tpm2', join(dir, 'evidence.json'), '--dir', join(dir, 'out2')]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toContain('tpm2_checkquote');
     const out = join(dir, 'out');
     const r = await runCli(['attest', 'export-tpm2', join(dir, 'bundle.json'), '--dir', out, '--json']);
     expect(r.code, r.stderr).toBe(0);

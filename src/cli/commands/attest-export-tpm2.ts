@@ -12,7 +12,8 @@ import { readInputText } from '../input.js';
 /**
  * `aegis attest export-tpm2 BUNDLE --dir DIR`: writes the bundle's TPM quote as the files tpm2_checkquote
  * takes, so an auditor can check it with tpm2-tools alone. Until the evidence-bundle format is final, BUNDLE is
- * any JSON file whose `tpm` member (or the top level) has the form of attestation/tpm/quote-json.ts:
+ * any JSON file whose `tpm.quote` member (evidence bundle), `tpm` member or top level has the form of
+ * attestation/tpm/quote-json.ts:
  * {quote_attest_b64, quote_sig_b64, ak_public_b64, pcrs: {sha256: {"0": hex, …}}}.
  */
 interface Opts {
@@ -20,11 +21,17 @@ interface Opts {
   json?: boolean;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The quote object: bundle.tpm.quote (evidence bundle), bundle.tpm (interim form) or the top level. */
 function tpmMember(doc: unknown): unknown {
-  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
-    const o = doc as Record<string, unknown>;
-    if ('tpm' in o) return o['tpm'];
-    if ('quote_attest_b64' in o) return o;
+  if (isObject(doc)) {
+    const tpm = doc['tpm'];
+    if (isObject(tpm)) return isObject(tpm['quote']) ? tpm['quote'] : tpm;
+    if ('quote_attest_b64' in doc) return doc;
+    if (tpm === null)
+      fail('TPM_QUOTE_JSON_INVALID', 'the bundle has no TPM quote (tpm is null: collected without a TPM)');
   }
   return fail('TPM_QUOTE_JSON_INVALID', 'the bundle has no `tpm` member with a TPM quote');
 }
@@ -42,7 +49,7 @@ export const attestExportTpm2Command: CommandModule = {
       .command('export-tpm2')
       .description(
         "write a bundle's TPM quote as the files tpm2_checkquote takes (quote.msg, quote.sig, quote.pcrs, ak.pem, ak.pub)\n" +
-          'and checkquote.sh with the exact command line. BUNDLE: JSON with a `tpm` member\n' +
+          'and checkquote.sh with the exact command line. BUNDLE: an evidence bundle (its tpm.quote member) or JSON with a `tpm` member\n' +
           '{quote_attest_b64, quote_sig_b64, ak_public_b64, pcrs: {sha256: {"0": hex}}} (interim format until the evidence bundle lands).',
       )
       .argument('<bundle>', 'evidence bundle JSON file')

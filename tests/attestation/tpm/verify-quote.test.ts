@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { marshalQuoteAttest, parseQuoteAttest } from '../../../attestation/tpm/attest.js';
 import { TPM_ALG, TPM_ECC_CURVE, TPMA_OBJECT } from '../../../attestation/tpm/constants.js';
 import type { PcrValue } from '../../../attestation/tpm/pcr-values.js';
-import type { EccPublic } from '../../../attestation/tpm/public.js';
+import { objectName, type EccPublic } from '../../../attestation/tpm/public.js';
 import { quoteFromJson, quoteToJson } from '../../../attestation/tpm/quote-json.js';
 import { marshalSignature } from '../../../attestation/tpm/signature.js';
 import { akEccTemplate } from '../../../attestation/tpm/templates.js';
@@ -72,6 +72,10 @@ describe('verifyQuote (pure)', () => {
     expect(code(() => verifyQuote(q, { qualifyingData: new Uint8Array(32) }))).toBe(
       'TPM_QUOTE_NONCE_MISMATCH',
     );
+    expect(code(() => verifyQuote(q, { qualifyingData: nonce, akName: objectName(other.akPublic) }))).toBe(
+      'TPM_AK_NOT_TRUSTED',
+    );
+    expect(code(() => verifyQuote(q, { qualifyingData: nonce, akName: objectName(q.akPublic) }))).toBe('OK');
     expect(code(() => verifyQuote({ ...q, akPublic: other.akPublic }, { qualifyingData: nonce }))).toBe(
       'TPM_QUOTE_SIGNATURE_INVALID',
     );
