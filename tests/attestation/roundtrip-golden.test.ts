@@ -42,3 +42,31 @@ describe.skipIf(!haveFixtures('tee'))('byte-exact round trip and golden parsed f
     });
   }
 });
+
+describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', () => {
+  it('an SGX body (type 1) and a TD 1.0 body (type 2) in a v5 quote round-trip with the right signed region', () => {
+    const fs = dcapFixtures();
+    const sgx = fs.find((f) => f.name === 'dcap-qvl_sgx');
+    const tdx = fs.find((f) => f.name === 'dcap-qvl_tdx');
+    if (sgx === undefined || tdx === undefined) return;
+    for (const [base, type, size] of [[sgx, 1, 384], [tdx, 2, 584]] as const) {
+      const q = parseDcapQuote(base.quote);
+      const v5 = serializeDcapQuote({ ...q, header: { ...q.header, version: 5 }, bodyType: type, trailing: new Uint8Array(0) });
+      const p = parseDcapQuote(v5);
+      expect([p.header.version, p.bodyType, p.signedRegion.length]).toEqual([5, type, 54 + size]);
+      expect(Buffer.from(serializeDcapQuote(p)).equals(Buffer.from(v5))).toBe(true);
+      expect(dcapQuoteJson(p)).toMatchObject({ body_type: type, body: { kind: q.body.kind } });
+    }
+  });
+
+  it('rejects a v5 descriptor whose size or type contradicts the header', () => {
+    const f = dcapFixtures().find((x) => x.name === 'automata-forge0625_v5');
+    if (f === undefined) return;
+    const wrongSize = f.quote.slice();
+    wrongSize[50] = 0x49; // 648 → 585
+    expect(() => parseDcapQuote(wrongSize)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
+    const sgxType = f.quote.slice();
+    sgxType[48] = 1; // SGX body in a TDX quote
+    expect(() => parseDcapQuote(sgxType)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
+  });
+});
