@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { AegisError, fail } from '../../src/core/errors.js';
+import { AegisError, fail, toAegisError } from '../../src/core/errors.js';
 import { utf8 } from '../../src/core/bytes.js';
 import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
@@ -162,21 +162,37 @@ export class ConfigfsTsmProvider implements TeeQuoteProvider {
   }
 }
 
-/** Reads the provider name of the machine's TSM without issuing a report (for the probe). */
-export function tsmProviderKind(opts: ConfigfsTsmOptions = {}): TeeKind | undefined {
+/** What the probe learns from configfs-tsm without issuing a report. */
+export interface TsmProbe {
+  /** The report directory exists (configfs mounted, a TSM provider registered). */
+  present: boolean;
+  kind: TeeKind | undefined;
+  /** Why a present interface is unusable (EACCES, unknown provider …), for the probe's reason. */
+  problem: string | undefined;
+  /** Our error code for that problem (TEE_PERMISSION_DENIED, TEE_TSM_PROVIDER_UNKNOWN …). */
+  problemCode: string | undefined;
+}
+
+/** Reads the provider name of the machine's TSM through a throw-away entry (no report is requested). */
+export function tsmProbe(opts: ConfigfsTsmOptions = {}): TsmProbe {
   const tfs = opts.fs ?? nodeTsmFs;
   const root = opts.root ?? TSM_REPORT_ROOT;
-  if (!tfs.exists(root)) return undefined;
+  if (!tfs.exists(root)) return { present: false, kind: undefined, problem: undefined, problemCode: undefined };
+  const unusable = (e: unknown): TsmProbe => {
+    const err = toAegisError(e, 'TEE_DEVICE_ERROR');
+    return { present: true, kind: undefined, problem: err.message, problemCode: err.code };
+  };
   const dir = join(root, `aegis-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    tfs.mkdir(dir);
-  } catch {
-    return undefined;
+    io('mkdir', dir, () => tfs.mkdir(dir));
+  } catch (e) {
+    return unusable(e);
   }
   try {
-    return teeKindOfProvider(readText(tfs, join(dir, 'provider')));
-  } catch {
-    return undefined;
+    const kind = teeKindOfProvider(readText(tfs, join(dir, 'provider')));
+    return { present: true, kind, problem: undefined, problemCode: undefined };
+  } catch (e) {
+    return unusable(e);
   } finally {
     try {
       tfs.rmdir(dir);

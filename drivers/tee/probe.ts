@@ -1,6 +1,6 @@
 import { fail } from '../../src/core/errors.js';
 import type { TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
-import { ConfigfsTsmProvider, TSM_REPORT_ROOT, nodeTsmFs, tsmProviderKind, type TsmFs } from './configfs-tsm.js';
+import { ConfigfsTsmProvider, TSM_REPORT_ROOT, nodeTsmFs, tsmProbe, type TsmFs } from './configfs-tsm.js';
 import { SEV_GUEST_DEVICE, SevGuestProvider, sevGuestPresent } from './sev-guest.js';
 import { TDX_GUEST_DEVICE, tdxGuestPresent } from './tdx-guest.js';
 
@@ -15,8 +15,14 @@ export type TeeInterface = 'configfs-tsm' | 'sev-guest' | 'tdx-guest' | 'simulat
 
 export interface TeeProbeResult {
   mode: DeviceMode;
-  /** Real guest interfaces found on this machine. */
-  found: { configfsTsm: TeeKind | null; tdxGuest: boolean; sevGuest: boolean };
+  /** Real guest interfaces found on this machine (configfsTsmProblem: present but unusable, and why). */
+  found: {
+    configfsTsm: TeeKind | null;
+    configfsTsmProblem: string | null;
+    configfsTsmProblemCode: string | null;
+    tdxGuest: boolean;
+    sevGuest: boolean;
+  };
   /** The TEE evidence will come from (null: none, only when the mode forbids simulation and nothing is found). */
   tee: TeeKind;
   simulated: boolean;
@@ -70,8 +76,11 @@ export function probeTee(opts: ProbeOptions = {}): TeeProbeResult {
   const env = opts.env ?? process.env;
   const mode = parseDeviceMode(opts.mode ?? env['AEGIS_DEVICE']);
   const tsmOpts = { root: opts.tsmRoot ?? TSM_REPORT_ROOT, fs: opts.tsmFs ?? nodeTsmFs };
+  const tsm = mode === 'sim' ? undefined : tsmProbe(tsmOpts);
   const found = {
-    configfsTsm: mode === 'sim' ? null : (tsmProviderKind(tsmOpts) ?? null),
+    configfsTsm: tsm?.kind ?? null,
+    configfsTsmProblem: tsm?.problem ?? null,
+    configfsTsmProblemCode: tsm?.problemCode ?? null,
     tdxGuest: mode !== 'sim' && tdxGuestPresent(opts.tdxGuestPath ?? TDX_GUEST_DEVICE),
     sevGuest: mode !== 'sim' && sevGuestPresent(opts.sevGuestPath ?? SEV_GUEST_DEVICE),
   };
@@ -84,7 +93,12 @@ export function probeTee(opts: ProbeOptions = {}): TeeProbeResult {
   if (real !== undefined && real.quoteCapable) {
     return { mode, found, tee: real.tee, simulated: false, interface: real.iface, reason: `real ${real.tee} via ${real.iface}` };
   }
+  // A present but unusable configfs-tsm (no permission, foreign provider) must never pass silently as "absent".
+  const problem = found.configfsTsmProblem === null ? '' : `; configfs-tsm is present but unusable: ${found.configfsTsmProblem}`;
   if (mode === 'real') {
+    if (found.configfsTsmProblem !== null && real === undefined) {
+      fail(found.configfsTsmProblemCode ?? 'TEE_NOT_PRESENT', `AEGIS_DEVICE=real${problem}`, { problem: found.configfsTsmProblem });
+    }
     if (real !== undefined) {
       fail('TEE_QUOTE_UNAVAILABLE', '/dev/tdx_guest is present but configfs-tsm is not: no quote path (Linux ≥ 6.7 needed)');
     }
@@ -92,7 +106,8 @@ export function probeTee(opts: ProbeOptions = {}): TeeProbeResult {
       looked: [tsmOpts.root, opts.tdxGuestPath ?? TDX_GUEST_DEVICE, opts.sevGuestPath ?? SEV_GUEST_DEVICE],
     });
   }
-  if (real !== undefined) return sim('/dev/tdx_guest present but configfs-tsm absent, so no real quote can be made');
+  if (real !== undefined) return sim(`/dev/tdx_guest present but configfs-tsm absent, so no real quote can be made${problem}`);
+  if (problem !== '') return sim(`no usable TDX or SEV-SNP guest interface${problem}`);
   return sim('no TDX or SEV-SNP guest interface present');
 }
 

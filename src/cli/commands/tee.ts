@@ -40,7 +40,12 @@ function probeJson(p: TeeProbeResult): Record<string, unknown> {
     tee: p.tee,
     simulated: p.simulated,
     interface: p.interface,
-    found: { configfs_tsm: p.found.configfsTsm, tdx_guest: p.found.tdxGuest, sev_guest: p.found.sevGuest },
+    found: {
+      configfs_tsm: p.found.configfsTsm,
+      configfs_tsm_problem: p.found.configfsTsmProblem,
+      tdx_guest: p.found.tdxGuest,
+      sev_guest: p.found.sevGuest,
+    },
     reason: p.reason,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('probeTee (AEGIS_DEVICE=auto|real|sim)', () => {
       expect(p).toMatchObject({ tee: 'sev-snp', simulated: false, interface: 'sev-guest' });
       expect(realTeeProvider(p, none).kind).toBe('sev-snp');
     } finally {
-      writeFileSync(none.sevGuestPath, '');
+      unlinkSync(none.sevGuestPath);
     }
   });
 });
@@ -108,5 +108,26 @@ describe('probeTee with only /dev/tdx_guest (no quote path)', () => {
     expect(p.simulated).toBe(true);
     expect(p.reason).toMatch(/configfs-tsm absent/);
     expect(codeOf(() => probeTee({ ...paths, env: { AEGIS_DEVICE: 'real' } }))).toBe('TEE_QUOTE_UNAVAILABLE');
+  });
+});
+
+describe('probeTee with a configfs-tsm that is present but unusable', () => {
+  it('never passes it off as absent: auto says why it simulates, real fails with the permission code', () => {
+    const fs = new FakeTsmFs(none.tsmRoot, 'tdx_guest', () => ({ outblob: new Uint8Array(8) }));
+    fs.mkdir = () => {
+      throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    };
+    const p = probeTee({ ...none, tsmFs: fs, env: {} });
+    expect(p.simulated).toBe(true);
+    expect(p.found.configfsTsmProblemCode).toBe('TEE_PERMISSION_DENIED');
+    expect(p.reason).toMatch(/present but unusable/);
+    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe('TEE_PERMISSION_DENIED');
+  });
+
+  it('reports a foreign TSM provider as the problem', () => {
+    const fs = new FakeTsmFs(none.tsmRoot, 'arm_cca_guest', () => ({ outblob: new Uint8Array(8) }));
+    const p = probeTee({ ...none, tsmFs: fs, env: {} });
+    expect(p.found.configfsTsmProblemCode).toBe('TEE_TSM_PROVIDER_UNKNOWN');
+    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe('TEE_TSM_PROVIDER_UNKNOWN');
   });
 });
