@@ -13,6 +13,8 @@ export interface SynthReport {
   lanes: number;
   hidden: number;
   cells: Record<string, number>;
+  /** nextpnr's device utilisation lines (ICESTORM_LC, ICESTORM_RAM, ICESTORM_DSP, …): used / available. */
+  utilisation: Record<string, string>;
   fmax_mhz: number | null;
   pnr: string;
   seconds: number;
@@ -63,6 +65,7 @@ export function synthesise(target: SynthTarget, model: JudgeNetModel, modelHash:
   const statText = existsSync(statFile) ? spawnSync('cat', [statFile], { encoding: 'utf8' }).stdout : '';
   const finalCells = Object.keys(cells).length > 0 ? cells : parseYosysStat(statText);
   let fmax: number | null = null;
+  const utilisation: Record<string, string> = {};
   let pnr = 'not run';
   if (target === 'ice40') {
     const probe = spawnSync('nextpnr-ice40', ['--version'], { encoding: 'utf8' });
@@ -74,9 +77,12 @@ export function synthesise(target: SynthTarget, model: JudgeNetModel, modelHash:
         dir,
         'nextpnr_ice40.log',
       );
-      const all = [...out.matchAll(/Max frequency for clock\s+'[^']*':\s+([\d.]+) MHz/g)];
+      // nextpnr 0.4 also reports a pseudo-clock '$PACKER_GND_NET' for unregistered DSP inputs; only the real clock counts
+      // (../shared/reference/hardware-interfaces.md §12).
+      const all = [...out.matchAll(/Max frequency for clock\s+'([^']*)':\s+([\d.]+) MHz/g)].filter((m) => !(m[1] ?? '').includes('PACKER_GND'));
       const last = all[all.length - 1];
-      fmax = last === undefined ? null : Number(last[1]);
+      fmax = last === undefined ? null : Number(last[2]);
+      for (const m of out.matchAll(/^Info:\s+(ICESTORM_\w+|SB_\w+):\s+(\d+)\/\s*(\d+)/gm)) utilisation[m[1] as string] = `${m[2]}/${m[3]}`;
       pnr = 'nextpnr-ice40 --up5k --package sg48';
     } else pnr = 'nextpnr-ice40 not installed';
   }
@@ -86,6 +92,7 @@ export function synthesise(target: SynthTarget, model: JudgeNetModel, modelHash:
     lanes,
     hidden: model.hidden,
     cells: finalCells,
+    utilisation,
     fmax_mhz: fmax,
     pnr,
     seconds: (Date.now() - t0) / 1000,

@@ -195,6 +195,7 @@ function registerSynth(fpga: Command, io: CliIo): void {
         else {
           io.out(`${r.device}: lanes ${r.lanes}, hidden ${r.hidden}, ${r.seconds.toFixed(1)} s`);
           for (const [cell, count] of Object.entries(r.cells)) io.out(`  ${cell.padEnd(16)} ${count}`);
+          for (const [res, used] of Object.entries(r.utilisation)) io.out(`  placed ${res.padEnd(16)} ${used}`);
           io.out(`place and route: ${r.pnr}${r.fmax_mhz === null ? '' : `, Fmax ${r.fmax_mhz} MHz`}`);
           io.out(`logs: ${r.log_dir}`);
         }
