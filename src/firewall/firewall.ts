@@ -6,7 +6,7 @@ import { atvSha3, encodeAtv } from '../atv/encode.js';
 import { noHardware, type HwSnapshotProvider } from '../atv/hw-band.js';
 import { normaliseCall, type NormalisedCall, type ToolCall } from './call.js';
 import { loadPolicies } from './policy/load.js';
-import type { Policies, Verdict } from './policy/types.js';
+import type { Policies, TextSurface, Verdict } from './policy/types.js';
 import { createRedactor, preview, type Redactor } from './redact.js';
 import { RuleSet } from './rules/match.js';
 import { compileSensitive } from './rules/sensitive.js';
@@ -76,6 +76,11 @@ export interface Firewall {
   evaluate(call: ToolCall): Promise<FirewallDecision>;
   /** Normalisation only (step 312), for explanations and tests. */
   normalise(call: ToolCall): NormalisedCall;
+  /**
+   * Injection and secret checks on text that reaches the agent (a PostToolUse response, a user
+   * prompt): the text rules of the packs only, no state, nothing logged. Reasons are redacted.
+   */
+  scanText(text: string, surface?: TextSurface): { decision: Verdict; rules: string[]; reason: string };
 }
 
 /** Sessions without an id are one-call sessions: nothing to remember across calls. */
@@ -208,5 +213,23 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     return out;
   }
 
-  return { policies, rules, redactor, evaluate, normalise };
+  function scanText(text: string, surface: TextSurface = 'content'): { decision: Verdict; rules: string[]; reason: string } {
+    const n: NormalisedCall = {
+      call: { tool: '(text)', input: {} },
+      tool: { raw: '(text)', canonical: 'unknown', origin: 'unknown' },
+      cwd: '/',
+      home,
+      shell: undefined,
+      reads: [],
+      writes: [],
+      urls: [],
+      texts: [{ surface, field: surface, text }],
+    };
+    const hits = rules.evaluate(n).filter((h) => h.rule.match.text !== undefined);
+    if (hits.length === 0) return { decision: 'ALLOW', rules: [], reason: 'no injection or secret found' };
+    const winner = hits.find((h) => h.rule.decision === 'BLOCK') ?? (hits[0] as (typeof hits)[number]);
+    return { decision: winner.rule.decision, rules: [winner.rule.id, ...hits.filter((h) => h !== winner).map((h) => h.rule.id)], reason: redactor.redact(winner.rule.summary) };
+  }
+
+  return { policies, rules, redactor, evaluate, normalise, scanText };
 }
