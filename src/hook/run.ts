@@ -11,8 +11,11 @@ export interface RunHookOptions {
   env: NodeJS.ProcessEnv;
   /** Start the daemon when it does not answer (default: yes, unless AEGIS_HOOK_START_DAEMON=0). */
   startDaemon?: boolean;
-  /** Per-request timeout; Claude Code's own hook timeout should be larger (the installer sets 30 s). */
-  timeoutMs?: number;
+  /**
+   * Budget for the whole fallback. Claude Code lets a timed-out hook's call proceed (reference §1), so this
+   * path must always finish first: shim curl 5 s + Node start + this 15 s stays under the installer's 30 s.
+   */
+  budgetMs?: number;
 }
 
 /**
@@ -23,12 +26,13 @@ export interface RunHookOptions {
 export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<HookAnswer> {
   const home = aegisHome(opts.env);
   const policy = loadFailPolicy(opts.env, home.config);
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const deadline = Date.now() + (opts.budgetMs ?? 15_000);
+  const left = (cap: number): number => Math.max(100, Math.min(cap, deadline - Date.now()));
   let why: string;
   try {
     const paths = daemonPaths(home);
     const post = async (): Promise<HookAnswer> => {
-      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream' }, timeoutMs);
+      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream' }, left(5000));
       const answer = res.status === 200 ? decodeWire(res.body.toString('utf8')) : undefined;
       if (answer === undefined) throw toAegisError(new Error(`daemon answered HTTP ${res.status}`), 'DAEMON_BAD_ANSWER');
       return answer;
@@ -38,7 +42,7 @@ export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<
     } catch (e) {
       const mayStart = opts.startDaemon ?? opts.env['AEGIS_HOOK_START_DAEMON'] !== '0';
       if (!isAegisError(e, 'DAEMON_UNREACHABLE') || !mayStart) throw e;
-      await spawnDaemon(paths, { env: opts.env });
+      await spawnDaemon(paths, { env: opts.env, waitMs: left(8000) });
       return await post();
     }
   } catch (e) {
