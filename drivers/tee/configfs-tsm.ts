@@ -5,6 +5,7 @@ import { AegisError, fail, toAegisError } from '../../src/core/errors.js';
 import { utf8 } from '../../src/core/bytes.js';
 import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
+import { checkEvidenceBinding } from './evidence-check.js';
 import { checkReportData } from './tdx-abi.js';
 
 /**
@@ -150,6 +151,7 @@ export class ConfigfsTsmProvider implements TeeQuoteProvider {
     const common = { simulated: false, source: 'configfs-tsm' as const, reportData: reportData.slice() };
     if (kind === 'tdx') {
       const ev: TdxEvidence = { tee: 'tdx', ...common, quote: r.outblob };
+      checkEvidenceBinding(ev);
       return ev;
     }
     const ev: SnpEvidence = { tee: 'sev-snp', ...common, report: r.outblob };
@@ -158,6 +160,7 @@ export class ConfigfsTsmProvider implements TeeQuoteProvider {
       const chain = vekChainFromCertTable(r.auxblob);
       if (chain !== undefined) ev.vekChain = chain;
     }
+    checkEvidenceBinding(ev);
     return ev;
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fail, isAegisError } from '../../src/core/errors.js';
 import type { SnpEvidence, TeeQuoteProvider } from '../../src/device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
+import { checkEvidenceBinding } from './evidence-check.js';
 import { withDevice, withNative, type DeviceIo, type NativeBuffer } from './device-io.js';
 import { libcDeviceIo } from './libc-io.js';
 import {
@@ -133,6 +134,7 @@ export class SevGuestProvider implements TeeQuoteProvider {
       const chain = vekChainFromCertTable(certTable);
       if (chain !== undefined) ev.vekChain = chain;
     }
+    checkEvidenceBinding(ev);
     return ev;
   }
 }

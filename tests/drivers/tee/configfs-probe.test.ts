@@ -6,6 +6,7 @@ import { ConfigfsTsmProvider, tsmRequestReport } from '../../../drivers/tee/conf
 import { parseDeviceMode, probeTee, realTeeProvider } from '../../../drivers/tee/probe.js';
 import { CERT_GUID, encodeCertTable } from '../../../drivers/tee/cert-table.js';
 import { FakeTsmFs } from './fake-devices.js';
+import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
 const tmp = mkdtempSync(join(tmpdir(), 'aegis-probe-'));
@@ -26,22 +27,44 @@ describe('configfs-tsm report flow', () => {
   });
 
   it('writes inblob, reads outblob, checks generation and removes its entry', async () => {
-    const quote = new Uint8Array([4, 0, 2, 0]);
-    const fs = new FakeTsmFs('/tsm', 'tdx_guest', (inblob) => ({ outblob: new Uint8Array([...quote, ...inblob]) }));
+    // The outblob is a real-format TD quote over the same REPORTDATA, made by the simulated TDX module.
+    const quote = await (await SimulatedTdx.create()).quote(rd);
+    let written: Uint8Array | undefined;
+    const fs = new FakeTsmFs('/tsm', 'tdx_guest', (inblob) => ((written = inblob.slice()), { outblob: quote }));
     const ev = await new ConfigfsTsmProvider('tdx', { root: '/tsm', fs }).getEvidence(rd);
     expect(ev.tee).toBe('tdx');
     expect(ev.simulated).toBe(false);
     expect(ev.source).toBe('configfs-tsm');
-    if (ev.tee === 'tdx') expect([...ev.quote.subarray(4)]).toEqual([...rd]);
+    expect([...(written ?? [])]).toEqual([...rd]);
+    if (ev.tee === 'tdx') expect(Buffer.from(ev.quote).equals(Buffer.from(quote))).toBe(true);
     expect([...fs.dirs]).toEqual(['/tsm']);
+  });
+
+  it('refuses evidence that does not carry the requested REPORTDATA', async () => {
+    const quote = await (await SimulatedTdx.create()).quote(new Uint8Array(64));
+    const fs = new FakeTsmFs('/tsm', 'tdx_guest', () => ({ outblob: quote }));
+    await expect(new ConfigfsTsmProvider('tdx', { root: '/tsm', fs }).getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_REPORT_DATA_MISMATCH',
+    });
+    const snp = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(1184) }));
+    await expect(new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: snp }).getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_REPORT_DATA_MISMATCH',
+    });
+    const short = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(100) }));
+    await expect(new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: short }).getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_DEVICE_ERROR',
+    });
   });
 
   it('returns the SNP auxblob as the certificate table with the VEK chain', async () => {
     const aux = encodeCertTable([{ guid: CERT_GUID.vcek, data: new Uint8Array([0x30, 0]) }]);
-    const fs = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(1184), auxblob: aux }));
+    const report = new Uint8Array(1184);
+    report.set(rd, 0x50);
+    const fs = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: report, auxblob: aux }));
     const ev = await new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs, privlevel: 1 }).getEvidence(rd);
     expect(ev.tee).toBe('sev-snp');
     if (ev.tee === 'sev-snp') expect(ev.vekChain?.signer).toBe('vcek');
+    expect(fs.writes).toEqual([['privlevel', '1'], ['inblob', Buffer.from(rd).toString('latin1')]]);
   });
 
   it('detects a concurrent writer through the generation counter', () => {

@@ -50,6 +50,8 @@ export class FakeKernelIo implements DeviceIo {
 export class FakeTsmFs implements TsmFs {
   readonly files = new Map<string, Uint8Array>();
   readonly dirs = new Set<string>();
+  /** Every attribute written, in order: [name, content as latin1]. */
+  readonly writes: [string, string][] = [];
   generationBump = 1;
 
   constructor(
@@ -83,6 +85,7 @@ export class FakeTsmFs implements TsmFs {
 
   write(p: string, data: Uint8Array): void {
     const dir = p.slice(0, p.lastIndexOf('/'));
+    this.writes.push([p.slice(p.lastIndexOf('/') + 1), Buffer.from(data).toString('latin1')]);
     if (p.endsWith('/inblob')) {
       const { outblob, auxblob } = this.produce(data);
       this.files.set(`${dir}/outblob`, outblob);
