@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { canonicalJson } from '../core/canonical-json.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { sha3_256Hex } from '../crypto/hash.js';
+import { AegisError, toAegisError } from '../core/errors.js';
 import { atvSha3, encodeAtv } from '../atv/encode.js';
 import { noHardware, type HwSnapshotProvider } from '../atv/hw-band.js';
 import { normaliseCall, type NormalisedCall, type ToolCall } from './call.js';
@@ -100,7 +101,53 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
   const hardware = opts.hardware ?? noHardware;
   const normalise = (call: ToolCall): NormalisedCall => normaliseCall(call, { home, commands: policies.commands });
 
+  /**
+   * Never an accidental allow (DESIGN.md "Decision"): if analysing a call fails unexpectedly, the
+   * answer is REQUIRE_APPROVAL with rule `engine.error`, still logged through the sink.
+   */
   async function evaluate(call: ToolCall): Promise<FirewallDecision> {
+    try {
+      return await evaluateInner(call);
+    } catch (e) {
+      const err = toAegisError(e);
+      if (err.code === 'DECISION_NOT_LOGGED') throw e; // the caller's fail policy decides, not us
+      const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
+      const argsJson = safeJson(input);
+      const out: FirewallDecision = {
+        decision: 'REQUIRE_APPROVAL',
+        reason: `the firewall could not analyse this call (${err.code}); a person decides`,
+        rules: ['engine.error'],
+        step: null,
+        tool: String(call.tool),
+        canonical_tool: 'unknown',
+        session: call.session_id ?? EPHEMERAL,
+        args_sha3: sha3_256Hex(argsJson),
+        atv_sha3: '',
+        hw_mask: 0,
+        blast: 10,
+        exec: 'DEFER',
+        steps: [{ step: 0, trace: `engine error ${err.code}` }],
+        preview: preview(redactor, argsJson),
+      };
+      if (opts.sink !== undefined) {
+        const appended = await opts.sink.append({
+          kind: 'decision',
+          session: out.session,
+          tool: out.tool,
+          args_sha3: out.args_sha3,
+          decision: out.decision,
+          reason: out.reason,
+          rules: out.rules,
+          atv_sha3: out.atv_sha3,
+          data: { canonical_tool: 'unknown', step: null, blast: 10, hw_mask: 0, hw_source: 'none', preview: out.preview },
+        });
+        if (appended !== undefined) out.audit = appended;
+      }
+      return out;
+    }
+  }
+
+  async function evaluateInner(call: ToolCall): Promise<FirewallDecision> {
     const n = normalise(call);
     const argsJson = canonicalJson(call.input);
     const argsSha3 = sha3_256Hex(canonicalJson({ tool: call.tool, input: call.input }));
@@ -205,7 +252,12 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       if (call.tenant !== undefined) record.tenant = call.tenant;
       if (call.aid !== undefined) record.aid = call.aid;
       if (call.tool_use_id !== undefined) record.data.tool_use_id = call.tool_use_id;
-      const appended = await opts.sink.append(record);
+      let appended: { seq: number; this_hash: string } | undefined;
+      try {
+        appended = await opts.sink.append(record);
+      } catch (e) {
+        throw new AegisError('DECISION_NOT_LOGGED', `the decision could not be appended to the audit log: ${toAegisError(e).message}`, { cause: e });
+      }
       if (appended !== undefined) out.audit = appended;
       steps.push({ step: 360, trace: appended !== undefined ? `audit seq ${appended.seq}` : 'decision recorded' });
     } else steps.push({ step: 360, trace: 'no audit sink' });
@@ -232,4 +284,12 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
   }
 
   return { policies, rules, redactor, evaluate, normalise, scanText };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return canonicalJson(v);
+  } catch {
+    return '{}';
+  }
 }
