@@ -36,6 +36,8 @@ export const TPM_ECC_CURVE = {
 
 export const TPM_CC = {
   EvictControl: 0x00000120,
+  ActivateCredential: 0x00000147,
+  PolicySecret: 0x00000151,
   CreatePrimary: 0x00000131,
   Create: 0x00000153,
   Load: 0x00000157,

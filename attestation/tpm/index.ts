@@ -38,3 +38,5 @@ export {
 export { quoteToJson, quoteFromJson, type TpmQuoteJson } from './quote-json.js';
 export { tpm2CheckquoteFiles, serializePcrs, pcrListSpec, type Tpm2ToolsFiles } from './tpm2-tools-files.js';
 export { verifyTpmEvidence } from './verify-evidence.js';
+export { makeCredential } from './credential.js';
+export { ekEccTemplate, EK_POLICY_A_SHA256 } from './templates.js';

@@ -7,25 +7,36 @@ import { putTpm2b } from './marshal.js';
 import { leftPad, type TpmtPublic } from './public.js';
 
 /**
- * Salt for a salted session, protected for an ECC P-256 decryption key (TCG Part 1 §C.6.1 via Annex C "ECC
- * secret sharing"): an ephemeral key pair (de, Qe), Z = x(de·Qs), salt = KDFe(hash, Z, "SECRET", Qe.x, Qs.x,
- * digest bits); the TPM recomputes Z from Qe. encryptedSalt is the marshalled TPMS_ECC_POINT Qe.
+ * A secret shared with the holder of an ECC P-256 decryption key (TCG Part 1 Annex C.6.1, "ECC secret sharing"):
+ * an ephemeral key pair (de, Qe), Z = x(de·Qs), seed = KDFe(hash, Z, label, Qe.x, Qs.x, digest bits); the TPM
+ * recomputes Z from Qe. encryptedSecret is the marshalled TPMS_ECC_POINT Qe. Label "SECRET" for session salts,
+ * "IDENTITY" for credentials, "DUPLICATE" for duplication.
  */
-export function eccSalt(hash: number, key: TpmtPublic): { salt: Uint8Array; encryptedSalt: Uint8Array } {
+export function eccSecret(
+  hash: number,
+  key: TpmtPublic,
+  lbl: string,
+): { seed: Uint8Array; encryptedSecret: Uint8Array } {
   if (key.type !== TPM_ALG.ECC || key.curveID !== TPM_ECC_CURVE.NIST_P256)
-    fail('TPM_ALG_UNSUPPORTED', 'salted sessions need an ECC NIST P-256 key');
-  const bits = (DIGEST_SIZE[hash] ?? fail('TPM_ALG_UNSUPPORTED', 'session hash is not supported')) * 8;
+    fail('TPM_ALG_UNSUPPORTED', 'secret sharing needs an ECC NIST P-256 key');
+  const bits = (DIGEST_SIZE[hash] ?? fail('TPM_ALG_UNSUPPORTED', 'hash is not supported')) * 8;
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   const qe = new Uint8Array(ecdh.getPublicKey());
   const qsx = leftPad(key.x, 32);
   const z = new Uint8Array(ecdh.computeSecret(concatBytes(Uint8Array.of(4), qsx, leftPad(key.y, 32))));
   const qex = qe.subarray(1, 33);
-  const salt = kdfe(hash, z, 'SECRET', qex, qsx, bits);
+  const seed = kdfe(hash, z, lbl, qex, qsx, bits);
   const w = new ByteWriter();
   putTpm2b(w, qex);
   putTpm2b(w, qe.subarray(33, 65));
-  return { salt, encryptedSalt: w.finish() };
+  return { seed, encryptedSecret: w.finish() };
+}
+
+/** Salt for a session salted to an ECC key (Part 1 §19.6.11): eccSecret with the label "SECRET". */
+export function eccSalt(hash: number, key: TpmtPublic): { salt: Uint8Array; encryptedSalt: Uint8Array } {
+  const s = eccSecret(hash, key, 'SECRET');
+  return { salt: s.seed, encryptedSalt: s.encryptedSecret };
 }
 
 /** sessionKey := KDFa(authHash, bind.authValue ‖ salt, "ATH", nonceTPM, nonceCaller, digest bits) (Part 1 §19.6.8). */

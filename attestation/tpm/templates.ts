@@ -79,3 +79,28 @@ export function sealedDataTemplate(authPolicy: Uint8Array): KeyedHashPublic {
     unique: EMPTY,
   };
 }
+
+/** PolicySecret(TPM_RH_ENDORSEMENT) with SHA-256: the EK's authPolicy (TCG EK Credential Profile 2.x, "policy A"). */
+export const EK_POLICY_A_SHA256 = new Uint8Array(
+  Buffer.from('837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa', 'hex'),
+);
+
+/**
+ * The endorsement key, ECC NIST P-256 ("template L-2" of the TCG EK Credential Profile for TPM Family 2.0): a
+ * restricted decryption key usable only through policy A, the same key tpm2_createek -G ecc makes (checked in tests).
+ */
+export function ekEccTemplate(): EccPublic {
+  return {
+    type: TPM_ALG.ECC,
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes:
+      A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.adminWithPolicy | A.restricted | A.decrypt,
+    authPolicy: EK_POLICY_A_SHA256,
+    symmetric: { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB },
+    scheme: { scheme: TPM_ALG.NULL },
+    curveID: TPM_ECC_CURVE.NIST_P256,
+    kdf: { scheme: TPM_ALG.NULL },
+    x: new Uint8Array(32),
+    y: new Uint8Array(32),
+  };
+}

@@ -8,3 +8,4 @@ export { sealSeeds, unsealSeeds, SEEDS_LENGTH, DEFAULT_SEAL_PCRS, POLICY_FAIL_HI
 export { parseSealedBlob, marshalSealedBlob, type SealedBlob } from './sealed-blob.js';
 export { createAk, makeQuote, quoteWithAk, type AkAlgorithm, type LoadedAk } from './quote-flow.js';
 export { probeTpm, type TpmProbe } from './probe.js';
+export { createEk, activateCredential, type LoadedEk } from './credential-flow.js';

@@ -10,6 +10,7 @@ import { serializePcrs, tpm2CheckquoteFiles } from '../../../attestation/tpm/tpm
 import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quote.js';
 import { openTpmTransport } from '../../../drivers/tpm/open.js';
 import { makeQuote } from '../../../drivers/tpm/quote-flow.js';
+import { createEk } from '../../../drivers/tpm/credential-flow.js';
 import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
 import { haveSwtpm, haveTpm2Tools, startSwtpm, type Swtpm } from './swtpm.js';
 
@@ -151,6 +152,13 @@ describe.skipIf(!enabled)('interop with tpm2-tools', () => {
     expect(() => verifyQuote(q, { qualifyingData: new Uint8Array(8) })).toThrow(
       expect.objectContaining({ code: 'TPM_QUOTE_NONCE_MISMATCH' }),
     );
+    // our EK template re-derives exactly the key tpm2_createek made (TCG EK template L-2)
+    const ourEk = await withOurTpm(async (tpm) => {
+      const ek = await createEk(tpm);
+      await tpm.flushContext(ek.handle);
+      return ek.public;
+    });
+    expect(ourEk).toEqual(parsePublic2b(new Uint8Array(readFileSync(join(dir, 'ek.pub')))));
     const ours = await withOurTpm((tpm) =>
       makeQuote(tpm, { pcrs: [{ hash: TPM_ALG.SHA256, pcrs: [0] }], qualifyingData }),
     );
