@@ -44,7 +44,8 @@ block() {
 }
 cat >"$in" 2>/dev/null || block "cannot save the hook input in $dir"
 if [ -S "$AEGIS_HOME/daemon.sock" ]; then
-  resp=$(curl -s --fail --max-time ${o.curlMaxTime ?? 5} -H 'Content-Type: application/octet-stream' -H 'Expect:' \\
+  # -q first: a user's ~/.curlrc must not change this request.
+  resp=$(curl -q -s --fail --max-time ${o.curlMaxTime ?? 5} -H 'Content-Type: application/octet-stream' -H 'Expect:' \\
     --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
   if [ $? -eq 0 ]; then
     case "$resp" in
