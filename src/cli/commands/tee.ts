@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AegisError, fail } from '../../core/errors.js';
 import { fromHex, toHex } from '../../core/encoding.js';
-import { REPORT_DATA_LEN, type TeeEvidence, type TeeQuoteProvider } from '../../device/tee.js';
+import { REPORT_DATA_LEN, type TeeEvidence, type TeeKind, type TeeQuoteProvider } from '../../device/tee.js';
+import { parseJson } from '../../core/canonical-json.js';
 import { probeTee, realTeeProvider, type TeeProbeResult } from '../../../drivers/tee/probe.js';
-import { createSimulatedTee } from '../../../firmware-sim/tee/index.js';
+import { createSimulatedTee, parseSimState, type SimulatedTee } from '../../../firmware-sim/tee/index.js';
 import { action, printJson, EXIT_OK } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
+import { readInputText } from '../input.js';
 
 /**
  * `aegis tee probe` — which TEE is present, real or simulated (AEGIS_DEVICE=auto|real|sim), and
@@ -23,7 +25,24 @@ interface ProbeOpts {
 interface EvidenceOpts extends ProbeOpts {
   reportData?: string;
   sim?: string;
+  simState?: string;
   out: string;
+}
+
+/** Resumes the simulator from --sim-state when the file exists, else creates one and saves it there (0600). */
+async function simulator(kind: TeeKind, statePath: string | undefined): Promise<SimulatedTee> {
+  if (statePath === undefined) return createSimulatedTee(kind);
+  if (existsSync(statePath)) {
+    const state = parseSimState(parseJson(readInputText(statePath, 'simulator state'), 'simulator state'));
+    return createSimulatedTee(kind, { state });
+  }
+  const sim = await createSimulatedTee(kind);
+  try {
+    writeFileSync(statePath, `${JSON.stringify(await sim.exportState())}\n`, { mode: 0o600 });
+  } catch (e) {
+    fail('TEE_OUTPUT_UNWRITABLE', `cannot write ${statePath} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return sim;
 }
 
 function probe(io: CliIo, opts: ProbeOpts & { sim?: string }): TeeProbeResult {
@@ -125,6 +144,10 @@ export const teeCommand: CommandModule = {
       .option('--report-data <hex>', '64 bytes (128 hex digits) to bind; default: 64 random bytes')
       .option('--device <mode>', 'auto, real or sim; default $AEGIS_DEVICE or auto')
       .option('--sim <tee>', 'TEE to simulate: tdx or sev-snp; default $AEGIS_TEE_SIM or tdx')
+      .option(
+        '--sim-state <file>',
+        'keep the simulated platform (TEST-ONLY CA keys) in this file: resumed when it exists, created (mode 0600) otherwise',
+      )
       .option('--json', 'print {ok, tee, simulated, interface, report_data, dir, files}')
       .action(
         action(io, async (opts: EvidenceOpts) => {
@@ -133,7 +156,7 @@ export const teeCommand: CommandModule = {
           let provider: TeeQuoteProvider;
           let anchors: string | undefined;
           if (p.simulated) {
-            const sim = await createSimulatedTee(p.tee);
+            const sim = await simulator(p.tee, opts.simState);
             provider = sim.provider;
             anchors = sim.trustAnchorsPem;
           } else {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,30 @@ describe('aegis tee evidence → aegis attest verify (simulated evidence end to 
     const r = await runCli(['tee', 'evidence', '--device', 'sim', '--out', join(home, 'x'), '--report-data', 'abcd'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('USAGE');
+  });
+});
+
+describe('aegis tee evidence --sim-state', () => {
+  it('keeps one simulated platform across runs: same TEST-ONLY roots, state file mode 0600', async () => {
+    const state = join(home, 'sim-tdx.json');
+    const run = async (out: string) => {
+      const r = await runCli(['tee', 'evidence', '--device', 'sim', '--sim', 'tdx', '--sim-state', state, '--out', out, '--json'], env);
+      expect(r.code).toBe(0);
+      return readFileSync(join(out, 'simulator-trust-anchors', 'TEST-ONLY-roots.pem'), 'utf8');
+    };
+    const first = await run(join(home, 's1'));
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    expect(await run(join(home, 's2'))).toBe(first);
+    // Evidence from the second run verifies under the anchors exported by the first.
+    const ok = await runCli(
+      ['attest', 'verify', '--quote', join(home, 's2', 'quote.bin'), '--collateral', join(home, 's2', 'collateral.json'),
+        '--trust-anchors', join(home, 's1', 'simulator-trust-anchors')],
+      env,
+    );
+    expect(ok.code).toBe(0);
+    writeFileSync(state, '{"format":"nope"}');
+    const bad = await runCli(['tee', 'evidence', '--device', 'sim', '--sim-state', state, '--out', join(home, 's3')], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('TEE_SIM_STATE_INVALID');
   });
 });
