@@ -81,6 +81,17 @@ describe.skipIf(!haveFixtures('tee'))('aegis attest verify', () => {
     expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, errors: [{ code: 'TRUST_ANCHORS_MISSING' }] });
   });
 
+  it('accepts a PEM bundle VEK + ASK + ARK without --trust-anchors (the ARK must be AMD-pinned)', async () => {
+    const f = snp('trustee-milan-v2');
+    const dir = mkdtempSync(join(tmpdir(), 'aegis-attest-'));
+    const pem = (der: Buffer): string => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+    const bundle = pem(readFileSync(f.vek)) + readFileSync(join(amdAnchorDir, 'milan_ask.pem'), 'utf8') + readFileSync(join(amdAnchorDir, 'milan_ark.pem'), 'utf8');
+    writeFileSync(join(dir, 'vek-chain.pem'), bundle);
+    const r = await runCli(['attest', 'verify', '--snp-report', f.report, '--vek', join(dir, 'vek-chain.pem'), '--at', '2025-01-01T00:00:00Z', '--json'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, tee: 'sev-snp', version: 2 });
+  });
+
   it('exit 1 for an SNP report signed by another chip\'s VCEK', async () => {
     const a = snp('trustee-milan-v2');
     const b = snp('virtee-milan-v2');

@@ -77,10 +77,15 @@ function verifyReport(opts: Opts, io: CliIo, at: Date, policy: AppraisalPolicy |
   const report = decodeBinaryOrText(readInputFile(opts.snpReport as string, 'SNP report'));
   const vek = readInputFile(opts.vek, 'VEK');
   const dir = anchorDir(opts, io);
-  if (dir === undefined) {
-    fail('TRUST_ANCHORS_MISSING', 'SEV-SNP needs the AMD ARK and ASK/ASVK: pass --trust-anchors DIR (PEM from https://kdsintf.amd.com/vcek/v1/<product>/cert_chain)');
+  let trustAnchors: SnpTrustAnchors;
+  if (dir !== undefined) {
+    trustAnchors = snpAnchorsFromCerts(readAnchorDir(dir));
+  } else if (certsFromBlob(vek, 'VEK').length > 1) {
+    // A PEM bundle VEK ‖ ASK ‖ ARK (as KDS cert_chain plus the VEK): its ARK is trusted only if AMD-pinned.
+    trustAnchors = { certs: [] };
+  } else {
+    fail('TRUST_ANCHORS_MISSING', 'SEV-SNP needs the AMD ARK and ASK/ASVK: pass --trust-anchors DIR, or a --vek PEM bundle VEK+ASK+ARK (https://kdsintf.amd.com/vcek/v1/<product>/cert_chain)');
   }
-  const trustAnchors: SnpTrustAnchors = snpAnchorsFromCerts(readAnchorDir(dir));
   return snpReport(verifySnpReport(report, vek, { at, trustAnchors }), policy);
 }
 
@@ -123,7 +128,7 @@ export const attestVerifyCommand: CommandModule = {
       .option('--quote <file>', 'DCAP quote (binary, hex or base64)')
       .option('--collateral <file>', 'QuoteCollateralV3 JSON for --quote (TCB Info, QE Identity, CRLs, issuer chains)')
       .option('--snp-report <file>', 'SEV-SNP attestation report (1184 bytes, binary, hex or base64)')
-      .option('--vek <file>', 'VCEK or VLEK certificate for --snp-report (DER or PEM)')
+      .option('--vek <file>', 'VCEK or VLEK for --snp-report (DER or PEM; a PEM bundle may append ASK/ASVK and ARK)')
       .option('--at <iso8601>', 'verification time (default now): every certificate, CRL and collateral item must be valid then')
       .option('--policy <file>', 'appraisal policy JSON (policies/attestation/appraisal-policy.schema.json)')
       .option('--trust-anchors <dir>', 'root / ARK / ASK certificates (.pem .der); default $AEGIS_TRUST_ANCHORS, $AEGIS_HOME/trust-anchors, Intel root pinned by SHA-256')
