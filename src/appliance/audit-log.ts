@@ -1,15 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { haveFileKeys, loadFileSigner, readPublicKeys } from '../crypto/key-files.js';
+import { signerFromSeeds } from '../crypto/seed-signer.js';
 import type { Signer } from '../crypto/signer.js';
+import type { JsonObject } from '../core/canonical-json.js';
 import { AuditLog, type PqMode } from '../audit/log.js';
+import { unsealSeeds } from '../../drivers/tpm/sealed-seeds.js';
 import { readConfig } from './config.js';
+import { openTpm, requireTpm } from './devices.js';
 import { ensureHome, type AegisHome } from './home.js';
 
+/** The TPM sealed-data blob holding both audit seeds (drivers/tpm/sealed-blob.ts format). */
+export const SEALED_SEEDS_FILE = 'audit-seeds.sealed';
+
+export function sealedSeedsPath(home: AegisHome): string {
+  return join(home.keys, SEALED_SEEDS_FILE);
+}
+
 /**
- * Loads the audit signer for this home. File keys today; the TPM-sealed backend plugs in here (keys/*.sealed)
- * so that every composition root gets the same signer.
+ * Loads the audit signer for this home: TPM-sealed seeds when keys/audit-seeds.sealed exists (unsealed
+ * under the PCR policy; a changed PCR fails with TPM_RC_POLICY_FAIL and the recovery path), else the file
+ * keys. Every composition root gets its signer here.
  */
-export function loadHomeSigner(home: AegisHome): Signer {
+export async function loadHomeSigner(home: AegisHome, env: NodeJS.ProcessEnv = process.env): Promise<Signer> {
+  const sealed = sealedSeedsPath(home);
+  if (existsSync(sealed)) {
+    const tpm = await openTpm(requireTpm(home, env));
+    let seeds: Uint8Array;
+    try {
+      seeds = await unsealSeeds(tpm, new Uint8Array(readFileSync(sealed)));
+    } finally {
+      await tpm.close();
+    }
+    try {
+      return signerFromSeeds(seeds.slice(0, 32), seeds.slice(32, 64), 'tpm-sealed');
+    } finally {
+      seeds.fill(0);
+    }
+  }
   if (!haveFileKeys(home.keys)) fail('KEY_NOT_FOUND', `no audit keys in ${home.keys}; run 'aegis audit-key init' (or 'aegis init')`);
   return loadFileSigner(home.keys);
 }
@@ -22,10 +51,14 @@ export function pqMode(home: AegisHome, env: NodeJS.ProcessEnv = process.env): P
 }
 
 /** Opens the home's audit log as its single writer (creating it, with genesis, when new). */
-export async function openHomeAuditLog(home: AegisHome, env: NodeJS.ProcessEnv = process.env): Promise<AuditLog> {
+export async function openHomeAuditLog(
+  home: AegisHome,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { signer?: Signer; genesisData?: JsonObject } = {},
+): Promise<AuditLog> {
   ensureHome(home, ['log']);
-  const signer = loadHomeSigner(home);
-  return AuditLog.open({ dir: home.log, signer, pq: pqMode(home, env) });
+  const signer = opts.signer ?? (await loadHomeSigner(home, env));
+  return AuditLog.open({ dir: home.log, signer, pq: pqMode(home, env), ...(opts.genesisData ? { genesisData: opts.genesisData } : {}) });
 }
 
 /** The pinned public keys of this home, for verification (undefined when the home has none). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { decodePkcs8Seed, decodeSpki, encodePkcs8Seed, fromPem, toPem } from './der.js';
@@ -107,4 +107,37 @@ export function readPublicKeys(dir: string): { ed25519: PublicKeyInfo; mldsa: Pu
     return { alg, spki, fingerprint: fingerprint(spki) };
   };
   return { ed25519: read(p.ed25519Pub), mldsa: read(p.mldsaPub) };
+}
+
+/** Public key files only (the private halves live elsewhere, e.g. sealed in a TPM). */
+export function writePublicKeyFiles(dir: string, keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo }): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const p = keyFilePaths(dir);
+  writeFileAtomic(p.ed25519Pub, toPem('PUBLIC KEY', keys.ed25519.spki), 0o644);
+  writeFileAtomic(p.mldsaPub, toPem('PUBLIC KEY', keys.mldsa.spki), 0o644);
+}
+
+/** Overwrites a private key file with zeros, syncs, then unlinks it (best effort against casual recovery). */
+export function wipeFile(path: string): void {
+  if (!existsSync(path)) return;
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, new Uint8Array(size), 0, size, 0);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  unlinkSync(path);
+}
+
+/** Public key infos derived from the two seeds (what a sealed backend publishes). */
+export function publicKeysFromSeeds(ed25519Seed: Uint8Array, mldsaSeed: Uint8Array): { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo } {
+  const ed = ed25519FromSeed(ed25519Seed);
+  const pq = mlDsaFromSeed('ml-dsa-65', mldsaSeed);
+  pq.secretKey.fill(0);
+  return {
+    ed25519: { alg: 'ed25519', spki: ed.spki, fingerprint: fingerprint(ed.spki) },
+    mldsa: { alg: 'ml-dsa-65', spki: pq.spki, fingerprint: fingerprint(pq.spki) },
+  };
 }

@@ -12,6 +12,9 @@ import { attestVerifyCommand } from './attest-verify.js';
 import { attestExportTpm2Command } from './attest-export-tpm2.js';
 import { teeCommand } from './tee.js';
 import { evaluateCommand } from './evaluate.js';
+import { initCommand } from './init.js';
+import { keysCommand } from './keys.js';
+import { attestBundleCommand } from './attest-bundle.js';
 
 /**
  * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
@@ -30,4 +33,7 @@ export const commands: CommandModule[] = [
   attestExportTpm2Command,
   teeCommand,
   evaluateCommand,
+  initCommand,
+  keysCommand,
+  attestBundleCommand,
 ];
