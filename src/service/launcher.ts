@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ensureHome } from '../appliance/home.js';
 import { AegisError, fail, isAegisError } from '../core/errors.js';
 import { socketJson } from './client.js';
@@ -39,13 +39,17 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
   const [cmd, ...pre] = selfCommand(opts.env);
   if (cmd === undefined) return fail('INTERNAL_ERROR', 'no command to start the daemon');
   const out = openSync(paths.daemonLog, 'a', 0o600);
+  let exited: number | null | undefined;
   try {
     const child = spawn(cmd, [...pre, 'daemon', 'run', ...(opts.args ?? [])], {
       detached: true,
+      // Not the agent's project directory: a long-lived process should not pin it.
+      cwd: paths.home.root,
       stdio: ['ignore', out, out],
       env: { ...opts.env, AEGIS_HOME: paths.home.root },
     });
-    child.on('error', () => undefined);
+    child.on('error', () => (exited = null));
+    child.on('exit', (code) => (exited = code));
     child.unref();
   } finally {
     closeSync(out);
@@ -55,8 +59,21 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
     await sleep(40);
     const st = await daemonStatus(paths, 1000);
     if (st !== undefined) return st;
+    // It exited without answering (and no other daemon answers either): say why, from its own log.
+    if (exited !== undefined)
+      fail('DAEMON_START_FAILED', `the daemon exited (status ${String(exited)}) before answering: ${lastLine(paths.daemonLog)}`);
   }
   return fail('DAEMON_START_FAILED', `the daemon did not come up within ${opts.waitMs ?? 8000} ms; see ${paths.daemonLog}`);
+}
+
+/** The last line of the daemon's log (our own error messages: no secrets), for a start failure's reason. */
+function lastLine(path: string): string {
+  try {
+    const lines = readFileSync(path, 'utf8').slice(-2000).trim().split('\n');
+    return (lines[lines.length - 1] ?? '').replace(/^aegis: /, '').slice(0, 300);
+  } catch {
+    return `see ${path}`;
+  }
 }
 
 /**
