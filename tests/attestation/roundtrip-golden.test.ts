@@ -70,3 +70,37 @@ describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', 
     expect(() => parseDcapQuote(sgxType)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
   });
 });
+
+describe.skipIf(!haveFixtures('tee'))('must-be-zero fields and SNP v5', () => {
+  it('reserved bytes of reports are rejected with the area code', () => {
+    const q = dcapFixtures().find((f) => f.name === 'dcap-qvl_sgx');
+    const r = snpFixtures().find((f) => f.name === 'trustee-az-milan-v3');
+    if (q === undefined || r === undefined) return;
+    for (const off of [48 + 20, 48 + 96, 48 + 160, 48 + 262]) {
+      const m = q.quote.slice();
+      m[off] = 1; // enclave report reserved1..4
+      expect(() => parseDcapQuote(m), `quote byte ${off}`).toThrowError(expect.objectContaining({ code: 'DCAP_RESERVED_NONZERO' }));
+    }
+    for (const off of [0x4c, 0x18b, 0x1eb, 0x1ef, 0x1f8, 0x208, 0x2a0 + 48, 0x2e8 + 71, 0x330, 0x49f]) {
+      const m = r.report.slice();
+      m[off] = 1;
+      expect(() => parseSnpReport(m), `report byte 0x${off.toString(16)}`).toThrowError(expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }));
+    }
+    const key = r.report.slice();
+    key[0x48] = 0x20; // KEY_INFO bit 5
+    expect(() => parseSnpReport(key)).toThrowError(expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }));
+  });
+
+  it('a v5 report keeps LAUNCH_MIT_VECTOR / CURRENT_MIT_VECTOR through a round trip; v2 keeps CPUID bytes zero', () => {
+    const r = snpFixtures().find((f) => f.name === 'trustee-az-milan-v3');
+    if (r === undefined) return;
+    const p = parseSnpReport(r.report);
+    const v5 = serializeSnpReport({ ...p, version: 5, launchMitVector: 0x1122n, currentMitVector: 0x3344n });
+    const back = parseSnpReport(v5);
+    expect([back.version, back.launchMitVector, back.currentMitVector]).toEqual([5, 0x1122n, 0x3344n]);
+    expect(Buffer.from(serializeSnpReport(back)).equals(Buffer.from(v5))).toBe(true);
+    const v2 = r.report.slice();
+    v2[0] = 2; // a v2 report must have zero at the v3 CPUID bytes
+    expect(() => parseSnpReport(v2)).toThrowError(expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }));
+  });
+});
