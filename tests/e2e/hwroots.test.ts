@@ -91,7 +91,7 @@ describe.skipIf(!haveSwtpm())('hardware roots with swtpm and the simulated TEE',
     expect(alt.code).toBe(1);
     expect((JSON.parse(alt.stdout) as { tpm: { ok: boolean } }).tpm.ok).toBe(false);
     // The real Intel anchors reject the simulator's evidence even with --allow-simulated.
-    const intel = join(fixturesDir, 'tee/trust-anchors');
+    const intel = join(fixturesDir, 'tee/trust-anchors/intel');
     if (existsSync(intel)) {
       const real = await runCli(['attest', 'verify-bundle', file, '--allow-simulated', '--trust-anchors', intel, '--json'], env);
       expect(real.code).toBe(1);

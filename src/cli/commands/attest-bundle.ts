@@ -90,7 +90,9 @@ export const attestBundleCommand: CommandModule = {
 
 function anchorFiles(dir: string): Uint8Array[] {
   if (!existsSync(dir)) fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
-  return readdirSync(dir).filter((f) => /\.(pem|der|crt|cer)$/i.test(f)).sort().map((f) => readInputFile(join(dir, f), 'trust anchor'));
+  const files = readdirSync(dir).filter((f) => /\.(pem|der|crt|cer)$/i.test(f)).sort();
+  if (files.length === 0) fail('TRUST_ANCHORS_INVALID', `no .pem/.der/.crt/.cer certificate in ${dir}`);
+  return files.map((f) => readInputFile(join(dir, f), 'trust anchor'));
 }
 
 function render(v: BundleVerdict): string {
