@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import { sha3_256, sha3_256Hex } from '../crypto/hash.js';
 import { HW_SUBFIELD_NAMES, type HwSnapshot } from '../device/hw-snapshot.js';
@@ -123,7 +124,7 @@ export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
   const v = new Float32Array(ATV_DIM);
   const agentState = canonicalJson({ aid: input.aid, capabilities: [...(input.capabilities ?? [])].sort(), role: input.role ?? '', state: input.agentState ?? '', tenant: input.tenant });
   put(v, 'agent_state_embedding', cachedEmbedding(agentState, 768));
-  put(v, 'action_history', input.recentActions === undefined || input.recentActions.length === 0 ? new Float64Array(640) : embedText(canonicalJson(input.recentActions.slice(-20)), 640));
+  if (input.recentActions !== undefined && input.recentActions.length > 0) put(v, 'action_history', embedText(canonicalJson(input.recentActions.slice(-20)), 640));
   if (input.interAgentEdges !== undefined && input.interAgentEdges.length > 0) {
     const edges = [...input.interAgentEdges].sort((a, b) => (a[0] + '\u0000' + a[1] < b[0] + '\u0000' + b[1] ? -1 : 1)).map(([a, b]) => `${a}->${b}`);
     put(v, 'inter_agent_graph', hashExpand(edges.join('|'), 128));
@@ -172,8 +173,12 @@ export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
   return { vector: v, hwMask: mask, hwSource: hw?.source ?? 'none' };
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** The 8,320 little-endian float32 bytes (DESIGN.md: little-endian regardless of host order). */
 export function atvBytes(v: Float32Array): Uint8Array {
+  // On little-endian hosts the Float32Array memory already is the wire form.
+  if (LITTLE_ENDIAN && v.length === ATV_DIM) return new Uint8Array(v.buffer, v.byteOffset, ATV_BYTES);
   const out = new Uint8Array(ATV_BYTES);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < ATV_DIM; i++) dv.setFloat32(i * 4, v[i] as number, true);

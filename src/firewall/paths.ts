@@ -68,7 +68,9 @@ export function compileGlob(pattern: string, home: string): RegExp {
     if (c === '*') {
       if (p[i + 1] === '*') {
         const slash = p[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
+        if (slash) re += '(?:.*/)?';
+        else if (i + 2 === p.length && re.endsWith('/')) re = re.slice(0, -1) + '(?:/.*)?'; // `dir/**` also names dir itself
+        else re += '.*';
         i += slash ? 2 : 1;
       } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
