@@ -6,17 +6,21 @@
  * byte), since a pty does not emulate a baud rate; 0 sends at once.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelHash, parseModel } from '../../src/judge/judgenet/model.js';
 import { BoardSim } from './board.js';
+import { simSourceDir } from './rtl-build.js';
 
 const [modelPath, lanesArg, clockArg, baudArg] = process.argv.slice(2);
 const bytes = new Uint8Array(readFileSync(modelPath ?? ''));
 const board = new BoardSim(parseModel(bytes), modelHash(bytes), Number(lanesArg), Number(clockArg));
 const baud = Number(baudArg ?? '0');
-const helper = spawn('python3', [join(dirname(fileURLToPath(import.meta.url)), 'pty_helper.py')], {
+const helperPath = [join(dirname(fileURLToPath(import.meta.url)), 'pty_helper.py'), join(simSourceDir, 'pty_helper.py')].find((p) =>
+  existsSync(p),
+);
+const helper = spawn('python3', [helperPath ?? 'pty_helper.py'], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 let header = '';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../../src/core/errors.js';
@@ -16,12 +17,13 @@ export interface PtyBoard {
  * when this process exits (its stdin closes).
  */
 export function startPtyBoard(modelPath: string, lanes: number, clockKhz: number, baud = 0): Promise<PtyBoard> {
-  const main = join(dirname(fileURLToPath(import.meta.url)), 'pty-board-main.ts');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', main, modelPath, String(lanes), String(clockKhz), String(baud)],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  // From source the entry point is .ts (run with tsx); compiled (dist/) it is .js next to this module.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const compiled = join(here, 'pty-board-main.js');
+  const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', join(here, 'pty-board-main.ts')];
+  const child: ChildProcess = spawn(process.execPath, [...args, modelPath, String(lanes), String(clockKhz), String(baud)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

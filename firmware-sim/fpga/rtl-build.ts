@@ -7,8 +7,19 @@ import { fail } from '../../src/core/errors.js';
 import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
 import { chunks } from './schedule.js';
 
-/** The repository's fpga/ folder (RTL, testbenches, synthesis scripts); build products go to fpga/build/. */
-export const fpgaDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fpga');
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The repository's fpga/ folder (RTL, testbenches, models, synthesis scripts); build products go to fpga/build/.
+ * From source this module is firmware-sim/fpga/; compiled it is dist/firmware-sim/fpga/, whose fpga/ holds only
+ * compiled TypeScript, so the folder with the RTL wins.
+ */
+export const fpgaDir = [resolve(here, '..', '..', 'fpga'), resolve(here, '..', '..', '..', 'fpga')].find((d) =>
+  existsSync(join(d, 'rtl', 'judge_core.v')),
+) ?? resolve(here, '..', '..', 'fpga');
+
+/** firmware-sim/fpga in the source tree (pty_helper.py and the .ts entry points live there). */
+export const simSourceDir = resolve(fpgaDir, '..', 'firmware-sim', 'fpga');
 
 export type RtlSimulator = 'iverilog' | 'verilator';
 
