@@ -7,6 +7,8 @@ import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider }
 import { vekChainFromCertTable } from './cert-table.js';
 import { checkEvidenceBinding } from './evidence-check.js';
 import { checkReportData } from './tdx-abi.js';
+import { tdxGetReport0, type TdxGuestOptions } from './tdx-guest.js';
+import { crossCheckTdReport } from './tdreport-check.js';
 
 /**
  * configfs-tsm report interface (Linux ≥ 6.7, Documentation/ABI/testing/configfs-tsm; hardware-interfaces.md
@@ -46,6 +48,11 @@ export interface ConfigfsTsmOptions {
   fs?: TsmFs;
   /** SNP VMPL to request (privlevel); ignored for TDX. */
   privlevel?: number;
+  /**
+   * TDX only: after the quote, read a TDREPORT over the same REPORTDATA from /dev/tdx_guest and require the
+   * quote to describe this TD (crossCheckTdReport). The probe enables it when /dev/tdx_guest is present.
+   */
+  tdxGuest?: TdxGuestOptions;
 }
 
 function ioError(what: string, path: string, e: unknown): AegisError {
@@ -152,6 +159,7 @@ export class ConfigfsTsmProvider implements TeeQuoteProvider {
     if (kind === 'tdx') {
       const ev: TdxEvidence = { tee: 'tdx', ...common, quote: r.outblob };
       checkEvidenceBinding(ev);
+      if (this.opts.tdxGuest !== undefined) crossCheckTdReport(tdxGetReport0(reportData, this.opts.tdxGuest), ev.quote);
       return ev;
     }
     const ev: SnpEvidence = { tee: 'sev-snp', ...common, report: r.outblob };

@@ -115,7 +115,10 @@ export function probeTee(opts: ProbeOptions = {}): TeeProbeResult {
 export function realTeeProvider(probe: TeeProbeResult, opts: ProbeOptions = {}): TeeQuoteProvider {
   if (probe.simulated) fail('TEE_NOT_PRESENT', 'the probe chose the simulator; build it in the composition root');
   if (probe.interface === 'configfs-tsm') {
-    return new ConfigfsTsmProvider(probe.tee, { root: opts.tsmRoot ?? TSM_REPORT_ROOT, fs: opts.tsmFs ?? nodeTsmFs });
+    const tsm = { root: opts.tsmRoot ?? TSM_REPORT_ROOT, fs: opts.tsmFs ?? nodeTsmFs };
+    // With /dev/tdx_guest present too, every quote is cross-checked against this TD's own TDREPORT.
+    const tdxGuest = probe.tee === 'tdx' && probe.found.tdxGuest ? { tdxGuest: { path: opts.tdxGuestPath ?? TDX_GUEST_DEVICE } } : {};
+    return new ConfigfsTsmProvider(probe.tee, { ...tsm, ...tdxGuest });
   }
   if (probe.interface === 'sev-guest') return new SevGuestProvider({ path: opts.sevGuestPath ?? SEV_GUEST_DEVICE });
   return fail('TEE_QUOTE_UNAVAILABLE', `no quote path through ${probe.interface}`);

@@ -58,7 +58,13 @@ export function encodeTdxReportReq(reportData: Uint8Array): Uint8Array {
 export interface TdReportFields {
   type: number;
   reportData: Uint8Array;
+  /** TDINFO.ATTRIBUTES (the TD attributes a quote carries as TDATTRIBUTES). */
+  attributes: Uint8Array;
+  xfam: Uint8Array;
   mrtd: Uint8Array;
+  mrconfigid: Uint8Array;
+  mrowner: Uint8Array;
+  mrownerconfig: Uint8Array;
   rtmrs: Uint8Array[];
   raw: Uint8Array;
 }
@@ -79,5 +85,16 @@ export function decodeTdxReportReq(req: Uint8Array): TdReportFields {
     const o = TDREPORT.rtmr.offset + i * TDREPORT.rtmr.size;
     rtmrs.push(raw.slice(o, o + TDREPORT.rtmr.size));
   }
-  return { type, reportData: field(TDREPORT.reportData), mrtd: field(TDREPORT.mrtd), rtmrs, raw };
+  return {
+    type,
+    reportData: field(TDREPORT.reportData),
+    attributes: field(TDREPORT.attributes),
+    xfam: field(TDREPORT.xfam),
+    mrtd: field(TDREPORT.mrtd),
+    mrconfigid: field(TDREPORT.mrconfigid),
+    mrowner: field(TDREPORT.mrowner),
+    mrownerconfig: field(TDREPORT.mrownerconfig),
+    rtmrs,
+    raw,
+  };
 }
