@@ -27,7 +27,8 @@ describe('RFC 6962 Merkle tree', () => {
         expect(verifyInclusion(leaves[i] as Uint8Array, i, size, proof, root)).toBe(true);
         if (proof.length > 0) {
           const bad = proof.map((p) => p.slice());
-          (bad[0] as Uint8Array)[0] ^= 1;
+          const first = bad[0] as Uint8Array;
+          first[0] = (first[0] as number) ^ 1;
           expect(verifyInclusion(leaves[i] as Uint8Array, i, size, bad, root)).toBe(false);
           expect(verifyInclusion(leaves[i] as Uint8Array, i, size, proof.slice(1), root)).toBe(false);
         }

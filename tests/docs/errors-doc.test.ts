@@ -20,7 +20,7 @@ describe('docs/errors.md', () => {
     const missing = new Set<string>();
     const re = /(?:fail|new AegisError|errorAt|AegisError)\(\s*(?:[a-zA-Z0-9_.]+,\s*)?'([A-Z][A-Z0-9_]{2,})'/g;
     for (const root of ['src', 'attestation', 'drivers', 'firmware-sim']) {
-      let files: string[] = [];
+      let files: string[];
       try {
         files = sources(join(repoRoot, root));
       } catch {
