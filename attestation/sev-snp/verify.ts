@@ -3,7 +3,7 @@ import { bytesEqual } from '../../src/core/bytes.js';
 import { toHex } from '../../src/core/encoding.js';
 import { verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';
-import { certValidAt, parseCert, parsePemChain, signedBy, type Cert } from '../abi-common/x509.js';
+import { certValidAt, crlValidAt, parseCert, parseCrl, parsePemChain, signedBy, type Cert } from '../abi-common/x509.js';
 import { defaultAmdRoots, type SnpProduct, type SnpTrustAnchors } from '../trust/anchors.js';
 import { parseSnpReport, productFromCpuid, snpSignatureP1363, snpSigningKey, type SnpReport } from './report.js';
 import { decodeTcb, type SnpTcb } from './tcb.js';
@@ -59,6 +59,15 @@ function checkChain(vek: Cert, candidates: readonly Cert[], product: SnpProduct,
   checkValid(vek, at, 'VEK');
   checkValid(ask, at, 'ASK / ASVK');
   checkValid(ark, at, 'ARK');
+  for (const der of anchors.crls ?? []) {
+    const crl = parseCrl(der, 'AMD CRL');
+    if (crl.issuerKey !== ark.subjectKey) continue; // another product's CRL
+    if (!signedBy(crl, ark)) fail('SNP_CRL_INVALID', `the ${ark.subject} CRL signature does not verify`);
+    if (!crlValidAt(crl, at)) fail('SNP_CRL_EXPIRED', `the ${ark.subject} CRL is not valid at ${at.toISOString()}`);
+    for (const [c, what] of [[ask, 'ASK / ASVK'], [vek, 'VEK']] as const) {
+      if (crl.revokedSerials.has(c.serial)) fail('SNP_CERT_REVOKED', `${what} (serial ${c.serial}) is revoked by the ARK CRL`);
+    }
+  }
 }
 
 function checkTcb(reported: SnpTcb, ext: VekExtensions, product: SnpProduct): void {

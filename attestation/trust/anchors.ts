@@ -45,6 +45,12 @@ export interface SnpTrustAnchors {
    * its own test ARK here, so that its evidence is accepted only when the caller asks for it.
    */
   rootSha256?: Readonly<Partial<Record<SnpProduct, readonly string[]>>>;
+  /**
+   * AMD KDS CRLs (DER, `…/vcek/v1/{product}/crl`), signed by the ARK. When one issued by the chain's ARK is
+   * supplied it must verify and be current, and neither the ASK / ASVK nor the VEK may be listed.
+   * Without one, revocation is not checked (the verdict says so only through this option's absence).
+   */
+  crls?: readonly Uint8Array[];
 }
 
 export function defaultAmdRoots(): Record<SnpProduct, string[]> {

@@ -6,7 +6,7 @@ import {
   type SnpReport, type SnpTcb,
 } from '../../attestation/sev-snp/index.js';
 import { createAmdRoots } from '../../firmware-sim/tee/amd-pki.js';
-import { der, generateKeyPair, makeCert, P384, SIG_RSA_PSS_SHA384, signRaw, x509 } from '../../firmware-sim/tee/pki.js';
+import { der, generateKeyPair, makeCert, makeCrl, P384, SIG_RSA_PSS_SHA384, signRaw, x509 } from '../../firmware-sim/tee/pki.js';
 import { ia5String, integer } from '../../firmware-sim/tee/der-writer.js';
 
 /**
@@ -46,7 +46,7 @@ async function turinEvidence(vekTcb: SnpTcb, vekHwId: Uint8Array) {
   const rs = await signRaw(keys.privateKey, 'SHA-384', serializeSnpSignedRegion(fields));
   const report = serializeSnpReport({ ...fields, ...snpSignatureFromP1363(rs) });
   const anchors = { certs: [der(roots.ask.cert), der(roots.ark.cert)], rootSha256: { turin: [toHex(sha256(der(roots.ark.cert)))] } };
-  return { now, report, vek: der(vek), anchors, chipId };
+  return { now, report, vek: der(vek), anchors, chipId, roots };
 }
 
 describe('SEV-SNP Turin rules', () => {
@@ -65,5 +65,21 @@ describe('SEV-SNP Turin rules', () => {
     const e = await turinEvidence({ ...TCB, fmc: 9 }, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 9));
     const codes = verifySnpReport(e.report, e.vek, { at: e.now, trustAnchors: e.anchors }).errors.map((x) => x.code);
     expect(codes).toEqual(['SNP_TCB_MISMATCH', 'SNP_CHIP_ID_MISMATCH']);
+  });
+});
+
+describe('SEV-SNP AMD CRL (optional trust-anchor input)', () => {
+  it('a current ARK-signed CRL that lists nothing passes; a listed VEK or ASK, a stale or forged CRL fail', async () => {
+    const e = await turinEvidence(TCB, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+    const day = 86_400_000;
+    const crl = async (serials: string[], from: number, to: number, key = e.roots.ark.key) =>
+      der(await makeCrl({ cert: e.roots.ark.cert, key }, new Date(e.now.getTime() + from), new Date(e.now.getTime() + to), serials, SIG_RSA_PSS_SHA384));
+    const codes = async (c: Uint8Array) =>
+      verifySnpReport(e.report, e.vek, { at: e.now, trustAnchors: { ...e.anchors, crls: [c] } }).errors.map((x) => x.code);
+    expect(await codes(await crl([], -day, day))).toEqual([]);
+    expect(await codes(await crl(['03'], -day, day))).toEqual(['SNP_CERT_REVOKED']);
+    expect(await codes(await crl(['02'], -day, day))).toEqual(['SNP_CERT_REVOKED']);
+    expect(await codes(await crl([], -2 * day, -day))).toEqual(['SNP_CRL_EXPIRED']);
+    expect(await codes(await crl([], -day, day, e.roots.ask.key))).toEqual(['SNP_CRL_INVALID']);
   });
 });

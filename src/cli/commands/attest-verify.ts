@@ -32,6 +32,12 @@ interface Opts {
 }
 
 const ANCHOR_FILE = /\.(pem|der|crt|cer)$/i;
+const CRL_FILE = /\.crl$/i;
+
+/** AMD KDS CRLs (`…/vcek/v1/{product}/crl`, DER) kept next to the anchors as *.crl. */
+function readAnchorCrls(dir: string): Uint8Array[] {
+  return readdirSync(dir).filter((n) => CRL_FILE.test(n)).sort().map((f) => readInputFile(join(dir, f), 'CRL'));
+}
 
 function readAnchorDir(dir: string): Cert[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
@@ -79,7 +85,7 @@ function verifyReport(opts: Opts, io: CliIo, at: Date, policy: AppraisalPolicy |
   const dir = anchorDir(opts, io);
   let trustAnchors: SnpTrustAnchors;
   if (dir !== undefined) {
-    trustAnchors = snpAnchorsFromCerts(readAnchorDir(dir));
+    trustAnchors = { ...snpAnchorsFromCerts(readAnchorDir(dir)), crls: readAnchorCrls(dir) };
   } else if (certsFromBlob(vek, 'VEK').length > 1) {
     // A PEM bundle VEK ‖ ASK ‖ ARK (as KDS cert_chain plus the VEK): its ARK is trusted only if AMD-pinned.
     trustAnchors = { certs: [] };
@@ -131,7 +137,7 @@ export const attestVerifyCommand: CommandModule = {
       .option('--vek <file>', 'VCEK or VLEK for --snp-report (DER or PEM; a PEM bundle may append ASK/ASVK and ARK)')
       .option('--at <iso8601>', 'verification time (default now): every certificate, CRL and collateral item must be valid then')
       .option('--policy <file>', 'appraisal policy JSON (policies/attestation/appraisal-policy.schema.json)')
-      .option('--trust-anchors <dir>', 'root / ARK / ASK certificates (.pem .der); default $AEGIS_TRUST_ANCHORS, $AEGIS_HOME/trust-anchors, Intel root pinned by SHA-256')
+      .option('--trust-anchors <dir>', 'root / ARK / ASK certificates (.pem .der) and AMD CRLs (.crl); default $AEGIS_TRUST_ANCHORS, $AEGIS_HOME/trust-anchors, Intel root pinned by SHA-256')
       .option('--json', 'print {ok, tee, version, tcb_status, advisory_ids, measurements, report_data, policy, errors}')
       .action(
         action(io, (opts: Opts) => {
