@@ -21,11 +21,14 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureHelp({ helpWidth: 110 })
     .exitOverride();
   for (const m of commands) m.register(program, io);
   // Sub-commands inherit the output and error behaviour so that bad flags anywhere exit 2 with a hint.
   const inherit = (c: Command): void => {
     for (const sub of c.commands) {
+      // Fixed help width: the same text on every terminal, and docs/cli.md generated from it is stable.
+      sub.configureHelp({ helpWidth: 110 });
       sub.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
       sub.showHelpAfterError(`(run 'aegis ${fullName(sub)} --help' for usage)`);
       inherit(sub);
