@@ -27,7 +27,7 @@ export function renderShim(o: ShimOptions): string {
   return `#!/bin/sh
 ${SHIM_MARKER}
 # Claude Code hook for Aegis T3, written by \`aegis install\`; re-run the installer instead of editing.
-# Fast path: curl posts stdin to the daemon's unix socket. Fallback: \`aegis hook\` (Node) starts the
+# Fast path: curl posts stdin to the daemon's unix socket (the daemon removes the stdin copy). Fallback: \`aegis hook\` (Node) starts the
 # daemon and asks again, or answers by the fail policy. Last resort: exit 2 (blocks; never allows).
 AEGIS_HOME="\${AEGIS_HOME:-${o.home.replace(/[\\"$`]/g, '\\$&')}}"
 export AEGIS_HOME
@@ -46,7 +46,7 @@ cat >"$in" 2>/dev/null || block "cannot save the hook input in $dir"
 if [ -S "$AEGIS_HOME/daemon.sock" ]; then
   # -q first: a user's ~/.curlrc must not change this request.
   resp=$(curl -q -s --fail --max-time ${o.curlMaxTime ?? 5} -H 'Content-Type: application/octet-stream' -H 'Expect:' \\
-    --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
+    -H "X-Aegis-Input-File: $in" --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
   if [ $? -eq 0 ]; then
     case "$resp" in
     [02]"$nl"*"$nl"*"$nl".)
@@ -55,7 +55,6 @@ if [ -S "$AEGIS_HOME/daemon.sock" ]; then
       out=\${rest%%"$nl"*}
       rest=\${rest#*"$nl"}
       err=\${rest%"$nl".}
-      rm -f "$in"
       [ -n "$out" ] && printf '%s\\n' "$out"
       [ -n "$err" ] && printf '%s\\n' "$err" >&2
       exit "$code"

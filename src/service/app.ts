@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ApprovalScope } from '../appliance/decide.js';
 import { toAegisError } from '../core/errors.js';
@@ -16,6 +17,8 @@ export interface AppDeps {
   failPolicy: FailPolicy;
   engine: string;
   status: () => Record<string, unknown>;
+  /** True only for the shim's own stdin copies ($AEGIS_HOME/state/hook.<pid>.in): nothing else is ever removed. */
+  isShimInputFile: (path: string) => boolean;
   /** Called after the shutdown route has answered. */
   onShutdown: () => void;
 }
@@ -71,6 +74,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const body = request.body;
       const raw = body instanceof Uint8Array ? body : new Uint8Array(0);
       const answer = await deps.hook.handle(raw);
+      // The shim's copy of stdin: removed here once answered, which saves the shim an `rm` process per call.
+      const spent = request.headers['x-aegis-input-file'];
+      if (typeof spent === 'string' && deps.isShimInputFile(spent)) reply.raw.once('finish', () => rm(spent, { force: true }).catch(() => undefined));
       return reply.type('text/plain; charset=utf-8').send(encodeWire(answer));
     });
   });

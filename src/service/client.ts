@@ -15,12 +15,13 @@ export function socketRequest(
   socketPath: string,
   method: 'GET' | 'POST',
   path: string,
-  body?: { bytes: Uint8Array; type: string },
+  body?: { bytes: Uint8Array; type: string; headers?: Record<string, string> },
   timeoutMs = 10_000,
 ): Promise<SocketResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (body !== undefined) {
+      Object.assign(headers, body.headers);
       headers['content-type'] = body.type;
       headers['content-length'] = body.bytes.byteLength;
     }

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { basename, dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { standInDecider, type Decider } from '../appliance/decide.js';
 import { ensureHome, type AegisHome } from '../appliance/home.js';
@@ -103,6 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         hook: { ...hook.stats },
         approvals: approvals.counts(),
       }),
+      isShimInputFile: (p) => resolve(dirname(p)) === resolve(opts.home.state) && /^hook\.\d{1,10}\.in$/.test(basename(p)),
       onShutdown: () => void close(),
     });
 

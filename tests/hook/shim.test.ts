@@ -64,6 +64,8 @@ describe('hook shim (POSIX sh + curl) with the daemon warm', () => {
     expect(deny.code).toBe(0);
     expect(permission(deny)).toBe('deny');
     expect(permission(await runShim(shim, preToolUse('git push'), t.env))).toBe('ask');
+    // The daemon removes the shim's stdin copy once it has answered.
+    for (let i = 0; i < 50 && readdirSync(t.home.state).some((n) => n.startsWith('hook.')); i++) await new Promise((r) => setTimeout(r, 20));
     expect(readdirSync(t.home.state).filter((n) => n.startsWith('hook.'))).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/record.js';
@@ -37,6 +37,27 @@ describe('daemon edges', () => {
       expect((await tcp(port, 'POST', '/v1/shutdown')).status).toBe(403);
       expect((await tcp(port, 'POST', '/v1/approvals')).status).toBe(403);
       expect((await tcp(port, 'POST', '/v1/hook')).status).toBe(403);
+    } finally {
+      await d.close();
+      t.cleanup();
+    }
+  });
+
+  it('removes only the shim’s own stdin copies named in X-Aegis-Input-File', async () => {
+    const t = tempHome('f');
+    const d = await startDaemon({ home: t.home, env: t.env, decider: scriptedDecider });
+    try {
+      const mine = join(t.home.state, 'hook.4242.in');
+      const other = join(t.home.root, 'config.json');
+      const sneaky = join(t.home.state, 'hook.1.in.keep');
+      for (const f of [mine, other, sneaky]) writeFileSync(f, '{}');
+      const bytes = new TextEncoder().encode(preToolUseEvent({ sessionId: 's', cwd: '/w' }, 'Bash', { command: 'ls' }));
+      for (const f of [mine, other, sneaky, `${t.home.state}/../config.json`])
+        await socketRequest(d.paths.socket, 'POST', '/v1/hook', { bytes, type: 'application/octet-stream', headers: { 'x-aegis-input-file': f } });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(mine)).toBe(false);
+      expect(existsSync(other)).toBe(true);
+      expect(existsSync(sneaky)).toBe(true);
     } finally {
       await d.close();
       t.cleanup();
