@@ -14,5 +14,6 @@ export type { VekExtensions } from './vek-extensions.js';
 export { verifySnpReport, vekCerts, snpMeasurements } from './verify.js';
 export type { SnpVerdict, SnpVerifyOptions } from './verify.js';
 export { snpReportJson } from './report-json.js';
+export { extractSnpReport } from './containers.js';
 export { AMD_PINNED_SHA256, defaultAmdRoots } from '../trust/anchors.js';
 export type { SnpTrustAnchors, SnpProduct } from '../trust/anchors.js';

@@ -92,6 +92,20 @@ describe.skipIf(!haveFixtures('tee'))('aegis attest verify', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, tee: 'sev-snp', version: 2 });
   });
 
+  it('unwraps an Azure HCL report (HCLA magic, report at 0x20)', async () => {
+    const f = snp('trustee-az-hcl-v2');
+    const dir = mkdtempSync(join(tmpdir(), 'aegis-attest-'));
+    const hcl = Buffer.concat([Buffer.from('HCLA'), Buffer.alloc(28, 1), readFileSync(f.report), Buffer.alloc(64, 7)]);
+    writeFileSync(join(dir, 'hcl.bin'), hcl);
+    const r = await runCli(['attest', 'verify', '--snp-report', join(dir, 'hcl.bin'), '--vek', f.vek, '--at', '2025-01-01T00:00:00Z', '--trust-anchors', amdAnchorDir, '--json'], env);
+    expect(r.code).toBe(0);
+    const bad = Buffer.concat([Buffer.from('XXXX'), hcl.subarray(4)]);
+    writeFileSync(join(dir, 'bad.bin'), bad);
+    const b = await runCli(['attest', 'verify', '--snp-report', join(dir, 'bad.bin'), '--vek', f.vek, '--trust-anchors', amdAnchorDir, '--json'], env);
+    expect(b.code).toBe(2);
+    expect((JSON.parse(b.stdout) as { errors: { code: string }[] }).errors[0]?.code).toBe('SNP_REPORT_SIZE');
+  });
+
   it('exit 1 for an SNP report signed by another chip\'s VCEK', async () => {
     const a = snp('trustee-milan-v2');
     const b = snp('virtee-milan-v2');

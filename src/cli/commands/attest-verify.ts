@@ -6,7 +6,7 @@ import { decodeBinaryOrText } from '../../core/encoding.js';
 import { parseJson } from '../../core/canonical-json.js';
 import { aegisHome } from '../../appliance/home.js';
 import { parseDcapCollateral, verifyDcapQuote } from '../../../attestation/dcap/index.js';
-import { verifySnpReport } from '../../../attestation/sev-snp/index.js';
+import { extractSnpReport, verifySnpReport } from '../../../attestation/sev-snp/index.js';
 import {
   certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts, type Cert, type DcapTrustAnchors, type SnpTrustAnchors,
 } from '../../../attestation/trust/index.js';
@@ -80,7 +80,8 @@ function verifyQuote(opts: Opts, io: CliIo, at: Date, policy: AppraisalPolicy | 
 
 function verifyReport(opts: Opts, io: CliIo, at: Date, policy: AppraisalPolicy | undefined): AttestationReport {
   if (opts.vek === undefined) fail('USAGE', '--snp-report needs --vek FILE (the VCEK or VLEK, DER or PEM)');
-  const report = decodeBinaryOrText(readInputFile(opts.snpReport as string, 'SNP report'));
+  // A bare report, or the Azure vTPM HCL report that wraps one.
+  const { report } = extractSnpReport(decodeBinaryOrText(readInputFile(opts.snpReport as string, 'SNP report')));
   const vek = readInputFile(opts.vek, 'VEK');
   const dir = anchorDir(opts, io);
   let trustAnchors: SnpTrustAnchors;
@@ -133,7 +134,7 @@ export const attestVerifyCommand: CommandModule = {
       )
       .option('--quote <file>', 'DCAP quote (binary, hex or base64)')
       .option('--collateral <file>', 'QuoteCollateralV3 JSON for --quote (TCB Info, QE Identity, CRLs, issuer chains)')
-      .option('--snp-report <file>', 'SEV-SNP attestation report (1184 bytes, binary, hex or base64)')
+      .option('--snp-report <file>', 'SEV-SNP attestation report (1184 bytes, or an Azure HCL report wrapping one; binary, hex or base64)')
       .option('--vek <file>', 'VCEK or VLEK for --snp-report (DER or PEM; a PEM bundle may append ASK/ASVK and ARK)')
       .option('--at <iso8601>', 'verification time (default now): every certificate, CRL and collateral item must be valid then')
       .option('--policy <file>', 'appraisal policy JSON (policies/attestation/appraisal-policy.schema.json)')
