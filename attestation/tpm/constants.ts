@@ -36,6 +36,8 @@ export const TPM_ECC_CURVE = {
 
 export const TPM_CC = {
   EvictControl: 0x00000120,
+  NV_Read: 0x0000014e,
+  NV_ReadPublic: 0x00000169,
   ActivateCredential: 0x00000147,
   PolicySecret: 0x00000151,
   CreatePrimary: 0x00000131,
@@ -136,3 +138,9 @@ export const HASH_BY_NAME: Readonly<Record<string, number>> = {
   sha384: TPM_ALG.SHA384,
   sha512: TPM_ALG.SHA512,
 };
+
+/**
+ * NV indices of EK certificates (TCG EK Credential Profile for TPM Family 2.0, §2.2.1.4, "low range"
+ * 0x01c00002 RSA 2048, 0x01c0000a ECC NIST P-256; "high range" 0x01c00016 ECC NIST P-384).
+ */
+export const EK_CERT_NV_INDEX = { RSA_2048: 0x01c00002, ECC_P256: 0x01c0000a, ECC_P384: 0x01c00016 } as const;

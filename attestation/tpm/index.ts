@@ -40,3 +40,5 @@ export { tpm2CheckquoteFiles, serializePcrs, pcrListSpec, type Tpm2ToolsFiles } 
 export { verifyTpmEvidence } from './verify-evidence.js';
 export { makeCredential } from './credential.js';
 export { ekEccTemplate, EK_POLICY_A_SHA256 } from './templates.js';
+export { verifyEkCertificate, type EkCertResult } from './ek-cert.js';
+export { ekRsaTemplate } from './templates.js';

@@ -104,3 +104,19 @@ export function ekEccTemplate(): EccPublic {
     y: new Uint8Array(32),
   };
 }
+
+/** The endorsement key, RSA 2048 ("template L-1" of the TCG EK Credential Profile): unique = 256 zero bytes. */
+export function ekRsaTemplate(): RsaPublic {
+  return {
+    type: TPM_ALG.RSA,
+    nameAlg: TPM_ALG.SHA256,
+    objectAttributes:
+      A.fixedTPM | A.fixedParent | A.sensitiveDataOrigin | A.adminWithPolicy | A.restricted | A.decrypt,
+    authPolicy: EK_POLICY_A_SHA256,
+    symmetric: { algorithm: TPM_ALG.AES, keyBits: 128, mode: TPM_ALG.CFB },
+    scheme: { scheme: TPM_ALG.NULL },
+    keyBits: 2048,
+    exponent: 0,
+    modulus: new Uint8Array(256),
+  };
+}

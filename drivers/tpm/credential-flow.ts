@@ -6,7 +6,7 @@ import {
   policySecret,
 } from '../../attestation/tpm/commands/credential.js';
 import type { TpmtPublic } from '../../attestation/tpm/public.js';
-import { ekEccTemplate } from '../../attestation/tpm/templates.js';
+import { ekEccTemplate, ekRsaTemplate } from '../../attestation/tpm/templates.js';
 import type { Tpm2 } from './tpm2.js';
 
 export interface LoadedEk {
@@ -15,9 +15,15 @@ export interface LoadedEk {
   name: Uint8Array;
 }
 
-/** Re-creates the ECC P-256 endorsement key from the standard template (the same key tpm2_createek -G ecc makes). */
-export async function createEk(tpm: Tpm2): Promise<LoadedEk> {
-  const r = await tpm.createPrimary(TPM_RH.ENDORSEMENT, ekEccTemplate());
+/**
+ * Re-creates the endorsement key from the standard TCG template (ECC P-256 "L-2", as tpm2_createek -G ecc makes it,
+ * or RSA 2048 "L-1"); the EK certificate in NV certifies the key these templates produce.
+ */
+export async function createEk(tpm: Tpm2, alg: 'ecc-p256' | 'rsa-2048' = 'ecc-p256'): Promise<LoadedEk> {
+  const r = await tpm.createPrimary(
+    TPM_RH.ENDORSEMENT,
+    alg === 'ecc-p256' ? ekEccTemplate() : ekRsaTemplate(),
+  );
   return { handle: r.objectHandle, public: r.outPublic, name: r.name };
 }
 

@@ -9,3 +9,4 @@ export { parseSealedBlob, marshalSealedBlob, type SealedBlob } from './sealed-bl
 export { createAk, makeQuote, quoteWithAk, type AkAlgorithm, type LoadedAk } from './quote-flow.js';
 export { probeTpm, type TpmProbe } from './probe.js';
 export { createEk, activateCredential, type LoadedEk } from './credential-flow.js';
+export { readEkCertificate } from './ek-cert-flow.js';

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ export function haveTpm2Tools(): boolean {
 
 export interface Swtpm {
   dir: string;
+  /** With ekCert: the test CA that signed the EK certificate (issuercert.pem, swtpm-localca-rootca-cert.pem). */
+  caDir?: string;
   /** swtpm:HOST:PORT or unix:PATH, as openTpmTransport takes it. */
   spec: string;
   /** TPM2TOOLS_TCTI value for tpm2-tools. */
@@ -99,9 +101,10 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
 /** `initialised: false` starts swtpm without --flags, so the client must send CMD_INIT and TPM2_Startup itself. */
 export async function startSwtpm(
   kind: 'tcp' | 'unix' = 'tcp',
-  opts: { initialised?: boolean } = {},
+  opts: { initialised?: boolean; ekCert?: boolean } = {},
 ): Promise<Swtpm> {
   const dir = mkdtempSync(join(tmpdir(), 'aegis-swtpm-'));
+  if (opts.ekCert === true) provisionEkCert(dir);
   const flags = opts.initialised === false ? [] : ['--flags', 'not-need-init,startup-clear'];
   const common = ['--tpmstate', `dir=${dir}`, ...flags];
   if (kind === 'tcp') {
@@ -122,6 +125,7 @@ export async function startSwtpm(
     await waitFor(child, () => canConnect({ host: '127.0.0.1', port: port + 1 }));
     return {
       dir,
+      ...(opts.ekCert === true ? { caDir: join(dir, 'ca') } : {}),
       spec: `swtpm:127.0.0.1:${port}`,
       tcti: `swtpm:host=127.0.0.1,port=${port}`,
       host: '127.0.0.1',
@@ -145,4 +149,33 @@ export async function startSwtpm(
   );
   await waitFor(child, () => canConnect({ path: `${path}.ctrl` }));
   return { dir, spec: `unix:${path}`, tcti: `swtpm:path=${path}`, path, stop: stopper(child, dir) };
+}
+
+/**
+ * Manufactures the TPM state with swtpm_setup: an RSA 2048 EK with its certificate in NV 0x01c00002, signed by a
+ * swtpm-localca CA created in `dir/ca` (not the system-wide /var/lib/swtpm-localca).
+ */
+function provisionEkCert(dir: string): void {
+  const ca = join(dir, 'ca');
+  mkdirSync(ca);
+  writeFileSync(
+    join(dir, 'localca.conf'),
+    `statedir = ${ca}\nsigningkey = ${ca}/signkey.pem\nissuercert = ${ca}/issuercert.pem\ncertserial = ${ca}/certserial\n`,
+  );
+  writeFileSync(
+    join(dir, 'localca.options'),
+    '--platform-manufacturer Aegis\n--platform-version 2.1\n--platform-model test\n',
+  );
+  writeFileSync(
+    join(dir, 'setup.conf'),
+    `create_certs_tool = swtpm_localca\ncreate_certs_tool_config = ${dir}/localca.conf\ncreate_certs_tool_options = ${dir}/localca.options\nactive_pcr_banks = sha256\n`,
+  );
+  const r = spawnSync(
+    'swtpm_setup',
+    ['--tpm2', '--tpmstate', dir, '--create-ek-cert', '--config', join(dir, 'setup.conf'), '--overwrite'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`swtpm_setup failed: ${r.stdout}${r.stderr}`);
 }
