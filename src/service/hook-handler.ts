@@ -109,12 +109,12 @@ function id(s: string): string {
  */
 export function auditEvent(o: Outcome): AuditEvent {
   const e = o.event;
-  const data: JsonObject = { trace: o.trace, event: eventNameOf(e), engine: o.engine };
+  const data: JsonObject = { trace: o.trace, event: id(eventNameOf(e)), engine: o.engine };
   const ev: AuditEvent = {
     kind: 'hook.decision',
     session: id(e.sessionId),
     decision: o.decision.verdict,
-    reason: o.decision.reason,
+    reason: o.decision.reason.length > 1000 ? o.decision.reason.slice(0, 999) + '…' : o.decision.reason,
     rules: o.decision.rule === undefined ? [] : [o.decision.rule],
     data,
   };

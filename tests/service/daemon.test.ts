@@ -146,6 +146,8 @@ describe('daemon: hook route, approvals, fail policy, clean shutdown', () => {
 
     it('unknown events are recorded and not gated', async () => {
       expect(await hook(JSON.stringify({ session_id: 's', hook_event_name: 'Notification', message: 'x' }))).toEqual({ exit: 0, stdout: '', stderr: '' });
+      // Even an absurd event name is recorded (clipped), not turned into a logging failure.
+      expect(await hook(JSON.stringify({ session_id: 's', hook_event_name: 'E'.repeat(2_000_000) }))).toEqual({ exit: 0, stdout: '', stderr: '' });
     });
 
     it('10 MB of garbage and a 10 MB valid Write call', async () => {
