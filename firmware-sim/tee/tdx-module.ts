@@ -50,6 +50,11 @@ export interface SimTdxOptions {
   revokePck?: boolean;
   /** Resume a simulated platform saved with exportState() (its TCB replaces `tcb`). */
   state?: TdxSimState;
+  /**
+   * 4 (default): TD Quote v4 with a TD report 1.0 body (584 B). 5: TD Quote v5 with body descriptor type 3,
+   * a TD report 1.5 body (648 B: + TEE_TCB_SVN2, MRSERVICETD), as TDX 1.5 modules emit (§2.2, §2.4).
+   */
+  quoteVersion?: 4 | 5;
 }
 
 const label = (s: string): Uint8Array => sha384(`aegis-sim-tdx:${s}`);
@@ -81,6 +86,7 @@ export class SimulatedTdx implements TeeQuoteProvider {
     private readonly qe: QeCertificationData,
     private readonly debug: boolean,
     userData: Uint8Array,
+    private readonly quoteVersion: 4 | 5,
   ) {
     this.rtmr = [label('rtmr0'), label('rtmr1'), new Uint8Array(48), new Uint8Array(48)];
     this.userData = userData;
@@ -144,7 +150,7 @@ export class SimulatedTdx implements TeeQuoteProvider {
     };
     qe.qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', serializeQeReport(qe));
     const collateral = await buildTdxCollateral(pki, tcb, now);
-    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true, userData);
+    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true, userData, opts.quoteVersion ?? 4);
   }
 
   /** The simulator's trust anchor: its TEST-ONLY root CA (DER and PEM). */
@@ -187,7 +193,7 @@ export class SimulatedTdx implements TeeQuoteProvider {
     // TDATTRIBUTES: SEPT_VE_DISABLE (bit 28) as production TDs set it; DEBUG (bit 0) only when asked.
     const tdAttributes = (1n << 28n) | (this.debug ? 1n : 0n);
     return {
-      tdReportVersion: '1.0',
+      tdReportVersion: this.quoteVersion === 5 ? '1.5' : '1.0',
       teeTcbSvn: Uint8Array.from(this.tcb.teeTcbSvn),
       mrSeam: label('tdx-module'),
       mrSignerSeam: new Uint8Array(48),
@@ -200,6 +206,9 @@ export class SimulatedTdx implements TeeQuoteProvider {
       mrOwnerConfig: new Uint8Array(48),
       rtmr: [...this.rtmr] as [Uint8Array, Uint8Array, Uint8Array, Uint8Array],
       reportData: reportData.slice(),
+      // TD 1.5: TEE_TCB_SVN2 equal to TEE_TCB_SVN (the module was not updated under the running TD, so no
+      // TDRelaunchAdvised), and no service TD bound.
+      ...(this.quoteVersion === 5 ? { teeTcbSvn2: Uint8Array.from(this.tcb.teeTcbSvn), mrServiceTd: new Uint8Array(48) } : {}),
     };
   }
 
@@ -208,17 +217,17 @@ export class SimulatedTdx implements TeeQuoteProvider {
       fail('TEE_REPORT_DATA_INVALID', `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`);
     }
     const header: QuoteHeader = {
-      version: 4,
+      version: this.quoteVersion,
       attKeyType: ATT_KEY_TYPE_ECDSA_P256,
       teeType: TEE_TYPE_TDX,
-      qeSvn: 0, // reserved in v4: 0 in every real TDX quote examined (§1)
+      qeSvn: 0, // reserved in v4/v5: 0 in every real TDX quote examined (§1)
       pceSvn: 0,
       qeVendorId: INTEL_QE_VENDOR_ID,
       userData: this.userData,
     };
     const unsigned: Omit<DcapQuote, 'signedRegion'> = {
       header,
-      bodyType: undefined,
+      bodyType: this.quoteVersion === 5 ? 3 : undefined, // v5 body descriptor: 3 = TD report 1.5 (§2.2)
       body: { kind: 'td', report: this.reportBody(reportData) },
       signature: new Uint8Array(64),
       attestationKey: this.attestationKeyXY,

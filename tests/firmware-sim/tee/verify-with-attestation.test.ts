@@ -163,3 +163,22 @@ describe('simulated Genoa AMD-SP', () => {
     expect(none.ok).toBe(false);
   });
 });
+
+describe('simulated TD Quote v5 (TD report 1.5 body)', () => {
+  it('has the v5 body descriptor, REPORTDATA at 574, and verifies UpToDate with the simulator root only', async () => {
+    const sim = await SimulatedTdx.create({ now, quoteVersion: 5 });
+    const ev = await sim.getEvidence(rd);
+    const q = ev.quote;
+    expect(q[0]).toBe(5);
+    expect([q[48], q[49]]).toEqual([3, 0]);
+    expect(new DataView(q.buffer, q.byteOffset).getUint32(50, true)).toBe(648);
+    expect([...q.subarray(574, 638)]).toEqual([...rd]);
+    const parsed = parseDcapQuote(q);
+    expect(Buffer.from(serializeDcapQuote(parsed)).equals(Buffer.from(q))).toBe(true);
+    const anchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(sim.trustAnchor.pem), 'sim root'));
+    const v = verifyDcapQuote(q, collateralOf(ev.collateral), { at: now, trustAnchors: anchors });
+    expect(codes(v)).toEqual([]);
+    expect(v).toMatchObject({ ok: true, version: 5, tcbStatus: 'UpToDate' });
+    expect(verifyDcapQuote(q, collateralOf(ev.collateral), { at: now }).ok).toBe(false);
+  });
+});
