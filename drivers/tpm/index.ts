@@ -10,3 +10,4 @@ export { createAk, makeQuote, quoteWithAk, type AkAlgorithm, type LoadedAk } fro
 export { probeTpm, type TpmProbe } from './probe.js';
 export { createEk, activateCredential, type LoadedEk } from './credential-flow.js';
 export { readEkCertificate } from './ek-cert-flow.js';
+export { collectTpmEvidence, type TpmEvidence } from './evidence.js';

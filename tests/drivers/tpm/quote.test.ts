@@ -5,6 +5,8 @@ import { TPM_ALG, TPM_SU } from '../../../attestation/tpm/constants.js';
 import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quote.js';
 import { openTpmTransport, parseTpmLocation, controlTarget } from '../../../drivers/tpm/open.js';
 import { makeQuote } from '../../../drivers/tpm/quote-flow.js';
+import { collectTpmEvidence } from '../../../drivers/tpm/evidence.js';
+import { verifyTpmEvidence } from '../../../attestation/tpm/verify-evidence.js';
 import { swtpmInit } from '../../../drivers/tpm/swtpm-ctrl.js';
 import { shutdown } from '../../../attestation/tpm/commands/basic.js';
 import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
@@ -44,6 +46,18 @@ describe.skipIf(!haveSwtpm())('TPM quotes against swtpm, verified by attestation
   it('the AK is deterministic (endorsement-hierarchy primary)', async () => {
     const again = await makeQuote(tpm, { pcrs, qualifyingData: nonce });
     expect(again.akPublic).toEqual(ecc.akPublic);
+  });
+
+  it('collects bundle evidence that verifyTpmEvidence accepts with the pinned AK', async () => {
+    const ev = await collectTpmEvidence(tpm, { pcrs, qualifyingData: nonce });
+    expect(ev).toMatchObject({ simulated: true, description: expect.stringContaining('swtpm') });
+    const akName = new Uint8Array(Buffer.from(ev.ak_name_hex, 'hex'));
+    const v = verifyTpmEvidence(JSON.parse(JSON.stringify(ev.quote)), {
+      qualifyingData: nonce,
+      akName,
+      requiredPcrs: pcrs,
+    });
+    expect(v.pcrs).toHaveLength(5);
   });
 
   it('rejects a wrong or stale nonce', () => {
