@@ -23,7 +23,7 @@ export const DEFAULT_SEAL_PCRS: readonly PcrSelection[] = [{ hash: TPM_ALG.SHA25
 /** What to do when PCRs changed; printed with TPM_RC_POLICY_FAIL so an operator has a path forward. */
 export const POLICY_FAIL_HINT =
   'the PCR values differ from those the keys were sealed to (firmware, boot chain or kernel changed, or a PCR was extended). ' +
-  'Recovery: if the change is expected, re-seal from the offline backup (`aegis keys migrate --from-backup`) on the new measurements; ' +
+  'Recovery: if the change is expected, restore the seeds from the offline backup and re-seal them on the new measurements; ' +
   'otherwise rotate the audit keys and record the rotation in the log.';
 
 async function createSrk(tpm: Tpm2): Promise<{ handle: number; name: Uint8Array; public: TpmtPublic }> {
