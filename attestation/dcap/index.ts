@@ -7,8 +7,10 @@ export {
   TEE_TYPE_SGX, TEE_TYPE_TDX, ATT_KEY_TYPE_ECDSA_P256, CERT_TYPE_PCK_CHAIN, CERT_TYPE_QE_REPORT, HEADER_SIZE,
 } from './quote.js';
 export type { DcapQuote, QuoteHeader, QuoteBody, QeCertificationData } from './quote.js';
-export { parseDcapCollateral, parseTcbInfo, parseQeIdentity } from './collateral.js';
-export type { DcapCollateral, TcbInfo, QeIdentity, TcbStatus, PlatformTcbLevel, IsvTcbLevel } from './collateral.js';
+export { parseDcapCollateral } from './collateral.js';
+export type { DcapCollateral } from './collateral.js';
+export { parseTcbInfo, parseQeIdentity } from './tcb-info.js';
+export type { TcbInfo, QeIdentity, TcbStatus, PlatformTcbLevel, IsvTcbLevel, TdxModuleIdentity } from './tcb-info.js';
 export { verifyDcapQuote, dcapMeasurements } from './verify.js';
 export type { DcapVerdict, DcapVerifyOptions } from './verify.js';
 export { pckExtensions } from './pck-extensions.js';

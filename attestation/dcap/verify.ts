@@ -9,10 +9,11 @@ import { crlValidAt, memoSignature, parseCrl, parsePemChain, signedBy, type Cert
 import { INTEL_TRUST_ANCHORS, type DcapTrustAnchors } from '../trust/anchors.js';
 import type { SgxReportBody } from '../sgx/report-body.js';
 import type { TdReportBody } from '../tdx/td-report-body.js';
+import type { DcapCollateral } from './collateral.js';
 import {
-  parseQeIdentity, parseTcbInfo, type DcapCollateral, type IsvTcbLevel, type PlatformTcbLevel, type QeIdentity,
+  parseQeIdentity, parseTcbInfo, type IsvTcbLevel, type PlatformTcbLevel, type QeIdentity,
   type TcbInfo, type TcbStatus,
-} from './collateral.js';
+} from './tcb-info.js';
 import { pckExtensions, type PckExtensions } from './pck-extensions.js';
 import { parseDcapQuote, serializeQeReport, trailingIsPadding, type DcapQuote } from './quote.js';
 import { checkTdxModule, converge, matchTcbLevels, selectIsvLevel, tdRelaunchStatus } from './tcb-level.js';
