@@ -163,7 +163,7 @@ export function unwrap(raw: RawCommand, out: UnwrapOut): void {
         start = i < 0 ? -1 : i + 1; // skip DURATION
       } else if (name === 'taskset') {
         const i = skipOptions(argv, 1, valueOpts);
-        start = i < 0 ? -1 : argv[i - 1] === '-p' || argv.includes('-c') ? i + 1 : i + 1;
+        start = i < 0 ? -1 : i + 1; // skip the CPU mask or list
       } else if (name === 'flock') {
         const i = skipOptions(argv, 1, valueOpts);
         start = i < 0 ? -1 : i + 1; // skip the lock file
