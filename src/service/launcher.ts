@@ -40,6 +40,7 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
   if (cmd === undefined) return fail('INTERNAL_ERROR', 'no command to start the daemon');
   const out = openSync(paths.daemonLog, 'a', 0o600);
   let exited: number | null | undefined;
+  let childPid: number | undefined;
   try {
     const child = spawn(cmd, [...pre, 'daemon', 'run', ...(opts.args ?? [])], {
       detached: true,
@@ -48,6 +49,7 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
       stdio: ['ignore', out, out],
       env: { ...opts.env, AEGIS_HOME: paths.home.root },
     });
+    childPid = child.pid;
     child.on('error', () => (exited = null));
     child.on('exit', (code) => (exited = code));
     child.unref();
@@ -59,8 +61,10 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
     await sleep(40);
     const st = await daemonStatus(paths, 1000);
     if (st !== undefined) return st;
-    // It exited without answering (and no other daemon answers either): say why, from its own log.
-    if (exited !== undefined)
+    // It exited without answering. If another daemon holds the lock (a concurrent start won the race), wait
+    // for that one; otherwise say why, from its own log.
+    const holder = readPid(paths.pidfile);
+    if (exited !== undefined && !(holder !== undefined && holder !== childPid && processAlive(holder)))
       fail('DAEMON_START_FAILED', `the daemon exited (status ${String(exited)}) before answering: ${lastLine(paths.daemonLog)}`);
   }
   return fail('DAEMON_START_FAILED', `the daemon did not come up within ${opts.waitMs ?? 8000} ms; see ${paths.daemonLog}`);
