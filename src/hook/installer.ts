@@ -5,7 +5,7 @@ import { aegisHome, ensureHome } from '../appliance/home.js';
 import { haveFileKeys, writeFileKeys } from '../crypto/key-files.js';
 import { isJsonObject, type JsonObject } from '../core/canonical-json.js';
 import { fail } from '../core/errors.js';
-import { selfCommand } from '../service/self-command.js';
+import { hookFallbackCommand } from '../service/self-command.js';
 import { addAegisHooks, isAegisCommand, removeAegisHooks } from './settings.js';
 import { renderShim, shQuote } from './shim.js';
 
@@ -108,7 +108,7 @@ export function install(o: InstallOptions): InstallReport {
   const changes = [...others.changes, ...added.changes];
 
   // The shim is rewritten every time (cheap), so a moved checkout or new Node is picked up.
-  const shimText = renderShim({ home: aegisHome(o.env).root, fallback: selfCommand(o.env) });
+  const shimText = renderShim({ home: aegisHome(o.env).root, fallback: hookFallbackCommand(o.env) });
   const shimChanged = !existsSync(shim) || readFileSync(shim, 'utf8') !== shimText;
   if (shimChanged) {
     mkdirSync(dirname(shim), { recursive: true, mode: 0o700 });

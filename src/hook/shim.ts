@@ -2,14 +2,14 @@
  * The command Claude Code runs for every hook event: a POSIX sh script, because starting Node costs ~100 ms
  * here and the hot path must take a few (issue 6). It copies stdin to a private file, posts it to the
  * daemon's unix socket with `curl --unix-socket`, and replays the daemon's answer (exit code, stdout,
- * stderr; see encodeWire). When curl gets no complete answer it runs `aegis hook` (Node), which starts the
+ * stderr; see encodeWire). When curl gets no complete answer it runs the Node fallback (src/hook/entry.ts, = `aegis hook`), which starts the
  * daemon and asks again or answers by the fail policy. If even that fails, the shim blocks (exit 2): no path
  * through it ends in an accidental allow (reference/claude-code-hooks.md §3: exit 1 would let the tool run).
  */
 export interface ShimOptions {
   /** $AEGIS_HOME baked in as the default (an AEGIS_HOME in Claude Code's environment still wins). */
   home: string;
-  /** argv of the Node fallback (`aegis` CLI), see selfCommand(). */
+  /** argv of the Node fallback (src/hook/entry, or `aegis hook`), see hookFallbackCommand(). */
   fallback: string[];
   /** curl's whole-request limit in seconds; below the hook timeout the installer sets. */
   curlMaxTime?: number;
@@ -62,7 +62,7 @@ if [ -S "$AEGIS_HOME/daemon.sock" ]; then
     esac
   fi
 fi
-${fallback} hook <"$in"
+${fallback} <"$in"
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 2 ] || block "the aegis hook fallback exited with status $rc"
 rm -f "$in"

@@ -34,3 +34,16 @@ export function selfCommand(env: NodeJS.ProcessEnv = process.env): string[] {
   if (!existsSync(entry)) fail('INTERNAL_ERROR', `CLI entry ${entry} is missing`);
   return [process.execPath, entry];
 }
+
+/**
+ * The argv of the hook fallback the shim runs: the small src/hook/entry (only the hook path, faster to start
+ * than the whole CLI), or `<AEGIS_SELF_COMMAND> hook` when that override is set.
+ */
+export function hookFallbackCommand(env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env['AEGIS_SELF_COMMAND'];
+  if (override !== undefined && override !== '') return [...selfCommand(env), 'hook'];
+  const cli = selfCommand(env);
+  const entry = cli[cli.length - 1] as string;
+  const hookEntry = join(dirname(dirname(entry)), 'hook', entry.endsWith('.ts') ? 'entry.ts' : 'entry.js');
+  return [...cli.slice(0, -1), hookEntry];
+}

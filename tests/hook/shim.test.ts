@@ -8,7 +8,7 @@ import { renderShim } from '../../src/hook/shim.js';
 import { startDaemon, type RunningDaemon } from '../../src/service/daemon.js';
 import { daemonStatus, stopDaemon } from '../../src/service/launcher.js';
 import { daemonPaths } from '../../src/service/paths.js';
-import { selfCommand } from '../../src/service/self-command.js';
+import { hookFallbackCommand } from '../../src/service/self-command.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { preToolUse, scriptedDecider, tempHome } from '../service/helpers.js';
 
@@ -34,7 +34,7 @@ function runShim(shim: string, input: string | Uint8Array, env: Record<string, s
   });
 }
 
-function writeShim(root: string, fallback = selfCommand()): string {
+function writeShim(root: string, fallback = hookFallbackCommand()): string {
   const path = join(root, 'aegis-hook');
   writeFileSync(path, renderShim({ home: root, fallback }));
   chmodSync(path, 0o700);
