@@ -21,11 +21,12 @@ const AMD_EXT = '1.3.6.1.4.1.3704.1';
 const ORG = 'OU=Aegis TEST-ONLY simulator (not AMD), O=Aegis, L=Nowhere, C=ZZ';
 const YEAR = 365 * 86_400_000;
 
-
 export interface AmdRoots {
   product: string;
   ark: { cert: x509.X509Certificate; key: CryptoKey };
   ask: { cert: x509.X509Certificate; key: CryptoKey };
+  /** ASVK (signs VLEKs), made only when a VLEK-signing simulator needs it. */
+  asvk?: { cert: x509.X509Certificate; key: CryptoKey };
 }
 
 export interface VcekIssued {
@@ -56,6 +57,36 @@ export function sharedAmdRoots(product = 'Milan'): Promise<AmdRoots> {
   return p;
 }
 
+/** ASVK: the ARK-signed CA of VLEKs, named SEV-VLEK-<product> like AMD's (the verifier tells VLEKs by it). */
+export async function createAsvk(roots: AmdRoots, now: Date): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+  const keys = await generateKeyPair(RSA_PSS_4096);
+  const cert = await makeCert({
+    serial: '04',
+    subject: `CN=SEV-VLEK-${roots.product}, ${ORG}`,
+    issuer: roots.ark,
+    keys,
+    ca: true,
+    pathLength: 0,
+    notBefore: new Date(now.getTime() - 86_400_000),
+    notAfter: new Date(now.getTime() + 25 * YEAR),
+    signingAlgorithm: SIG_RSA_PSS_SHA384,
+  });
+  return { cert, key: keys.privateKey };
+}
+
+const asvkCache = new Map<AmdRoots, Promise<{ cert: x509.X509Certificate; key: CryptoKey }>>();
+
+/** One ASVK per root pair and process (another RSA-4096 key). */
+export function sharedAsvk(roots: AmdRoots): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+  if (roots.asvk !== undefined) return Promise.resolve(roots.asvk);
+  let p = asvkCache.get(roots);
+  if (p === undefined) {
+    p = createAsvk(roots, new Date());
+    asvkCache.set(roots, p);
+  }
+  return p;
+}
+
 /** VCEK extensions: structVersion, productName, per-component SPLs (.3.x) and hwID = CHIP_ID (§4.2). */
 export function vcekExtensions(productName: string, tcb: SnpTcb, chipId: Uint8Array): x509.Extension[] {
   const ext = (suffix: string, value: Uint8Array): x509.Extension => new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
@@ -73,6 +104,37 @@ export function vcekExtensions(productName: string, tcb: SnpTcb, chipId: Uint8Ar
     // KDS-issued VCEKs carry the raw 64 bytes as extnValue (no OCTET STRING wrapper).
     ext('4', chipId),
   ];
+}
+
+/** VLEK extensions: as the VCEK's but with cspId (.5) instead of hwID, and productName without stepping (§4.2). */
+export function vlekExtensions(productName: string, tcb: SnpTcb, cspId: string): x509.Extension[] {
+  const ext = (suffix: string, value: Uint8Array): x509.Extension => new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
+  return [
+    ...vcekExtensions(productName, tcb, new Uint8Array(0)).filter((e) => !e.type.endsWith('.4')),
+    ext('5', ia5String(cspId)),
+  ];
+}
+
+export async function issueVlek(
+  roots: AmdRoots,
+  asvk: { cert: x509.X509Certificate; key: CryptoKey },
+  tcb: SnpTcb,
+  cspId: string,
+  now: Date,
+): Promise<VcekIssued> {
+  const keys = await generateKeyPair(P384);
+  const cert = await makeCert({
+    serial: '05',
+    subject: `CN=SEV-VLEK, ${ORG}`,
+    issuer: asvk,
+    keys,
+    ca: false,
+    notBefore: new Date(now.getTime() - 86_400_000),
+    notAfter: new Date(now.getTime() + YEAR), // VLEKs are valid for one year (§4.2)
+    signingAlgorithm: SIG_RSA_PSS_SHA384,
+    extensions: vlekExtensions(roots.product, tcb, cspId),
+  });
+  return { cert, key: keys.privateKey };
 }
 
 export async function issueVcek(roots: AmdRoots, productName: string, tcb: SnpTcb, chipId: Uint8Array, now: Date): Promise<VcekIssued> {

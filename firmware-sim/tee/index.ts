@@ -43,5 +43,5 @@ export async function createSimulatedTee(kind: TeeKind, opts: CreateSimulatedTee
   }
   const o: SimSnpOptions = { ...snpOpts, ...common };
   const sp = await SimulatedAmdSp.create(state?.kind === 'sev-snp' ? { ...o, state } : o);
-  return { provider: sp, trustAnchorsPem: sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem, exportState: () => sp.exportState() };
+  return { provider: sp, trustAnchorsPem: sp.trustAnchorsPem, exportState: () => sp.exportState() };
 }

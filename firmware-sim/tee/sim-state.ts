@@ -41,6 +41,9 @@ export interface SnpSimState {
   measurement_hex: string;
   host_data_hex: string;
   debug: boolean;
+  /** Absent in states saved before VLEK support: 'vcek'. With 'vlek', `vcek` holds the VLEK and `asvk` its CA. */
+  signer?: 'vcek' | 'vlek';
+  asvk?: KeyCertState;
 }
 
 export type SimState = TdxSimState | SnpSimState;
@@ -75,6 +78,8 @@ export function parseSimState(v: unknown): SimState {
     ['ark', 'ask', 'vcek'].forEach((k) => keyCert(v, k));
     strs(v, ['chip_id_hex', 'report_id_hex', 'measurement_hex', 'host_data_hex']);
     if (v['product'] !== 'Milan' && v['product'] !== 'Genoa') invalid('product must be Milan or Genoa');
+    if (v['signer'] !== undefined && v['signer'] !== 'vcek' && v['signer'] !== 'vlek') invalid('signer must be vcek or vlek');
+    if (v['asvk'] !== undefined) keyCert(v, 'asvk');
     return v as unknown as SnpSimState;
   }
   return invalid('kind must be tdx or sev-snp');
