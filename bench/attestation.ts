@@ -12,6 +12,7 @@
  */
 import { constants, verify as cryptoVerify } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verify as qvlVerify, type Collateral } from '@phala/dcap-qvl';
@@ -23,6 +24,7 @@ import { certsFromBlob, snpAnchorsFromCerts } from '../attestation/trust/index.j
 import { clearX509Caches, parseCert } from '../attestation/abi-common/x509.js';
 import { utf8 } from '../src/core/bytes.js';
 import { runParserFuzz } from '../tests/attestation/fuzz.js';
+import { machine } from './_util.js';
 
 const fixtures = resolve(process.env['AEGIS_FIXTURES'] ?? join(process.cwd(), '..', 'shared', 'fixtures'), 'tee');
 if (!existsSync(fixtures)) {
@@ -164,6 +166,9 @@ console.log(`fuzz ${fuzzRuns} runs per property: ${(fuzzMs / 1000).toFixed(1)} s
 console.log(
   JSON.stringify({
     bench: 'attestation',
+    machine: machine(),
+    // The 2-core machine is shared; the 1-minute load average says how much the figures are inflated.
+    loadavg_1m: r2(loadavg()[0] ?? 0),
     iterations,
     dcap_ms_per_quote_ours_warm: r2(dcapWarm),
     dcap_ms_per_quote_ours_cold: r2(dcapCold),
