@@ -66,7 +66,6 @@ function sized(b: Uint8Array, n: number, what: string): Uint8Array {
 export class SimulatedAmdSp implements TeeQuoteProvider {
   readonly kind = 'sev-snp' as const;
   readonly simulated = true;
-  readonly description = 'simulated AMD-SP (SEV-SNP, TEST-ONLY VCEK → ASK → ARK)';
 
   private constructor(
     readonly roots: AmdRoots,
@@ -75,6 +74,12 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
     private readonly launch: LaunchState,
     readonly signer: 'vcek' | 'vlek' = 'vcek',
   ) {}
+
+  get description(): string {
+    return this.signer === 'vlek'
+      ? 'simulated AMD-SP (SEV-SNP, TEST-ONLY VLEK → ASVK → ARK)'
+      : 'simulated AMD-SP (SEV-SNP, TEST-ONLY VCEK → ASK → ARK)';
+  }
 
   static async create(opts: SimSnpOptions = {}): Promise<SimulatedAmdSp> {
     if (opts.state !== undefined) return SimulatedAmdSp.resume(opts.state);
