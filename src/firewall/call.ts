@@ -25,6 +25,8 @@ export interface ToolCall {
 export interface PathRef {
   readonly path: string;
   readonly how: string;
+  /** Only names are listed (Glob), contents are not read: a block-listed match asks instead. */
+  readonly listOnly?: boolean;
 }
 
 export interface TextRef {
@@ -181,7 +183,7 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
       const pattern = str(input['pattern']);
       if (pattern !== undefined && tool.canonical === 'list_directory') {
         const base = str(input['path']);
-        reads.push({ path: rp(base !== undefined ? `${base}/${pattern}` : pattern), how: `${call.tool}.pattern` });
+        reads.push({ path: rp(base !== undefined ? `${base}/${pattern}` : pattern), how: `${call.tool}.pattern`, listOnly: true });
       }
       stringLeaves(input, '', texts, 'args');
       break;
@@ -207,6 +209,9 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
       if (u !== undefined) {
         urls.push({ url: u, method: 'GET', upload: false, by: call.tool });
         texts.push({ surface: 'url', field: 'url', text: u });
+        // file:// URLs read local files (RFC 8089): check them like a Read.
+        const f = /^file:\/\/(?:localhost)?(\/[^?#]*)/i.exec(u);
+        if (f !== null) reads.push({ path: rp(decodeURIComponent(f[1] as string)), how: `${call.tool}.url` });
       }
       const p = str(input['prompt']);
       if (p !== undefined) texts.push({ surface: 'prompt', field: 'prompt', text: p });

@@ -116,7 +116,7 @@ export function step310(ctx: StepContext): StepOutput {
     for (const r of refs) {
       const k = ctx.sensitive.classify(r.path, write);
       if (k === undefined) continue;
-      if (k.level === 'block') {
+      if (k.level === 'block' && r.listOnly !== true) {
         return { trace: `sensitive path ${r.path}`, finding: { verdict: 'BLOCK', rules: ['path.sensitive-block'], reason: `${write ? 'writes' : 'reads'} ${r.path}, a credential or system secret (matches ${k.pattern}) via ${r.how}` } };
       }
       if (approve === undefined) {

@@ -133,3 +133,16 @@ describe('firewallDecider (daemon adapter)', () => {
     expect((await dec.evaluate({ kind: 'session_start', sessionId: 's' })).verdict).toBe('ALLOW');
   });
 });
+
+describe('listing and URL reads', () => {
+  it('a Glob for key files asks instead of blocking; reading one blocks', async () => {
+    const fw = firewall();
+    expect((await fw.evaluate({ tool: 'Glob', input: { pattern: '**/*.pem' }, cwd: CWD })).decision).toBe('REQUIRE_APPROVAL');
+    expect((await fw.evaluate({ tool: 'Read', input: { file_path: `${CWD}/deploy/site.pem` }, cwd: CWD })).decision).toBe('BLOCK');
+  });
+  it('WebFetch of a file:// URL is checked like a Read', async () => {
+    const d = await firewall().evaluate({ tool: 'WebFetch', input: { url: `file://${HOME}/.aws/credentials`, prompt: 'x' }, cwd: CWD });
+    expect(d.decision).toBe('BLOCK');
+    expect(d.rules).toEqual(['path.sensitive-block']);
+  });
+});
