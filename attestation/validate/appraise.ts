@@ -18,6 +18,8 @@ export type ClaimValue = string | number | boolean | undefined;
 export interface Claims {
   tee: Tee;
   values: ReadonlyMap<string, ClaimValue>;
+  /** Checks of this TEE that this evidence cannot have (e.g. the FMC SPL before Turin). */
+  notApplicable?: ReadonlySet<string>;
 }
 
 export interface PolicyResult {
@@ -63,7 +65,9 @@ export function snpClaims(r: SnpReport, tcb: SnpTcb | undefined): Claims {
   ]);
   for (const p of SNP_TCB_PARTS) v.set(`sev_snp.min_tcb.${p}`, tcb?.[p]);
   for (const [b, n] of Object.entries(SNP_POLICY_BITS)) v.set(`sev_snp.guest_policy.${b}`, bit(n));
-  return { tee: 'sev-snp', values: v };
+  // TCB_VERSION has an FMC field from Turin on only (#56860 "TCB_VERSION Structure").
+  const notApplicable = new Set<string>(tcb?.fmc === undefined ? ['sev_snp.min_tcb.fmc'] : []);
+  return { tee: 'sev-snp', values: v, notApplicable };
 }
 
 function passes(kind: string, want: PolicyValue, got: ClaimValue): boolean {
@@ -84,7 +88,7 @@ const show = (x: PolicyValue | ClaimValue): string => (x === undefined ? 'absent
 export function appraise(claims: Claims, policy: AppraisalPolicy | undefined): PolicyResult {
   const res: PolicyResult = { checked: [], failed: [], not_checked: [], violations: [] };
   for (const def of CHECKS) {
-    const applies = def.tees.includes(claims.tee);
+    const applies = def.tees.includes(claims.tee) && claims.notApplicable?.has(def.name) !== true;
     const want = policy?.expected.get(def.name);
     if (want === undefined) {
       if (applies) res.not_checked.push(def.name);
@@ -100,7 +104,7 @@ export function appraise(claims: Claims, policy: AppraisalPolicy | undefined): P
         code: 'POLICY_VIOLATION',
         message: applies
           ? `${def.name}: expected ${def.kind === 'min' ? '>= ' : ''}${show(want)}, evidence has ${show(got)}`
-          : `${def.name}: applies to ${def.tees.join('/')} evidence, this is ${claims.tee}`,
+          : `${def.name}: does not apply to this ${claims.tee} evidence`,
       });
     }
   }

@@ -118,6 +118,9 @@ describe.skipIf(!haveFixtures('tee'))('appraisal of real evidence', () => {
     expect(pass.errors).toEqual([]);
     expect(pass.ok).toBe(true);
     expect(pass.policy.not_checked).toContain('sev_snp.host_data');
+    // Milan has no FMC in its TCB_VERSION: not listed as not_checked, and failed if a policy names it.
+    expect(pass.policy.not_checked).not.toContain('sev_snp.min_tcb.fmc');
+    expect(snpReport(v, parsePolicy({ sev_snp: { min_tcb: { fmc: 0 } } })).policy.failed).toEqual(['sev_snp.min_tcb.fmc']);
     const fail = snpReport(v, parsePolicy({ sev_snp: { vmpl: 0, min_tcb: { microcode: 218 }, guest_policy: { migrate_ma: true } } }));
     expect(fail.policy.failed).toEqual(['sev_snp.vmpl', 'sev_snp.min_tcb.microcode', 'sev_snp.guest_policy.migrate_ma']);
   });
