@@ -25,6 +25,15 @@ export interface DaemonOptions {
   log?: (line: string) => void;
 }
 
+/** Parses `--tcp [host:]port` (host defaults to 127.0.0.1: the HTTP API is local unless asked otherwise). */
+export function parseTcp(v: string | undefined): { host: string; port: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(?:(.+):)?(\d{1,5})$/.exec(v);
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || !(port >= 0 && port <= 65535)) fail('USAGE', `--tcp expects [host:]port, got ${v}`);
+  return { host: m[1] ?? '127.0.0.1', port };
+}
+
 export interface RunningDaemon {
   paths: DaemonPaths;
   app: FastifyInstance;

@@ -5,7 +5,7 @@ import { AegisError, fail, isAegisError } from '../core/errors.js';
 import { socketJson } from './client.js';
 import type { DaemonPaths } from './paths.js';
 import { processAlive, readPid } from './pidfile.js';
-import { selfCommand } from './self-command.js';
+import { daemonCommand } from './self-command.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -28,7 +28,7 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts `aegis daemon run` detached (it outlives the hook or CLI that started it), its output going to
+ * Starts the daemon (src/service/entry, = `aegis daemon run`) detached (it outlives the hook or CLI that started it), its output going to
  * state/daemon.log, and waits until it answers. If another process won the race to start it, that daemon
  * is used. Returns its status.
  */
@@ -36,13 +36,13 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
   const running = await daemonStatus(paths);
   if (running !== undefined) return running;
   ensureHome(paths.home, ['state', 'log']);
-  const [cmd, ...pre] = selfCommand(opts.env);
+  const [cmd, ...pre] = daemonCommand(opts.env);
   if (cmd === undefined) return fail('INTERNAL_ERROR', 'no command to start the daemon');
   const out = openSync(paths.daemonLog, 'a', 0o600);
   let exited: number | null | undefined;
   let childPid: number | undefined;
   try {
-    const child = spawn(cmd, [...pre, 'daemon', 'run', ...(opts.args ?? [])], {
+    const child = spawn(cmd, [...pre, ...(opts.args ?? [])], {
       detached: true,
       // Not the agent's project directory: a long-lived process should not pin it.
       cwd: paths.home.root,

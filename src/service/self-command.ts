@@ -47,3 +47,12 @@ export function hookFallbackCommand(env: NodeJS.ProcessEnv = process.env): strin
   const hookEntry = join(dirname(dirname(entry)), 'hook', entry.endsWith('.ts') ? 'entry.ts' : 'entry.js');
   return [...cli.slice(0, -1), hookEntry];
 }
+
+/** The argv that runs the daemon in the foreground: src/service/entry, or `<AEGIS_SELF_COMMAND> daemon run`. */
+export function daemonCommand(env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env['AEGIS_SELF_COMMAND'];
+  if (override !== undefined && override !== '') return [...selfCommand(env), 'daemon', 'run'];
+  const cli = selfCommand(env);
+  const entry = cli[cli.length - 1] as string;
+  return [...cli.slice(0, -1), join(dirname(dirname(entry)), 'service', entry.endsWith('.ts') ? 'entry.ts' : 'entry.js')];
+}

@@ -1,20 +1,11 @@
 import type { Command } from 'commander';
 import { aegisHome } from '../../appliance/home.js';
-import { fail } from '../../core/errors.js';
 import { createEngineDecider } from '../../service/engine.js';
-import { startDaemon } from '../../service/daemon.js';
+import { parseTcp, startDaemon } from '../../service/daemon.js';
 import { daemonStatus, spawnDaemon, stopDaemon } from '../../service/launcher.js';
 import { daemonPaths } from '../../service/paths.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
-
-function parseTcp(v: string | undefined): { host: string; port: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(?:(.+):)?(\d{1,5})$/.exec(v);
-  const port = m === null ? NaN : Number(m[2]);
-  if (m === null || !(port >= 0 && port <= 65535)) fail('USAGE', `--tcp expects [host:]port, got ${v}`);
-  return { host: m[1] ?? '127.0.0.1', port };
-}
 
 function printStatus(io: CliIo, st: Record<string, unknown> | undefined, json: boolean, socket: string): void {
   if (json) return printJson(io, st ?? { ok: false, running: false, socket });
@@ -90,7 +81,7 @@ export const daemonCommand: CommandModule = {
         action(io, async (opts: { tcp?: string }) => {
           const tcp = parseTcp(opts.tcp);
           const home = aegisHome(io.env);
-          const decider = await createEngineDecider(home, io.env);
+          const decider = createEngineDecider(home, io.env);
           const d = await startDaemon({ home, env: io.env, decider, ...(tcp === undefined ? {} : { tcp }), log: (l) => io.err(l) });
           await d.closed;
           // The log is closed and checkpointed; do not wait for idle library handles (crypto workers) to let go.
