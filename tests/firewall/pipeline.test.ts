@@ -146,3 +146,17 @@ describe('listing and URL reads', () => {
     expect(d.rules).toEqual(['path.sensitive-block']);
   });
 });
+
+describe('step 337 hardware anomaly (through a hardware-snapshot provider)', () => {
+  it('blocks on IOMMU violations, asks on DMA fan-out, and records the availability mask', async () => {
+    const iommu = await firewall({ hardware: { name: 'sim', snapshot: () => ({ source: 'sim', values: { aid_tag_transitions: [0.5] } }) } }).evaluate(bash('ls'));
+    expect(iommu.decision).toBe('BLOCK');
+    expect(iommu.rules).toEqual(['hw.iommu-violation']);
+    expect(iommu.hw_mask).toBe(1 << 1);
+    const dma = await firewall({ hardware: { name: 'sim', snapshot: () => ({ source: 'sim', values: { dma_fanout: [0.9] } }) } }).evaluate(bash('ls'));
+    expect(dma.rules).toEqual(['hw.dma-fanout']);
+    const quiet = await firewall({ hardware: { name: 'sim', snapshot: () => ({ source: 'sim', values: { dma_fanout: [0.1], network_telemetry: [0.05] } }) } }).evaluate(bash('ls'));
+    expect(quiet.decision).toBe('ALLOW');
+    expect(quiet.hw_mask).toBe((1 << 3) | (1 << 6));
+  });
+});
