@@ -42,3 +42,11 @@ export { makeCredential } from './credential.js';
 export { ekEccTemplate, EK_POLICY_A_SHA256 } from './templates.js';
 export { verifyEkCertificate, type EkCertResult } from './ek-cert.js';
 export { ekRsaTemplate } from './templates.js';
+export {
+  parseEventLog,
+  replayEventLog,
+  checkEventLog,
+  EV_NO_ACTION,
+  type EventLog,
+  type LogEvent,
+} from './event-log.js';

@@ -10,6 +10,7 @@ import { pcrRead } from '../../../attestation/tpm/commands/pcr.js';
 import { TPM_RH } from '../../../attestation/tpm/constants.js';
 import { parsePublic, parsePublic2b } from '../../../attestation/tpm/public.js';
 import { quoteFromJson } from '../../../attestation/tpm/quote-json.js';
+import { parseEventLog } from '../../../attestation/tpm/event-log.js';
 import { parseSignature } from '../../../attestation/tpm/signature.js';
 import { srkTemplate } from '../../../attestation/tpm/templates.js';
 
@@ -33,6 +34,7 @@ describe('TPM parsers on arbitrary bytes', () => {
         onlyAegisErrors(() => parsePublic(b));
         onlyAegisErrors(() => parsePublic2b(b));
         onlyAegisErrors(() => parseSignature(b));
+        onlyAegisErrors(() => parseEventLog(b));
       }),
       { numRuns: 2000 },
     );
