@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AegisError } from '../../src/core/errors.js';
 import type { FpgaLink } from '../../src/device/fpga.js';
+import type { Judge as FirewallJudge } from '../../src/firewall/steps.js';
 import { judgeAuditFields } from '../../src/judge/judge.js';
 import { CpuJudge, FpgaJudge } from '../../src/judge/judgenet-judge.js';
 import { Prng } from '../../src/judge/train/prng.js';
@@ -67,5 +68,19 @@ describe('FPGA judge for step 340', () => {
     const d = await new FpgaJudge(bytes, link).judge({ atv: atvs(1)[0] as Float32Array });
     expect(d.engine).toBe('cpu');
     expect(d.fallback).toBe('FPGA_MODEL_MISMATCH');
+  });
+});
+
+describe('step 340 adapter', () => {
+  it('names the engine, the model and the driving subfields in the reason', async () => {
+    const { stepJudge } = await import('../../src/judge/step-judge.js');
+    // Type-checks against the firewall's step-340 Judge interface.
+    const s: FirewallJudge = stepJudge(new FpgaJudge(bytes, undefined));
+    const call = {} as Parameters<FirewallJudge['evaluate']>[0];
+    const r = (await s.evaluate(call, atvs(1)[0] as Float32Array)) as Awaited<ReturnType<ReturnType<typeof stepJudge>['evaluate']>>;
+    expect(['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL']).toContain(r.verdict);
+    expect(r.reason).toContain('cpu (fallback FPGA_NO_DEVICE)');
+    expect(r.reason).toContain(r.judge.model_hash.slice(0, 16));
+    expect(r.judge.engine).toBe('cpu');
   });
 });
