@@ -118,4 +118,23 @@ const out = {
     snp_verify_sim_vs_real: typeof realSnp === 'object' ? ratio(snpVerify, realSnp) : null,
   },
 };
+const rows: [string, Stat | undefined][] = [
+  ['baseline ECDSA P-256 sign', baseP256],
+  ['baseline ECDSA P-384 sign', baseP384],
+  ['TDX simulator start', tdxStart],
+  ['TDX simulator start from state', tdxResume],
+  ['TDX quote + collateral (simulated)', tdxEvidence],
+  ['TDX verify, simulated quote', tdxVerify],
+  ['TDX verify, real fixture quote', typeof realTdx === 'object' ? realTdx : undefined],
+  ['SNP simulator start (shared ARK/ASK)', snpStart],
+  ['SNP simulator start from state', snpResume],
+  ['SNP fresh RSA-4096 ARK + ASK', coldRoots],
+  ['SNP report + VEK chain (simulated)', snpEvidence],
+  ['SNP verify, simulated report', snpVerify],
+  ['SNP verify, real fixture report', typeof realSnp === 'object' ? realSnp : undefined],
+];
+console.log('what'.padEnd(40), 'n'.padStart(5), 'median ms'.padStart(11), 'p95 ms'.padStart(11));
+for (const [what, st] of rows) {
+  if (st !== undefined) console.log(what.padEnd(40), String(st.n).padStart(5), st.median_ms.toFixed(3).padStart(11), st.p95_ms.toFixed(3).padStart(11));
+}
 console.log(JSON.stringify(out));
