@@ -89,7 +89,12 @@ export interface ApprovalBook {
   /** Called when an approval was used; a `once` approval is spent by it. */
   used(answer: StandingAnswer): void;
   /** Remembers an asked call under its trace so `aegis approve <trace>` can find it. */
-  remember(trace: string, call: { sessionId: string; fingerprint: string; toolName: string; reason: string }): void;
+  remember(trace: string, call: { sessionId: string; fingerprint: string; toolName: string; reason: string; toolUseId?: string }): void;
+  /**
+   * The trace of an asked call that has now run (PostToolUse with the same tool_use_id): the user approved it in
+   * Claude Code's own prompt. Undefined when the call was not asked about.
+   */
+  ranAfterAsk?(toolUseId: string): string | undefined;
 }
 
 /** The result of the composition, ready to be logged and mapped onto the hook protocol. */
@@ -102,6 +107,8 @@ export interface Outcome {
   fingerprint?: string;
   /** Set when an earlier user answer changed the engine's verdict. */
   standing?: StandingAnswer;
+  /** PostToolUse of a call Aegis asked about: the trace of that question (the user said yes in Claude Code). */
+  askedTrace?: string;
   engine: string;
 }
 
@@ -124,6 +131,10 @@ export async function decide(event: AgentEvent, decider: Decider, book?: Approva
   const trace = newTrace();
   const decision = await decider.evaluate(event);
   const out: Outcome = { event, decision, trace, engine: decider.name };
+  if (event.kind === 'tool_result' && event.toolUseId !== undefined) {
+    const asked = book?.ranAfterAsk?.(event.toolUseId);
+    if (asked !== undefined) out.askedTrace = asked;
+  }
   if (event.kind !== 'tool_call') return out;
   const fingerprint = callFingerprint(event.toolName, event.toolInput);
   out.fingerprint = fingerprint;
@@ -141,7 +152,13 @@ export async function decide(event: AgentEvent, decider: Decider, book?: Approva
       rule: 'user:approve',
     };
   } else if (decision.verdict === 'REQUIRE_APPROVAL') {
-    book.remember(trace, { sessionId: event.sessionId, fingerprint, toolName: event.toolName, reason: decision.reason });
+    book.remember(trace, {
+      sessionId: event.sessionId,
+      fingerprint,
+      toolName: event.toolName,
+      reason: decision.reason,
+      ...(event.toolUseId === undefined ? {} : { toolUseId: event.toolUseId }),
+    });
   }
   return out;
 }

@@ -9,6 +9,7 @@ interface Pending {
   fingerprint: string;
   toolName: string;
   reason: string;
+  toolUseId?: string;
 }
 
 interface Entry extends StandingAnswer {
@@ -40,6 +41,16 @@ export class ApprovalStore implements ApprovalBook {
       const oldest = this.pending.keys().next();
       if (oldest.done !== true) this.pending.delete(oldest.value);
     }
+  }
+
+  ranAfterAsk(toolUseId: string): string | undefined {
+    for (const [trace, p] of this.pending) {
+      if (p.toolUseId !== toolUseId) continue;
+      // Answered in Claude Code's prompt: it no longer awaits `aegis approve`.
+      this.pending.delete(trace);
+      return trace;
+    }
+    return undefined;
   }
 
   match(sessionId: string, fingerprint: string): StandingAnswer | undefined {

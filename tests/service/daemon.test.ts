@@ -79,6 +79,17 @@ describe('daemon: hook route, approvals, fail policy, clean shutdown', () => {
     expect(again.stdout).toContain(`aegis deny ${denied}`);
   });
 
+  it('an asked call that then runs (PostToolUse, same tool_use_id) is recorded as approved in Claude Code', async () => {
+    const ev = (name: string, extra: Record<string, unknown>): string =>
+      JSON.stringify({ session_id: 'ui', hook_event_name: name, tool_name: 'Bash', tool_input: { command: 'git push ui' }, tool_use_id: 'toolu_ui_1', ...extra });
+    const asked = traceOf(await hook(ev('PreToolUse', {})));
+    await hook(ev('PostToolUse', { tool_response: { stdout: 'pushed' } }));
+    // It no longer awaits `aegis approve`.
+    await expect(socketJson(d.paths.socket, 'POST', '/v1/approvals', { trace: asked, scope: 'once' })).rejects.toMatchObject({
+      code: 'APPROVAL_TRACE_UNKNOWN',
+    });
+  });
+
   it('rejects unknown traces and malformed approval requests with stable codes', async () => {
     await expect(socketJson(d.paths.socket, 'POST', '/v1/approvals', { trace: '000000000000', scope: 'once' })).rejects.toMatchObject({
       code: 'APPROVAL_TRACE_UNKNOWN',
@@ -213,6 +224,7 @@ describe('daemon: hook route, approvals, fail policy, clean shutdown', () => {
     expect(kinds).toContain('hook.failed');
     expect(kinds).toContain('approval');
     expect(kinds[kinds.length - 1]).toBe('daemon.stop');
+    expect(lines.some((l) => l.includes('approved_in_claude_code'))).toBe(true);
     // No raw arguments in the log: the destructive command text never appears.
     expect(lines.join('\n')).not.toContain('rm -rf /');
   });
