@@ -66,7 +66,7 @@ async function freePortPair(): Promise<number> {
 
 function canConnect(opts: { host: string; port: number } | { path: string }): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect(opts as never);
+    const s = 'path' in opts ? connect({ path: opts.path }) : connect({ host: opts.host, port: opts.port });
     s.once('connect', () => {
       s.destroy();
       resolve(true);
