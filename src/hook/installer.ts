@@ -41,8 +41,17 @@ export function shimPath(env: NodeJS.ProcessEnv): string {
   return join(aegisHome(env).root, 'bin', 'aegis-hook');
 }
 
-/** The settings' handler command for a shim path (quoted only when the path needs it). */
-export function hookCommandFor(shim: string): string {
+/**
+ * The settings' handler command for a shim path (quoted only when the path needs it). A project settings file
+ * is shared through the repository, so there a shim under the home directory is written as "$HOME/…" (Claude
+ * Code runs the command through a shell), which works for every teammate who ran `aegis install`.
+ */
+export function hookCommandFor(shim: string, opts: { portableHome?: string } = {}): string {
+  const home = opts.portableHome;
+  if (home !== undefined && shim.startsWith(home + '/')) {
+    const rel = shim.slice(home.length + 1);
+    if (/^[A-Za-z0-9_./-]+$/.test(rel)) return `"$HOME/${rel}"`;
+  }
   return /^[A-Za-z0-9_./-]+$/.test(shim) ? shim : shQuote(shim);
 }
 
@@ -97,7 +106,7 @@ export function install(o: InstallOptions): InstallReport {
   const now = o.now ?? new Date();
   const path = settingsPath(o);
   const shim = shimPath(o.env);
-  const command = hookCommandFor(shim);
+  const command = hookCommandFor(shim, o.scope === 'project' && o.settings === undefined ? { portableHome: o.env['HOME'] ?? homedir() } : {});
   const { value, existed } = readSettings(path);
 
   // Aegis hooks from another install location would run twice; replace them only when asked to.

@@ -90,6 +90,17 @@ describe('aegis install --target claude-code', () => {
     expect(pre[0]?.hooks[0]?.command).toBe(join(dir, 'other-home', 'bin', 'aegis-hook'));
   });
 
+  it('--scope project writes a portable "$HOME/…" command (the file is shared through the repository)', () => {
+    const proj = join(dir, 'p2');
+    mkdirSync(proj);
+    const r = install({ env, scope: 'project', cwd: proj });
+    const cmd = hooksOf(JSON.parse(readFileSync(r.settings, 'utf8')) as Record<string, unknown>)['PreToolUse']?.[0]?.hooks[0]?.command;
+    expect(cmd).toBe('"$HOME/aegis/bin/aegis-hook"');
+    expect(install({ env, scope: 'project', cwd: proj }).changed).toBe(false);
+    uninstall({ env, scope: 'project', cwd: proj });
+    expect(JSON.parse(readFileSync(r.settings, 'utf8'))).toEqual({});
+  });
+
   it('--scope project and --settings pick the file', () => {
     const proj = join(dir, 'proj');
     mkdirSync(proj);
