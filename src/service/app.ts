@@ -43,6 +43,26 @@ const answeredSchema = {
   },
 } as const;
 
+const count = { type: 'integer' } as const;
+const statusSchema = {
+  type: 'object',
+  required: ['ok', 'pid', 'socket', 'engine', 'audit', 'fail_policy'],
+  properties: {
+    ok: { type: 'boolean' },
+    pid: count,
+    socket: { type: 'string' },
+    started_at: { type: 'string' },
+    uptime_s: count,
+    engine: { type: 'string' },
+    audit: { type: 'string' },
+    fail_policy: { type: 'string', enum: ['deny', 'ask'] },
+    fail_policy_source: { type: 'string' },
+    tcp: { type: ['string', 'null'] },
+    hook: { type: 'object', properties: { events: count, allow: count, block: count, ask: count, failed: count } },
+    approvals: { type: 'object', properties: { pending: count, approvals: count, denials: count } },
+  },
+} as const;
+
 /**
  * The daemon's one fastify app (DESIGN.md: "one process, one writer, one set of routes with JSON schemas").
  * The hook route takes the raw bytes Claude Code wrote (any content type, so broken JSON still reaches our
@@ -85,7 +105,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ok: true,
   }));
 
-  app.get('/v1/status', async () => deps.status());
+  app.get('/v1/status', { schema: { response: { 200: statusSchema } } }, async () => deps.status());
 
   app.post<{ Body: { trace: string; scope: ApprovalScope } }>(
     '/v1/approvals',
