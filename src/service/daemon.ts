@@ -160,3 +160,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw e;
   }
 }
+
+/**
+ * For a daemon process (not for tests that embed one): an unhandled rejection is logged and the daemon keeps
+ * serving (a failing append already turns into the fail policy's answer); an uncaught exception leaves the
+ * process in an unknown state, so the daemon shuts down cleanly (checkpoint, close) and the next hook call
+ * starts a fresh one.
+ */
+export function guardDaemonProcess(d: RunningDaemon, log: (line: string) => void): void {
+  process.on('unhandledRejection', (e) => log(`aegis daemon: unhandled rejection: ${e instanceof Error ? e.message : String(e)}`));
+  process.on('uncaughtException', (e) => {
+    log(`aegis daemon: uncaught exception, shutting down: ${e.message}`);
+    void d.close().finally(() => process.exit(1));
+  });
+}

@@ -3,7 +3,7 @@
 // Usage: node entry.js [--tcp [host:]port]
 import { aegisHome } from '../appliance/home.js';
 import { toAegisError } from '../core/errors.js';
-import { parseTcp, startDaemon } from './daemon.js';
+import { guardDaemonProcess, parseTcp, startDaemon } from './daemon.js';
 import { createEngineDecider } from './engine.js';
 
 try {
@@ -17,6 +17,7 @@ try {
     ...(tcp === undefined ? {} : { tcp }),
     log: (l) => process.stderr.write(l + '\n'),
   });
+  guardDaemonProcess(d, (l) => process.stderr.write(l + '\n'));
   await d.closed;
   // The log is closed and checkpointed; do not wait for idle library handles (crypto workers).
   process.exit(0);

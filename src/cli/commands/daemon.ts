@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { aegisHome } from '../../appliance/home.js';
 import { createEngineDecider } from '../../service/engine.js';
-import { parseTcp, startDaemon } from '../../service/daemon.js';
+import { guardDaemonProcess, parseTcp, startDaemon } from '../../service/daemon.js';
 import { daemonStatus, spawnDaemon, stopDaemon } from '../../service/launcher.js';
 import { daemonPaths } from '../../service/paths.js';
 import { action, printJson } from '../action.js';
@@ -83,6 +83,7 @@ export const daemonCommand: CommandModule = {
           const home = aegisHome(io.env);
           const decider = createEngineDecider(home, io.env);
           const d = await startDaemon({ home, env: io.env, decider, ...(tcp === undefined ? {} : { tcp }), log: (l) => io.err(l) });
+          guardDaemonProcess(d, (l) => io.err(l));
           await d.closed;
           // The log is closed and checkpointed; do not wait for idle library handles (crypto workers) to let go.
           setTimeout(() => process.exit(0), 50);
