@@ -78,7 +78,12 @@ export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Arr
       return answerFor(outcome);
     } catch (e) {
       const err = toAegisError(e);
-      return failed(err.code, `internal error ${err.code}`, eventNameOf(event), { session: id(event.sessionId) });
+      const where: JsonObject = { session: id(event.sessionId) };
+      if (event.kind === 'tool_call' || event.kind === 'tool_result') {
+        where['tool'] = id(event.toolName);
+        if (event.toolUseId !== undefined) where['tool_use_id'] = id(event.toolUseId);
+      }
+      return failed(err.code, `internal error ${err.code}`, eventNameOf(event), where);
     }
   }
 
