@@ -65,3 +65,14 @@ describe('firewallDecider (the real engine behind the hook)', () => {
     expect((await d.evaluate({ kind: 'session_start', sessionId: 'fw-3', eventName: 'SessionStart' })).verdict).toBe('ALLOW');
   });
 });
+
+describe('shippedFirewallPolicies (daemon composition)', () => {
+  it('finds policies/firewall from source and from a dist-like nested folder; nothing outside the package', async () => {
+    const { shippedFirewallPolicies } = await import('../../src/service/engine.js');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../helpers/fixtures.js');
+    expect(shippedFirewallPolicies()).toBe(join(repoRoot, 'policies', 'firewall'));
+    expect(shippedFirewallPolicies(join(repoRoot, 'dist', 'src', 'service'))).toBe(join(repoRoot, 'policies', 'firewall'));
+    expect(shippedFirewallPolicies('/proc/self')).toBeUndefined();
+  });
+});
