@@ -45,10 +45,12 @@ export function classifyPath(word: string, cwd: string, home: string, tmpdir: st
   const abs = resolvePath(word, cwd, home);
   if (relative && under(abs, cwd)) return 'project';
   if (abs === '/' || /^\/\*?$/.test(word.replace(/\/+/g, '/'))) return 'root';
-  const tmpRoots = tmpdir !== '' ? [...TEMP_ROOTS, tmpdir] : TEMP_ROOTS;
-  if (tmpRoots.some((t) => under(abs, t))) return 'temp';
+  // Home before temp: a home directory that happens to live under /tmp (CI, sandboxes) is still home, so
+  // `rm -rf ~` there is not mistaken for clearing a temp directory.
   if (abs === home) return 'home';
   if (under(abs, home)) return 'home_child';
+  const tmpRoots = tmpdir !== '' ? [...TEMP_ROOTS, tmpdir] : TEMP_ROOTS;
+  if (tmpRoots.some((t) => under(abs, t))) return 'temp';
   if (SYSTEM_ROOTS.some((r) => abs === r) || SYSTEM_ROOTS.some((r) => under(abs, r) && abs.split('/').length <= 3)) return 'system';
   return 'outside';
 }

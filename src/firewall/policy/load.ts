@@ -16,7 +16,17 @@ import type { CommandOptions, Policies, RulePack, SensitivePaths } from './types
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => void;
 
 /** policies/firewall next to the package (src/firewall/policy → ../../../policies/firewall). */
+/**
+ * The shipped policies/firewall: the nearest ancestor of this module that has one, so the same code finds
+ * it from src/ (tsx, tests) and from dist/src/ (the built CLI and daemon).
+ */
 export function defaultPoliciesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'policies', 'firewall');
+    if (existsSync(join(candidate, 'rules'))) return candidate;
+    dir = dirname(dir);
+  }
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'policies', 'firewall');
 }
 
