@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/fixtures.js';
 
 describe('aegis fpga', () => {
   it('bench --device sim --json prints every figure the issue names, 100% agreement, deterministic', async () => {
@@ -36,5 +39,19 @@ describe('aegis fpga', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('--json');
     }
+  });
+});
+
+describe.skipIf(spawnSync('sh', ['-c', 'command -v iverilog']).status !== 0)('aegis fpga cosim', () => {
+  it('passes (exit 0) on the shipped RTL and exits 1 with cycle, signal and both values on a mismatch', async () => {
+    const h8 = join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn');
+    const ok = await runCli(['fpga', 'cosim', '--sim', 'iverilog', '--lanes', '32', '--n', '2', '--model', h8]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('2/2 bit-exact');
+    const bad = await runCli(['fpga', 'cosim', '--sim', 'iverilog', '--lanes', '32', '--n', '2', '--model', h8,
+      '--rtl-model', join(repoRoot, 'fpga', 'model', 'judgenet-h4.ajn')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/MISMATCH at inference 0, cycle \d+, signal \S+/);
+    expect(bad.stdout).toMatch(/rtl: .*\n\s+model: /);
   });
 });

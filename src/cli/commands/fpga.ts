@@ -126,6 +126,7 @@ interface CosimOpts {
   n?: string;
   seed?: string;
   model?: string;
+  rtlModel?: string;
   json?: boolean;
 }
 
@@ -141,6 +142,7 @@ function registerCosim(fpga: Command, io: CliIo): void {
     .option('--n <n>', 'vectors (half random int8, half generated ATVs)', '200')
     .option('--seed <n>', 'stimulus seed', '1')
     .option('--model <file>', 'JudgeNet model file (default fpga/model/judgenet-h32.ajn)')
+    .option('--rtl-model <file>', 'build the RTL memories from this model instead (cross-model check / fault injection)')
     .option('--json', 'print JSON')
     .action(
       action(io, async (o: CosimOpts) => {
@@ -149,9 +151,10 @@ function registerCosim(fpga: Command, io: CliIo): void {
         const n = intOpt(o.n, 'n', 1, 10_000_000, 200);
         const seed = intOpt(o.seed, 'seed', 0, 2 ** 31, 1);
         const { model, hash } = loadModel(o.model ?? defaultModelPath());
+        const rtlModel = o.rtlModel === undefined ? undefined : loadModel(o.rtlModel);
         io.err(`fpga cosim: building the ${o.sim} testbench (lanes ${lanes}) …`);
         const r = await cosim(model, hash, {
-          sim: o.sim as RtlSimulator, lanes, n, seed,
+          sim: o.sim as RtlSimulator, lanes, n, seed, rtlModel,
           progress: (done) => io.err(`fpga cosim: ${done}/${n} agree`),
         });
         if (o.json === true) printJson(io, { ...r, model_hash: hash });
