@@ -2,7 +2,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { aegisHome, ensureHome } from '../appliance/home.js';
-import { haveFileKeys, writeFileKeys } from '../crypto/key-files.js';
+import { writeFileKeys } from '../crypto/key-files.js';
+import { keyBackend } from '../appliance/keys.js';
 import { isJsonObject, type JsonObject } from '../core/canonical-json.js';
 import { fail } from '../core/errors.js';
 import { hookFallbackCommand } from '../service/self-command.js';
@@ -129,7 +130,8 @@ export function install(o: InstallOptions): InstallReport {
   // The daemon cannot log (and so cannot decide) without audit keys; plain key files as a first step,
   // `aegis keys migrate` seals them in a TPM later (DESIGN.md, Evidence flow).
   const home = aegisHome(o.env);
-  if (!haveFileKeys(home.keys)) {
+  // Keys sealed in a TPM (aegis init with a TPM) count: never write clear keys next to them.
+  if (keyBackend(home) === undefined) {
     ensureHome(home, ['keys']);
     const k = writeFileKeys(home.keys);
     changes.push(`created audit keys in ${home.keys} (ed25519 ${k.ed25519.fingerprint}, ml-dsa-65 ${k.mldsa.fingerprint})`);

@@ -15,6 +15,7 @@ import { evaluateCommand } from './evaluate.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
 import { attestBundleCommand } from './attest-bundle.js';
+import { demoCommand } from './demo.js';
 
 /**
  * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
@@ -36,4 +37,5 @@ export const commands: CommandModule[] = [
   initCommand,
   keysCommand,
   attestBundleCommand,
+  demoCommand,
 ];
