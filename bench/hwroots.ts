@@ -5,6 +5,8 @@
  *   quote    makeQuote: CreatePrimary(AK, endorsement) + Quote + PCR_Read + flush (ECC P-256 and RSA-2048),
  *            and quoteWithAk with the AK already loaded
  *   verify   verifyQuote (pure), against `tpm2_checkquote` as the peer baseline (a process per check)
+ *   collect  aegis attest collect's work: simulated TDX quote + swtpm quote bound to the keys, the bundle
+ *   verify-bundle  the auditor's offline check of that bundle (TDX chain to the simulator root, TPM quote, binding)
  * Baseline in the same run: one TPM2_GetRandom round trip (the transport floor). The last stdout line is JSON.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,11 @@ import { createAk, makeQuote, quoteWithAk } from '../drivers/tpm/quote-flow.js';
 import { sealSeeds, unsealSeeds } from '../drivers/tpm/sealed-seeds.js';
 import { Tpm2 } from '../drivers/tpm/tpm2.js';
 import { haveSwtpm, haveTpm2Tools, startSwtpm } from '../tests/drivers/tpm/swtpm.js';
+import { verifyBundle } from '../attestation/bundle/verify.js';
+import { writeConfig } from '../src/appliance/config.js';
+import { collectEvidence } from '../src/appliance/evidence.js';
+import { aegisHome, ensureHome } from '../src/appliance/home.js';
+import { readPublicKeys, writeFileKeys } from '../src/crypto/key-files.js';
 
 interface Stat {
   n: number;
@@ -75,6 +82,20 @@ if (!haveSwtpm()) {
         await t.close();
       }
     });
+    // The evidence flow end to end (src/appliance/evidence.ts): simulated TDX quote + swtpm quote bound to the
+    // audit keys, and the auditor's offline verify-bundle over it.
+    const home = aegisHome({ AEGIS_HOME: join(work, 'home') });
+    ensureHome(home, ['keys', 'evidence']);
+    writeConfig(home, { tpm: sw.spec, tee: 'sim' });
+    writeFileKeys(home.keys);
+    const keys = readPublicKeys(home.keys);
+    const collectOpts = { home, env: { AEGIS_DEVICE: 'sim' }, keys, keyBackend: 'file', packageRoot: process.cwd(), version: 'bench' };
+    const { bundle } = await collectEvidence(collectOpts);
+    const collect = await measure(10, () => collectEvidence(collectOpts));
+    const verifyBundleStat = await measure(30, () => {
+      const v = verifyBundle(bundle, { at: new Date(), allowSimulated: true });
+      if (!v.ok) throw new Error(`bundle did not verify: ${JSON.stringify(v.errors)}`);
+    });
     const verifyEcc = await measure(500, () =>
       verifyQuote(qEcc, { qualifyingData: nonce, requiredPcrs: pcrs }),
     );
@@ -103,6 +124,8 @@ if (!haveSwtpm()) {
       verify_ecc: verifyEcc,
       verify_rsa: verifyRsa,
       tpm2_checkquote_process: checkquote ?? null,
+      collect_bundle: collect,
+      verify_bundle: verifyBundleStat,
       ratios: {
         unseal_vs_get_random: ratio(unseal, getRandom),
         quote_ecc_vs_get_random: ratio(quoteEcc, getRandom),
