@@ -35,20 +35,26 @@ export function requant(p: number, mult: number, shift: number): number {
 export function inferReference(m: JudgeNetModel, xq: Int8Array): JudgeNetOutput {
   if (xq.length !== m.inputDim)
     fail('JUDGE_INPUT_INVALID', `input has ${xq.length} bytes, the model expects ${m.inputDim}`);
-  const nSub = m.subfieldLengths.length;
+  const ends = subfieldEnds(m);
+  const nSub = ends.length;
   const H = m.hidden;
+  const D = m.inputDim;
   const q = new Int32Array(H * nSub);
   const y = new Int32Array(H);
   const w1 = m.w1;
+  // requant() inlined with its constants hoisted: this loop is the whole cost of an inference.
+  const mult = m.requantMult;
+  const half = 2 ** (m.requantShift - 1);
+  const div = 2 ** m.requantShift;
   for (let h = 0; h < H; h++) {
-    const row = h * m.inputDim;
+    const row = h * D;
     let i = 0;
     let acc = 0;
     for (let s = 0; s < nSub; s++) {
-      const end = i + (m.subfieldLengths[s] as number);
+      const end = ends[s] as number;
       let p = 0;
       for (; i < end; i++) p += (w1[row + i] as number) * (xq[i] as number);
-      const qs = requant(p | 0, m.requantMult, m.requantShift);
+      const qs = Math.floor(((p | 0) * mult + half) / div) | 0;
       q[h * nSub + s] = qs;
       acc = (acc + qs) | 0;
     }
@@ -70,6 +76,19 @@ export function inferReference(m: JudgeNetModel, xq: Int8Array): JudgeNetOutput 
     attribution[s] = acc;
   }
   return { logits, verdict, confidence, attribution };
+}
+
+const ENDS = new WeakMap<JudgeNetModel, Int32Array>();
+
+/** Exclusive end offset of each subfield, cached per model. */
+function subfieldEnds(m: JudgeNetModel): Int32Array {
+  let e = ENDS.get(m);
+  if (e === undefined) {
+    let off = 0;
+    e = Int32Array.from(m.subfieldLengths, (len) => (off += len));
+    ENDS.set(m, e);
+  }
+  return e;
 }
 
 /** Argmax (lowest index wins a tie) and the margin confidence, exactly as the RTL's DECIDE state. */
