@@ -4,7 +4,7 @@ import { fromBase64, toBase64 } from '../core/encoding.js';
 import { ed25519PublicKey, ed25519RawPublicKey, ed25519Verify } from '../crypto/ed25519.js';
 import { decodeSpki } from '../crypto/der.js';
 import { mlDsaVerify } from '../crypto/mldsa.js';
-import type { Signer } from '../crypto/signer.js';
+import type { SignatureAlgorithm, Signer } from '../crypto/signer.js';
 import { ED25519_TYPE, formatNote, MLDSA65_TYPE, noteKeyId, parseNote, type NoteSignature } from './note.js';
 
 /**
@@ -52,17 +52,23 @@ export async function signCheckpoint(cp: Checkpoint, signer: Signer): Promise<st
   return formatNote({ text, signatures });
 }
 
-export interface CheckpointVerdict {
+/** A parsed checkpoint with its Ed25519 line checked and its ML-DSA-65 line extracted (not yet verified). */
+export interface CheckpointParts {
   checkpoint: Checkpoint;
   ed25519: boolean;
-  mldsa: boolean;
+  /** The signed bytes (the note text) and the ML-DSA-65 signature of the line under the log's key, if any. */
+  msg: Uint8Array;
+  mldsaSignature: Uint8Array | undefined;
+  mldsaAlg: SignatureAlgorithm;
+  mldsaPublicKey: Uint8Array;
 }
 
 /**
- * Parses a signed checkpoint and checks BOTH required signatures under the given keys. Lines from unknown
- * keys are ignored (signed-note §Verification); a missing or failing required line makes the result false.
+ * Parses a signed checkpoint, verifies its Ed25519 line and picks out its ML-DSA-65 line, so that callers
+ * verifying many checkpoints can run the ML-DSA checks in the worker pool. Lines from unknown keys are
+ * ignored (signed-note §Verification).
  */
-export function verifyCheckpointNote(note: string, keys: CheckpointKeys, expectedOrigin?: string): CheckpointVerdict {
+export function checkpointParts(note: string, keys: CheckpointKeys, expectedOrigin?: string): CheckpointParts {
   const parsed = parseNote(note);
   const checkpoint = parseCheckpointText(parsed.text);
   if (expectedOrigin !== undefined && checkpoint.origin !== expectedOrigin) {
@@ -75,11 +81,24 @@ export function verifyCheckpointNote(note: string, keys: CheckpointKeys, expecte
   const pqId = noteKeyId(checkpoint.origin, MLDSA65_TYPE, pq.publicKey);
   const edKey = ed25519PublicKey(keys.ed25519);
   let ed25519 = false;
-  let mldsa = false;
+  let mldsaSignature: Uint8Array | undefined;
   for (const s of parsed.signatures) {
     if (s.name !== checkpoint.origin) continue;
     if (bytesEqual(s.keyId, edId)) ed25519 = ed25519Verify(edKey, msg, s.signature);
-    else if (bytesEqual(s.keyId, pqId) && pq.alg !== 'ed25519') mldsa = mlDsaVerify(pq.alg, pq.publicKey, msg, s.signature);
+    else if (bytesEqual(s.keyId, pqId) && pq.alg !== 'ed25519') mldsaSignature = s.signature;
   }
-  return { checkpoint, ed25519, mldsa };
+  return { checkpoint, ed25519, msg, mldsaSignature, mldsaAlg: pq.alg, mldsaPublicKey: pq.publicKey };
+}
+
+export interface CheckpointVerdict {
+  checkpoint: Checkpoint;
+  ed25519: boolean;
+  mldsa: boolean;
+}
+
+/** Parses a signed checkpoint and checks BOTH required signatures under the given keys. */
+export function verifyCheckpointNote(note: string, keys: CheckpointKeys, expectedOrigin?: string): CheckpointVerdict {
+  const p = checkpointParts(note, keys, expectedOrigin);
+  const mldsa = p.mldsaSignature !== undefined && p.mldsaAlg !== 'ed25519' && mlDsaVerify(p.mldsaAlg, p.mldsaPublicKey, p.msg, p.mldsaSignature);
+  return { checkpoint: p.checkpoint, ed25519: p.ed25519, mldsa };
 }

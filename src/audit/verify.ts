@@ -9,7 +9,7 @@ import { fingerprint } from '../crypto/fingerprint.js';
 import { sha3_256 } from '../crypto/hash.js';
 import type { MlDsaAlgorithm } from '../crypto/mldsa.js';
 import { sharedCryptoPool, type CryptoPool, type VerifyItem } from '../crypto/worker-pool.js';
-import { verifyCheckpointNote } from './checkpoint.js';
+import { checkpointParts, type CheckpointParts } from './checkpoint.js';
 import { checkpointsPath, listSegments, readLines } from './files.js';
 import { CompactRange } from './merkle.js';
 import { RECORD_HASH_DOMAIN, recordSigningBytes, ZERO_HASH } from './record.js';
@@ -54,7 +54,7 @@ interface GenesisKeys {
   mldsaAlg: MlDsaAlgorithm;
 }
 
-const BATCH = 2048;
+const BATCH = 1024;
 
 export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> {
   const { dir } = opts;
@@ -76,9 +76,18 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
 
   let genesis: GenesisKeys | undefined;
   let perRecordPq = false;
-  const edItems: VerifyItem[] = [];
+  const pool = opts.pool ?? sharedCryptoPool();
+  // Signature batches are dispatched to the worker pool while the walk goes on, so hashing on this thread and
+  // verification in the workers overlap.
+  let edItems: VerifyItem[] = [];
+  const edBatches: Promise<Uint8Array>[] = [];
+  const flushEd = (): void => {
+    if (edItems.length > 0 && genesis) edBatches.push(pool.ed25519VerifyBatch(genesis.ed25519, edItems));
+    edItems = [];
+  };
   const pqItems: VerifyItem[] = [];
   const pqSeqs: number[] = [];
+  let cpSigs: Promise<CheckpointSig[]> | undefined;
   let seq = 0;
   let prev = ZERO_HASH;
   let stopped = false;
@@ -103,6 +112,7 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
         }
         genesis = g;
         perRecordPq = report.pq === 'per-record';
+        cpSigs = checkpointSignatures(cps, g, report.origin, pool);
       } else if (rec['kind'] === 'genesis') {
         errorAt(seq, 'AUDIT_GENESIS_INVALID', `a second genesis record at seq ${seq}: two logs were spliced`);
         stopped = true;
@@ -116,6 +126,7 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
         break walk;
       }
       edItems.push({ msg, sig: decodeSig(sig.ed25519) });
+      if (edItems.length >= BATCH) flushEd();
       if (perRecordPq || seq === 0) {
         if (typeof sig.ml_dsa_65 !== 'string') {
           errorAt(seq, 'AUDIT_SIGNATURE_MISSING', `record ${seq} has no ML-DSA-65 signature, which this log requires`);
@@ -142,10 +153,10 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
   }
   report.records = seq;
 
-  // Signatures, in parallel batches on the crypto pool.
+  // Signatures: the last Ed25519 batch, then every result in order.
   if (genesis) {
-    const pool = opts.pool ?? sharedCryptoPool();
-    const edResults = await Promise.all(chunks(edItems).map((c) => pool.ed25519VerifyBatch((genesis as GenesisKeys).ed25519, c)));
+    flushEd();
+    const edResults = await Promise.all(edBatches);
     let i = 0;
     for (const r of edResults) for (const ok of r) {
       if (ok) report.signatures.ed25519++;
@@ -160,7 +171,7 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
       if (ok) report.signatures.ml_dsa++;
       else errorAt(s, 'AUDIT_SIGNATURE_INVALID', `the ML-DSA-65 signature of record ${s} does not verify under the log's key`);
     }
-    checkCheckpoints(cps, genesis, report, rootsAt, stopped, errorAt);
+    checkCheckpoints(cps, await (cpSigs ?? Promise.resolve([])), report, rootsAt, stopped, errorAt);
   }
 
   errors.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
@@ -194,19 +205,45 @@ function readCheckpoints(dir: string, errorAt: Checker): StoredCheckpoint[] {
   return out;
 }
 
+/** A checkpoint's parsed form and signature results (or why it could not be parsed). */
+type CheckpointSig = { parts: CheckpointParts; mldsa: boolean } | { error: AegisError };
+
+/**
+ * Parses every checkpoint and checks its two signatures: Ed25519 here, ML-DSA-65 (the slow one, ~3 ms each)
+ * in the worker pool, started as soon as the genesis keys are known so it overlaps the record walk.
+ */
+async function checkpointSignatures(cps: StoredCheckpoint[], g: GenesisKeys, origin: string | null, pool: CryptoPool): Promise<CheckpointSig[]> {
+  const parts: CheckpointSig[] = cps.map((cp) => {
+    try {
+      return { parts: checkpointParts(cp.note, { ed25519: g.ed25519, mldsa: g.mldsa }, origin ?? undefined), mldsa: false };
+    } catch (e) {
+      return { error: e instanceof AegisError ? e : new AegisError('AUDIT_CHECKPOINT_INVALID', String(e)) };
+    }
+  });
+  const withSig = parts.filter((p): p is { parts: CheckpointParts; mldsa: boolean } => 'parts' in p && p.parts.mldsaSignature !== undefined);
+  const pk = decodeSpki(g.mldsa).publicKey;
+  const results = await Promise.all(chunks(withSig, 8).map((c) => pool.mlDsaVerifyBatch(g.mldsaAlg, pk, c.map((p) => ({ msg: p.parts.msg, sig: p.parts.mldsaSignature })))));
+  let i = 0;
+  for (const r of results) for (const ok of r) (withSig[i++] as { mldsa: boolean }).mldsa = ok === 1;
+  return parts;
+}
+
 function checkCheckpoints(
-  cps: StoredCheckpoint[], genesis: GenesisKeys, report: AuditReport, rootsAt: Map<number, Uint8Array>,
+  cps: StoredCheckpoint[], sigs: CheckpointSig[], report: AuditReport, rootsAt: Map<number, Uint8Array>,
   stopped: boolean, errorAt: Checker,
 ): void {
   let lastSize = -1;
-  for (const cp of cps) {
+  cps.forEach((cp, idx) => {
     const at = cp.size > 0 ? cp.size - 1 : 0;
+    const sig = sigs[idx];
     try {
-      const v = verifyCheckpointNote(cp.note, { ed25519: genesis.ed25519, mldsa: genesis.mldsa }, report.origin ?? undefined);
+      if (sig === undefined) return;
+      if ('error' in sig) throw sig.error;
+      const v = { checkpoint: sig.parts.checkpoint, ed25519: sig.parts.ed25519, mldsa: sig.mldsa };
       if (v.checkpoint.size !== cp.size) throw new AegisError('AUDIT_CHECKPOINT_INVALID', `checkpoint line ${cp.line + 1} states size ${cp.size} but its note says ${v.checkpoint.size}`);
       if (!v.ed25519 || !v.mldsa) {
         errorAt(at, 'AUDIT_CHECKPOINT_SIGNATURE_INVALID', `checkpoint of size ${cp.size}: ${!v.ed25519 ? 'Ed25519' : 'ML-DSA-65'} signature missing or invalid`);
-        continue;
+        return;
       }
       report.signatures.ed25519++;
       report.signatures.ml_dsa++;
@@ -217,7 +254,7 @@ function checkCheckpoints(
         if (!stopped) {
           errorAt(report.records, 'AUDIT_TRUNCATED', `a signed checkpoint covers ${cp.size} records but the log holds ${report.records}: records from seq ${report.records} were removed`);
         }
-        continue;
+        return;
       }
       const root = rootsAt.get(cp.size);
       if (root && !bytesEqual(root, v.checkpoint.root)) {
@@ -227,7 +264,7 @@ function checkCheckpoints(
       const err = e instanceof AegisError ? e : new AegisError('AUDIT_CHECKPOINT_INVALID', String(e));
       errorAt(at, err.code.startsWith('AUDIT_') ? err.code : 'AUDIT_CHECKPOINT_INVALID', `checkpoint line ${cp.line + 1}: ${err.message}`);
     }
-  }
+  });
   if (cps.length === 0 && report.records > 0) {
     report.warnings.push({ seq: null, code: 'AUDIT_NO_CHECKPOINT', message: 'the log has no signed checkpoint yet; truncation cannot be detected' });
   } else if (lastSize >= 0 && lastSize < report.records) {
