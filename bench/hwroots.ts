@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { TPM_ALG } from '../attestation/tpm/constants.js';
 import { tpm2CheckquoteFiles } from '../attestation/tpm/tpm2-tools-files.js';
 import { verifyQuote } from '../attestation/tpm/verify-quote.js';
@@ -27,28 +26,10 @@ import { writeConfig } from '../src/appliance/config.js';
 import { collectEvidence } from '../src/appliance/evidence.js';
 import { aegisHome, ensureHome } from '../src/appliance/home.js';
 import { readPublicKeys, writeFileKeys } from '../src/crypto/key-files.js';
+import { measure, ratio, type Stat } from './_util.js';
 
-interface Stat {
-  n: number;
-  median_ms: number;
-  p95_ms: number;
-}
 
-async function measure(n: number, fn: () => Promise<unknown> | unknown): Promise<Stat> {
-  for (let i = 0; i < Math.min(3, n); i++) await fn(); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  const at = (q: number): number =>
-    Number((t[Math.min(t.length - 1, Math.floor(q * t.length))] as number).toFixed(3));
-  return { n, median_ms: at(0.5), p95_ms: at(0.95) };
-}
 
-const ratio = (a: Stat, b: Stat): number => Number((a.median_ms / b.median_ms).toFixed(2));
 
 if (!haveSwtpm()) {
   console.log(JSON.stringify({ bench: 'hwroots', skipped: 'swtpm not installed' }));

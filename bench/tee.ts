@@ -13,34 +13,16 @@
 import { webcrypto } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseDcapCollateral, verifyDcapQuote } from '../attestation/dcap/index.js';
 import { verifySnpReport } from '../attestation/sev-snp/index.js';
 import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '../attestation/trust/index.js';
 import { createAmdRoots } from '../firmware-sim/tee/amd-pki.js';
 import { SimulatedAmdSp } from '../firmware-sim/tee/amd-sp.js';
 import { SimulatedTdx } from '../firmware-sim/tee/tdx-module.js';
+import { measure, ratio, type Stat } from './_util.js';
 
-interface Stat {
-  n: number;
-  median_ms: number;
-  p95_ms: number;
-}
 
-async function measure(n: number, fn: () => Promise<unknown> | unknown, warm = 3): Promise<Stat> {
-  for (let i = 0; i < Math.min(warm, n); i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  const at = (q: number): number => Number((t[Math.min(t.length - 1, Math.floor(q * t.length))] as number).toFixed(3));
-  return { n, median_ms: at(0.5), p95_ms: at(0.95) };
-}
 
-const ratio = (a: Stat, b: Stat): number => Number((a.median_ms / b.median_ms).toFixed(2));
 const rd = new Uint8Array(64).fill(0x5a);
 const now = new Date();
 const fixtures = process.env['AEGIS_FIXTURES'] ?? join(process.cwd(), '..', 'shared', 'fixtures');
