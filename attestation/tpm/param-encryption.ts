@@ -64,17 +64,7 @@ export function decryptResponseParameter(
   aesKeyBits: number,
   data: Uint8Array,
 ): Uint8Array {
-  const kb = aesKeyBits / 8;
-  const kiv = kdfa(
-    hash,
-    concatBytes(sessionKeyBytes, authValue),
-    'CFB',
-    nonceTPM,
-    nonceCaller,
-    aesKeyBits + 128,
-  );
-  const d = createDecipheriv(`aes-${aesKeyBits}-cfb`, kiv.subarray(0, kb), kiv.subarray(kb, kb + 16));
-  return new Uint8Array(Buffer.concat([d.update(data), d.final()]));
+  return cfb('decrypt', hash, concatBytes(sessionKeyBytes, authValue), nonceTPM, nonceCaller, aesKeyBits, data);
 }
 
 /**
@@ -119,17 +109,7 @@ export function encryptCommandParameter(
   aesKeyBits: number,
   data: Uint8Array,
 ): Uint8Array {
-  const kb = aesKeyBits / 8;
-  const kiv = kdfa(
-    hash,
-    concatBytes(sessionKeyBytes, authValue),
-    'CFB',
-    nonceCaller,
-    nonceTPM,
-    aesKeyBits + 128,
-  );
-  const c = createCipheriv(`aes-${aesKeyBits}-cfb`, kiv.subarray(0, kb), kiv.subarray(kb, kb + 16));
-  return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+  return cfb('encrypt', hash, concatBytes(sessionKeyBytes, authValue), nonceCaller, nonceTPM, aesKeyBits, data);
 }
 
 /**
@@ -159,4 +139,24 @@ export function responseHmac(
       .update(Uint8Array.of(sessionAttributes))
       .digest(),
   );
+}
+
+/**
+ * AES-CFB parameter encryption shared by both directions (Part 1 §21.3): key ‖ IV = KDFa(hash, key, "CFB",
+ * nonceNewer, nonceOlder, keyBits + 128), full-block feedback.
+ */
+function cfb(
+  dir: 'encrypt' | 'decrypt',
+  hash: number,
+  key: Uint8Array,
+  nonceNewer: Uint8Array,
+  nonceOlder: Uint8Array,
+  aesKeyBits: number,
+  data: Uint8Array,
+): Uint8Array {
+  const kb = aesKeyBits / 8;
+  const kiv = kdfa(hash, key, 'CFB', nonceNewer, nonceOlder, aesKeyBits + 128);
+  const make = dir === 'encrypt' ? createCipheriv : createDecipheriv;
+  const c = make(`aes-${aesKeyBits}-cfb`, kiv.subarray(0, kb), kiv.subarray(kb, kb + 16));
+  return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
 }
