@@ -59,6 +59,9 @@ interface Slot {
   busy: number;
 }
 
+/** Tasks posted to one worker at a time: two, so a worker never waits for the main thread between tasks. */
+const MAX_IN_FLIGHT = 2;
+
 export interface VerifyItem {
   msg: Uint8Array;
   sig: Uint8Array | undefined;
@@ -67,6 +70,7 @@ export interface VerifyItem {
 export class CryptoPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly tasks: Array<Record<string, unknown>> = [];
   private nextId = 1;
 
   constructor(size = Math.max(1, Math.min(2, availableParallelism()))) {
@@ -77,6 +81,7 @@ export class CryptoPool {
       worker.on('message', (m: { id: number; ok: boolean; value?: Uint8Array; error?: string }) => {
         // An idle worker must not keep the process alive; a busy one must (its caller awaits it).
         if (--slot.busy === 0) worker.unref();
+        this.pump();
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -99,16 +104,27 @@ export class CryptoPool {
     return this.slots.length;
   }
 
+  /**
+   * Tasks wait in one queue and a worker takes the next when it has fewer than MAX_IN_FLIGHT: ML-DSA signing
+   * time varies per message (rejection sampling), so pulling work keeps both cores busy where a fixed split
+   * would leave one idle at the end of a batch.
+   */
   private run(msg: Record<string, unknown>): Promise<Uint8Array> {
-    // Least-busy worker; ties go to the first.
-    let slot = this.slots[0] as Slot;
-    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;
-    if (slot.busy++ === 0) slot.worker.ref();
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...msg, id });
+      this.tasks.push({ ...msg, id });
+      this.pump();
     });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      while (slot.busy < MAX_IN_FLIGHT && this.tasks.length > 0) {
+        if (slot.busy++ === 0) slot.worker.ref();
+        slot.worker.postMessage(this.tasks.shift());
+      }
+    }
   }
 
   mlDsaSign(alg: MlDsaAlgorithm, secretKey: Uint8Array, msg: Uint8Array): Promise<Uint8Array> {
