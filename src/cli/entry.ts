@@ -1,4 +1,4 @@
 // Process entry for running the CLI from source (`node --import tsx src/cli/entry.ts`), used by tests.
-import { main } from './main.js';
+import { runProcess } from './main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+await runProcess();

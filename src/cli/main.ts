@@ -44,6 +44,25 @@ function fullName(c: Command): string {
   return names.join(' ');
 }
 
+/**
+ * A reader that closes early (`aegis … | head`) must not turn into an EPIPE stack trace: stop writing and
+ * exit quietly; the reader has what it wanted.
+ */
+function quietOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
+/** Process entry shared by bin/aegis.js and src/cli/entry.ts. */
+export async function runProcess(): Promise<void> {
+  quietOnClosedPipes();
+  process.exitCode = await main(process.argv.slice(2));
+}
+
 /** Runs the CLI and returns the exit code (never throws, never prints a stack trace). */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   exitState.code = 0;

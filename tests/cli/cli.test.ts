@@ -79,3 +79,13 @@ describe('aegis CLI', () => {
     expect(text.stdout).toContain('TAMPERED');
   });
 });
+
+describe('aegis as a process', () => {
+  it('exits quietly when its reader closes early (aegis … | head)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../helpers/fixtures.js');
+    const r = spawnSync('/bin/sh', ['-c', `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/entry.ts')} audit-key --help | head -c 10 >/dev/null`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js/);
+  });
+});
