@@ -57,7 +57,10 @@ export function firewallDecider(fw: Firewall, name = 'aegis-firewall'): DeciderL
         const out: DecisionLike = {
           verdict: d.decision,
           reason: d.reason,
-          detail: { rules: d.rules, step: d.step, args_sha3: d.args_sha3, atv_sha3: d.atv_sha3, canonical_tool: d.canonical_tool, blast: d.blast, hw_mask: d.hw_mask },
+          detail: {
+            rules: d.rules, step: d.step, args_sha3: d.args_sha3, atv_sha3: d.atv_sha3, canonical_tool: d.canonical_tool, blast: d.blast, hw_mask: d.hw_mask,
+            ...(d.judge === undefined ? {} : Object.fromEntries(Object.entries(d.judge).map(([k, v]) => [k, v]))),
+          },
         };
         if (d.rules[0] !== undefined) out.rule = d.rules[0];
         return out;

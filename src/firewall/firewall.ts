@@ -68,6 +68,8 @@ export interface FirewallDecision {
   preview: string;
   /** Audit append result (step 360), when a sink returned one. */
   audit?: { seq: number; this_hash: string };
+  /** Step 340: which judge ran (engine, device or fallback, model hash, verdict), when one was consulted. */
+  judge?: Record<string, string | number>;
 }
 
 export interface Firewall {
@@ -192,10 +194,12 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     };
     const steps: StepTrace[] = [];
     let decided: { step: number; finding: S.Finding } | undefined;
+    let judgeAudit: Record<string, string | number> | undefined;
     const run = async (step: number, fn: () => S.StepOutput | Promise<S.StepOutput>): Promise<void> => {
       if (decided !== undefined) return;
       const out = await fn();
       steps.push({ step, trace: out.trace });
+      if (out.audit !== undefined) judgeAudit = { ...out.audit };
       if (out.finding !== undefined) decided = { step, finding: out.finding };
     };
     await run(305, () => S.step305(ctx));
@@ -236,6 +240,7 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       exec: decision === 'ALLOW' ? 'PROCEED' : decision === 'BLOCK' ? 'SUPPRESS' : 'DEFER',
       steps,
       preview: preview(redactor, argsJson),
+      ...(judgeAudit === undefined ? {} : { judge: judgeAudit }),
     };
     if (opts.sink !== undefined) {
       const record: DecisionRecord = {
@@ -252,6 +257,7 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       if (call.tenant !== undefined) record.tenant = call.tenant;
       if (call.aid !== undefined) record.aid = call.aid;
       if (call.tool_use_id !== undefined) record.data.tool_use_id = call.tool_use_id;
+      if (judgeAudit !== undefined) record.data.judge = judgeAudit;
       let appended: { seq: number; this_hash: string } | undefined;
       try {
         appended = await opts.sink.append(record);

@@ -17,6 +17,8 @@ export interface DecisionRecord {
   rules: string[];
   atv_sha3: string;
   data: {
+    /** Step 340's judge: engine (cpu / fpga), device or fallback code, model hash, verdict. */
+    judge?: Record<string, string | number>;
     canonical_tool: string;
     step: number | null;
     blast: number;

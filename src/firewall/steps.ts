@@ -23,11 +23,20 @@ export interface Finding {
 export interface StepOutput {
   readonly finding?: Finding;
   readonly trace: string;
+  /** Fields for the audit record (step 340: which judge engine ran, model hash, verdict). */
+  readonly audit?: Readonly<Record<string, string | number>>;
 }
 
 export interface Judge {
   readonly name: string;
-  evaluate(call: NormalisedCall, atv: Float32Array): Promise<{ verdict: Verdict; reason: string }> | { verdict: Verdict; reason: string };
+  evaluate(call: NormalisedCall, atv: Float32Array): Promise<JudgeOutcome> | JudgeOutcome;
+}
+
+/** A judge's answer; `audit` carries what the record must say about the judge (engine, model hash). */
+export interface JudgeOutcome {
+  verdict: Verdict;
+  reason: string;
+  audit?: Readonly<Record<string, string | number>>;
 }
 
 export interface StepContext {
@@ -226,6 +235,7 @@ export async function step340(ctx: StepContext, judge: Judge | undefined): Promi
   if (ctx.fastPath) return { trace: 'safe fast path: judge skipped' };
   if (judge === undefined) return { trace: 'no judge configured' };
   const j = await judge.evaluate(ctx.call, ctx.atv);
-  if (j.verdict === 'ALLOW') return { trace: `judge ${judge.name}: allow` };
-  return { trace: `judge ${judge.name}: ${j.verdict}`, finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason } };
+  const audit = j.audit === undefined ? {} : { audit: j.audit };
+  if (j.verdict === 'ALLOW') return { trace: `judge ${judge.name}: allow`, ...audit };
+  return { trace: `judge ${judge.name}: ${j.verdict}`, finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason }, ...audit };
 }

@@ -1,10 +1,10 @@
-import type { Judge, JudgeDecision } from './judge.js';
+import { judgeAuditFields, type Judge, type JudgeDecision } from './judge.js';
 import type { Verdict } from './judgenet/reference.js';
 
 /** The shape pipeline step 340 calls (src/firewall/steps.ts `Judge`), kept structural so src/judge need not import the firewall. */
 export interface StepJudge {
   readonly name: string;
-  evaluate(call: unknown, atv: Float32Array): Promise<{ verdict: Verdict; reason: string; judge: JudgeDecision }>;
+  evaluate(call: unknown, atv: Float32Array): Promise<{ verdict: Verdict; reason: string; judge: JudgeDecision; audit: Record<string, string | number> }>;
 }
 
 /**
@@ -24,7 +24,7 @@ export function stepJudge(judge: Judge): StepJudge {
         .map((a) => a.subfield)
         .join(', ');
       const reason = `JudgeNet ${d.verdict} (confidence ${d.confidence.toFixed(2)}) on ${engine}, model ${d.model_hash.slice(0, 16)}; driven by ${top}`;
-      return { verdict: d.verdict, reason, judge: d };
+      return { verdict: d.verdict, reason, judge: d, audit: judgeAuditFields(d) };
     },
   };
 }

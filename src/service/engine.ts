@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { firewallDecider, type Decider } from '../appliance/decide.js';
 import type { AegisHome } from '../appliance/home.js';
 import { createFirewall } from '../firewall/firewall.js';
+import { homeJudge } from '../appliance/judge.js';
 
 /**
  * The shipped policies/firewall directory: the nearest ancestor of this module that has one, so the daemon
@@ -22,11 +23,13 @@ export function shippedFirewallPolicies(from: string = dirname(fileURLToPath(imp
  * The firewall engine the daemon holds for its whole life, so the stateful detectors (loop, breaker, budgets)
  * see every call; their state is also kept in $AEGIS_HOME/state/firewall across restarts.
  */
-export function createEngineDecider(home: AegisHome, env: NodeJS.ProcessEnv): Decider {
+export async function createEngineDecider(home: AegisHome, env: NodeJS.ProcessEnv): Promise<Decider> {
   const budget = env['AEGIS_TOKEN_BUDGET'];
   const policiesDir = shippedFirewallPolicies();
+  const judge = await homeJudge(home, env);
   return firewallDecider(
     createFirewall({
+      ...(judge === undefined ? {} : { judge }),
       stateDir: join(home.state, 'firewall'),
       ...(policiesDir === undefined ? {} : { policiesDir }),
       ...(env['HOME'] === undefined ? {} : { home: env['HOME'] }),

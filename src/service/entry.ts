@@ -13,7 +13,7 @@ try {
   const d = await startDaemon({
     home,
     env: process.env,
-    decider: createEngineDecider(home, process.env),
+    decider: await createEngineDecider(home, process.env),
     ...(tcp === undefined ? {} : { tcp }),
     log: (l) => process.stderr.write(l + '\n'),
   });

@@ -81,7 +81,7 @@ export const daemonCommand: CommandModule = {
         action(io, async (opts: { tcp?: string }) => {
           const tcp = parseTcp(opts.tcp);
           const home = aegisHome(io.env);
-          const decider = createEngineDecider(home, io.env);
+          const decider = await createEngineDecider(home, io.env);
           const d = await startDaemon({ home, env: io.env, decider, ...(tcp === undefined ? {} : { tcp }), log: (l) => io.err(l) });
           guardDaemonProcess(d, (l) => io.err(l));
           await d.closed;

@@ -5,6 +5,7 @@ import type { JsonObject } from '../../core/canonical-json.js';
 import { AegisError, fail, toAegisError } from '../../core/errors.js';
 import type { ToolCall } from '../../firewall/call.js';
 import { createFirewall, type Firewall, type FirewallDecision } from '../../firewall/firewall.js';
+import { homeJudge } from '../../appliance/judge.js';
 import type { DecisionSink } from '../../firewall/sink.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
@@ -77,7 +78,9 @@ async function withFirewall<T>(io: CliIo, opts: Opts, fn: (fw: Firewall) => Prom
     close = () => log.close();
   }
   const budget = tokenBudget(io.env);
+  const judge = await homeJudge(home, io.env);
   const fw = createFirewall({
+    ...(judge !== undefined ? { judge } : {}),
     ...(opts.policies !== undefined ? { policiesDir: opts.policies } : {}),
     stateDir: home.state,
     ...(sink !== undefined ? { sink } : {}),
