@@ -5,6 +5,8 @@ import { fingerprint } from '../../src/crypto/fingerprint.js';
 import { parseDcapCollateral, verifyDcapQuote } from '../dcap/index.js';
 import { verifySnpReport } from '../sev-snp/index.js';
 import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
+import { quoteFromJson } from '../tpm/quote-json.js';
+import { objectName } from '../tpm/public.js';
 import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts, type DcapTrustAnchors, type SnpTrustAnchors } from '../trust/index.js';
 import { dcapReport, snpReport, type AppraisalPolicy, type AttestationReport } from '../validate/index.js';
 import { defaultAmdRoots } from '../trust/anchors.js';
@@ -26,6 +28,8 @@ export interface BundleVerifyOptions {
   allowSimulated?: boolean;
   /** Audit keys the auditor expects (SPKI DER), e.g. from the log's genesis record. */
   expectedKeys?: { ed25519: Uint8Array; mldsa: Uint8Array };
+  /** The TPM attestation key's Name the auditor trusts (from an earlier EK credential activation); pins the AK. */
+  akName?: Uint8Array;
 }
 
 export interface BundleVerdict {
@@ -33,7 +37,25 @@ export interface BundleVerdict {
   simulated: boolean;
   digest: string | null;
   tee: (AttestationReport & { simulated: boolean; binding_ok: boolean }) | null;
-  tpm: { ok: boolean; simulated: boolean; pcrs: Record<string, string>; clock: string | null; reset_count: number | null; restart_count: number | null; binding_ok: boolean; errors: Array<{ code: string; message: string }> } | null;
+  tpm: {
+    ok: boolean;
+    simulated: boolean;
+    /** Name of the AK that signed the quote (hex), to pin with --ak-name next time. */
+    ak_name: string | null;
+    /**
+     * Whether the AK is known to sit in a genuine TPM: true only when pinned with --ak-name. A quote alone proves
+     * the PCR values to whoever trusts its AK; the bundle carries no EK-certificate proof for the AK yet.
+     */
+    ak_trusted: boolean;
+    pcrs: Record<string, string>;
+    clock: string | null;
+    reset_count: number | null;
+    restart_count: number | null;
+    binding_ok: boolean;
+    errors: Array<{ code: string; message: string }>;
+  } | null;
+  /** Facts an auditor must weigh that are not failures (e.g. an unpinned AK). */
+  warnings: Array<{ code: string; message: string }>;
   binding: { ok: boolean; report_data: string | null; nonce_ok: boolean; keys: { ed25519: string; ml_dsa_65: string } | null; keys_match_expected: boolean | null };
   policy: { checked: string[]; failed: string[]; not_checked: string[] };
   errors: Array<{ code: string; message: string }>;
@@ -45,6 +67,7 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
     binding: { ok: false, report_data: null, nonce_ok: opts.nonce === undefined, keys: null, keys_match_expected: null },
     policy: { checked: [], failed: [], not_checked: [] },
     errors: [],
+    warnings: [],
   };
   const err = (code: string, message: string): void => void out.errors.push({ code, message });
   let b: EvidenceBundle;
@@ -105,10 +128,18 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
     const simulated = b.tpm.simulated === true;
     out.simulated ||= simulated;
     if (simulated && !opts.allowSimulated) err('BUNDLE_SIMULATED_REJECTED', `the TPM quote comes from a software TPM (${b.tpm.description}); pass --allow-simulated to accept it (flagged)`);
-    const tpm: NonNullable<BundleVerdict['tpm']> = { ok: false, simulated, pcrs: {}, clock: null, reset_count: null, restart_count: null, binding_ok: false, errors: [] };
+    const tpm: NonNullable<BundleVerdict['tpm']> = { ok: false, simulated, ak_name: null, ak_trusted: false, pcrs: {}, clock: null, reset_count: null, restart_count: null, binding_ok: false, errors: [] };
     try {
-      const v = verifyTpmEvidence(b.tpm.quote, { qualifyingData: qualifyingData(binding ?? new Uint8Array(64)) });
+      const v = verifyTpmEvidence(b.tpm.quote, {
+        qualifyingData: qualifyingData(binding ?? new Uint8Array(64)),
+        ...(opts.akName ? { akName: opts.akName } : {}),
+      });
       tpm.ok = true;
+      tpm.ak_name = toHex(objectName(quoteFromJson(b.tpm.quote).akPublic));
+      tpm.ak_trusted = opts.akName !== undefined;
+      if (!tpm.ak_trusted) {
+        out.warnings.push({ code: 'BUNDLE_AK_NOT_PINNED', message: `the TPM quote is signed by AK ${tpm.ak_name.slice(0, 16)}…, which this verification did not pin (--ak-name); trust it only if you know that AK belongs to this platform's TPM` });
+      }
       tpm.binding_ok = binding !== undefined;
       for (const p of v.pcrs) tpm.pcrs[`${p.hash === 0x000b ? 'sha256' : `alg${p.hash}`}:${p.index}`] = toHex(p.value);
       tpm.clock = String(v.attest.clockInfo.clock);

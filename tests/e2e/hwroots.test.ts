@@ -63,6 +63,17 @@ describe.skipIf(!haveSwtpm())('hardware roots with swtpm and the simulated TEE',
     const ok = await runCli(['attest', 'verify-bundle', file, '--nonce', nonce, '--allow-simulated', '--json'], env);
     expect(ok.code, ok.stdout).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, simulated: true, binding: { ok: true }, tpm: { ok: true, binding_ok: true }, tee: { binding_ok: true } });
+    // The AK: reported and unpinned by default; pinning its Name passes, pinning another fails.
+    const verdict = JSON.parse(ok.stdout) as { tpm: { ak_name: string; ak_trusted: boolean }; warnings: Array<{ code: string }> };
+    expect(verdict.tpm.ak_name).toMatch(/^000b[0-9a-f]{64}$/);
+    expect(verdict.tpm.ak_trusted).toBe(false);
+    expect(verdict.warnings.map((w) => w.code)).toContain('BUNDLE_AK_NOT_PINNED');
+    const pinned = await runCli(['attest', 'verify-bundle', file, '--allow-simulated', '--ak-name', verdict.tpm.ak_name, '--json'], env);
+    expect(pinned.code).toBe(0);
+    expect(JSON.parse(pinned.stdout)).toMatchObject({ tpm: { ak_trusted: true }, warnings: [] });
+    const otherAk = await runCli(['attest', 'verify-bundle', file, '--allow-simulated', '--ak-name', '000b' + 'ab'.repeat(32), '--json'], env);
+    expect(otherAk.code).toBe(1);
+    expect((JSON.parse(otherAk.stdout) as { errors: Array<{ code: string }> }).errors.map((e) => e.code)).toContain('TPM_AK_NOT_TRUSTED');
     // Simulated evidence without the flag.
     const noflag = JSON.parse((await runCli(['attest', 'verify-bundle', file, '--json'], env)).stdout) as { ok: boolean; errors: Array<{ code: string }> };
     expect(noflag.ok).toBe(false);

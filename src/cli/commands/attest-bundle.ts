@@ -64,9 +64,10 @@ export const attestBundleCommand: CommandModule = {
       .option('--keys <dir>', 'expected audit public keys (audit-ed25519.pub, audit-ml-dsa-65.pub)')
       .option('--at <iso8601>', 'verification time (default now)')
       .option('--allow-simulated', 'accept evidence from simulators and swtpm, flagged as simulated in the output')
+      .option('--ak-name <hex>', "pin the TPM attestation key by its Name (from an earlier EK credential activation); a quote by any other AK fails")
       .option('--json', 'print {ok, simulated, tee, tpm, binding, policy, errors}')
       .action(
-        action(io, (file: string, opts: { nonce?: string; policy?: string; trustAnchors?: string; keys?: string; at?: string; allowSimulated?: boolean; json?: boolean }) => {
+        action(io, (file: string, opts: { nonce?: string; policy?: string; trustAnchors?: string; keys?: string; at?: string; allowSimulated?: boolean; akName?: string; json?: boolean }) => {
           const bundle = parseJson(readInputText(file, 'bundle'), 'bundle');
           const at = opts.at ? new Date(opts.at) : new Date();
           if (Number.isNaN(at.getTime())) fail('USAGE', `--at ${opts.at ?? ''} is not an ISO 8601 date-time`);
@@ -78,6 +79,7 @@ export const attestBundleCommand: CommandModule = {
             ...(opts.policy ? { policy: parsePolicy(parseJson(readInputText(opts.policy, 'policy'), 'policy')) } : {}),
             ...(opts.trustAnchors ? { trustAnchorCerts: anchorFiles(opts.trustAnchors) } : {}),
             ...(k ? { expectedKeys: { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki } } : {}),
+            ...(opts.akName ? { akName: fromHex(opts.akName, '--ak-name') } : {}),
           });
           if (opts.json) printJson(io, v);
           else io.out(render(v));
@@ -101,8 +103,10 @@ function render(v: BundleVerdict): string {
   else lines.push('  TEE      none');
   if (v.tpm) lines.push(`  TPM      quote ${v.tpm.ok ? 'verified' : 'FAILED'}${v.tpm.simulated ? ' (software TPM)' : ''}; ${Object.keys(v.tpm.pcrs).length} PCRs; reset ${v.tpm.reset_count ?? '-'} restart ${v.tpm.restart_count ?? '-'}`);
   else lines.push('  TPM      none');
+  if (v.tpm?.ak_name) lines.push(`  AK       ${v.tpm.ak_name}${v.tpm.ak_trusted ? ' (pinned)' : ' (NOT pinned: pass --ak-name to require this AK)'}`);
   lines.push(`  keys     ${v.binding.keys ? `ed25519 ${v.binding.keys.ed25519}, ml-dsa-65 ${v.binding.keys.ml_dsa_65}` : '-'}; binding ${v.binding.ok ? 'ok' : 'FAILED'}; nonce ${v.binding.nonce_ok ? 'ok' : 'MISMATCH'}`);
   lines.push(`  policy   ${v.policy.checked.length} checked, ${v.policy.failed.length} failed, ${v.policy.not_checked.length} not checked`);
   for (const e of v.errors) lines.push(`  error    ${e.code}: ${e.message}`);
+  for (const w of v.warnings) lines.push(`  warning  ${w.code}: ${w.message}`);
   return lines.join('\n');
 }
