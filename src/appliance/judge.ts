@@ -6,6 +6,7 @@ import { WireFpgaLink } from '../../drivers/fpga/wire-link.js';
 import { BoardSim } from '../../firmware-sim/fpga/board.js';
 import { simTransport } from '../../firmware-sim/fpga/sim-transport.js';
 import { fail } from '../core/errors.js';
+import { findUpward } from '../core/find-up.js';
 import { CpuJudge, FpgaJudge, loadJudgeModel } from '../judge/judgenet-judge.js';
 import { stepJudge, type StepJudge } from '../judge/step-judge.js';
 import { readConfig } from './config.js';
@@ -22,13 +23,10 @@ import type { AegisHome } from './home.js';
 export const DEFAULT_JUDGE_MODEL = 'judgenet-h32-fw.ajn';
 
 function shippedModel(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
+  return findUpward(dirname(fileURLToPath(import.meta.url)), (dir) => {
     const candidate = join(dir, 'fpga', 'model', DEFAULT_JUDGE_MODEL);
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return undefined;
+    return existsSync(candidate) ? candidate : undefined;
+  });
 }
 
 export async function homeJudge(home: AegisHome, env: NodeJS.ProcessEnv): Promise<StepJudge | undefined> {

@@ -1,16 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUpward } from '../core/find-up.js';
 
 /** The installed package's root (works from src/ under tsx and from dist/). */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
+  const isOurs = (dir: string): boolean => {
     const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'aegis-t3') return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
+    return existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'aegis-t3';
+  };
+  return findUpward(dirname(fileURLToPath(import.meta.url)), (dir) => (isOurs(dir) ? dir : undefined)) ?? process.cwd();
 }
 
 /** Shared fixtures: $AEGIS_FIXTURES, else ../shared/fixtures next to the package (the workspace layout). */

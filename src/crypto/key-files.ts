@@ -64,17 +64,11 @@ export function writeFileKeys(
   }
   const edSeed = opts.seeds?.ed25519 ?? new Uint8Array(randomBytes(32));
   const pqSeed = opts.seeds?.mldsa ?? new Uint8Array(randomBytes(32));
-  const ed = ed25519FromSeed(edSeed);
-  const pq = mlDsaFromSeed('ml-dsa-65', pqSeed);
   writeFileAtomic(p.ed25519Key, toPem('PRIVATE KEY', encodePkcs8Seed('ed25519', edSeed)), 0o600);
   writeFileAtomic(p.mldsaKey, toPem('PRIVATE KEY', encodePkcs8Seed('ml-dsa-65', pqSeed)), 0o600);
-  writeFileAtomic(p.ed25519Pub, toPem('PUBLIC KEY', ed.spki), 0o644);
-  writeFileAtomic(p.mldsaPub, toPem('PUBLIC KEY', pq.spki), 0o644);
-  pq.secretKey.fill(0);
-  return {
-    ed25519: { alg: 'ed25519', spki: ed.spki, fingerprint: fingerprint(ed.spki) },
-    mldsa: { alg: 'ml-dsa-65', spki: pq.spki, fingerprint: fingerprint(pq.spki) },
-  };
+  const keys = publicKeysFromSeeds(edSeed, pqSeed);
+  writePublicKeyFiles(dir, keys);
+  return keys;
 }
 
 function readPrivate(path: string): Uint8Array {

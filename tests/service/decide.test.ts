@@ -66,9 +66,9 @@ describe('firewallDecider (the real engine behind the hook)', () => {
   });
 });
 
-describe('shippedFirewallPolicies (daemon composition)', () => {
+describe('shippedFirewallPolicies (daemon and CLI from src/ or dist/)', () => {
   it('finds policies/firewall from source and from a dist-like nested folder; nothing outside the package', async () => {
-    const { shippedFirewallPolicies } = await import('../../src/service/engine.js');
+    const { shippedFirewallPolicies } = await import('../../src/firewall/policy/load.js');
     const { join } = await import('node:path');
     const { repoRoot } = await import('../helpers/fixtures.js');
     expect(shippedFirewallPolicies()).toBe(join(repoRoot, 'policies', 'firewall'));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { verifyBundle, type BundleVerdict } from '../../../attestation/bundle/verify.js';
@@ -13,7 +13,8 @@ import { fromHex } from '../../core/encoding.js';
 import { readPublicKeys, writeFileAtomic } from '../../crypto/key-files.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
-import { readInputFile, readInputText } from '../input.js';
+import { readInputText } from '../input.js';
+import { readAnchorFiles } from '../anchor-files.js';
 import { packageRoot } from '../paths.js';
 import { VERSION } from '../version.js';
 import { attestGroup } from './attest-group.js';
@@ -77,7 +78,7 @@ export const attestBundleCommand: CommandModule = {
             at, allowSimulated: opts.allowSimulated === true,
             ...(nonce ? { nonce } : {}),
             ...(opts.policy ? { policy: parsePolicy(parseJson(readInputText(opts.policy, 'policy'), 'policy')) } : {}),
-            ...(opts.trustAnchors ? { trustAnchorCerts: anchorFiles(opts.trustAnchors) } : {}),
+            ...(opts.trustAnchors ? { trustAnchorCerts: readAnchorFiles(opts.trustAnchors).map((f) => f.bytes) } : {}),
             ...(k ? { expectedKeys: { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki } } : {}),
             ...(opts.akName ? { akName: fromHex(opts.akName, '--ak-name') } : {}),
           });
@@ -89,13 +90,6 @@ export const attestBundleCommand: CommandModule = {
       );
   },
 };
-
-function anchorFiles(dir: string): Uint8Array[] {
-  if (!existsSync(dir)) fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
-  const files = readdirSync(dir).filter((f) => /\.(pem|der|crt|cer)$/i.test(f)).sort();
-  if (files.length === 0) fail('TRUST_ANCHORS_INVALID', `no .pem/.der/.crt/.cer certificate in ${dir}`);
-  return files.map((f) => readInputFile(join(dir, f), 'trust anchor'));
-}
 
 function render(v: BundleVerdict): string {
   const lines = [`${v.ok ? 'ACCEPTED' : 'REJECTED'}: evidence bundle${v.simulated ? ' (SIMULATED evidence)' : ''}`];

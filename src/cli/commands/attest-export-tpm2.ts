@@ -8,6 +8,7 @@ import { tpm2CheckquoteFiles } from '../../../attestation/tpm/tpm2-tools-files.j
 import { action, printJson, EXIT_OK } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputText } from '../input.js';
+import { attestGroup } from './attest-group.js';
 
 /**
  * `aegis attest export-tpm2 BUNDLE --dir DIR`: writes the bundle's TPM quote as the files tpm2_checkquote
@@ -34,13 +35,6 @@ function tpmMember(doc: unknown): unknown {
       fail('TPM_QUOTE_JSON_INVALID', 'the bundle has no TPM quote (tpm is null: collected without a TPM)');
   }
   return fail('TPM_QUOTE_JSON_INVALID', 'the bundle has no `tpm` member with a TPM quote');
-}
-
-function attestGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'attest') ??
-    program.command('attest').description('TEE and TPM evidence: collect, verify, export')
-  );
 }
 
 export const attestExportTpm2Command: CommandModule = {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fail } from '../../core/errors.js';
@@ -14,6 +14,8 @@ import { dcapReport, parsePolicy, snpReport, type AppraisalPolicy, type Attestat
 import { action, printJson, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputFile, readInputText } from '../input.js';
+import { readAnchorFiles } from '../anchor-files.js';
+import { attestGroup } from './attest-group.js';
 
 /**
  * `aegis attest verify`: offline verification of an Intel DCAP quote (SGX v3, TDX v4/v5) with its
@@ -31,7 +33,6 @@ interface Opts {
   json?: boolean;
 }
 
-const ANCHOR_FILE = /\.(pem|der|crt|cer)$/i;
 const CRL_FILE = /\.crl$/i;
 
 /** AMD KDS CRLs (`…/vcek/v1/{product}/crl`, DER) kept next to the anchors as *.crl. */
@@ -40,11 +41,7 @@ function readAnchorCrls(dir: string): Uint8Array[] {
 }
 
 function readAnchorDir(dir: string): Cert[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
-  const certs: Cert[] = [];
-  for (const f of readdirSync(dir).filter((n) => ANCHOR_FILE.test(n)).sort()) {
-    certs.push(...certsFromBlob(readInputFile(join(dir, f), 'trust anchor'), `trust anchor ${f}`));
-  }
+  const certs = readAnchorFiles(dir).flatMap((f) => certsFromBlob(f.bytes, `trust anchor ${f.name}`));
   if (certs.length === 0) fail('TRUST_ANCHORS_INVALID', `no .pem/.der/.crt/.cer certificate in ${dir}`);
   return certs;
 }
@@ -115,13 +112,6 @@ function render(r: AttestationReport): string {
   if (p.not_checked.length > 0) lines.push(`  not checked   ${p.not_checked.join(', ')}`);
   for (const e of r.errors) lines.push(`  error         ${e.code}: ${e.message}`);
   return lines.join('\n');
-}
-
-function attestGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'attest') ??
-    program.command('attest').description('TEE and TPM evidence: collect, verify, export')
-  );
 }
 
 export const attestVerifyCommand: CommandModule = {

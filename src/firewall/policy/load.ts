@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { AegisError, fail } from '../../core/errors.js';
+import { findUpward } from '../../core/find-up.js';
 import type { CommandOptions, Policies, RulePack, SensitivePaths } from './types.js';
 
 /**
@@ -15,19 +16,17 @@ import type { CommandOptions, Policies, RulePack, SensitivePaths } from './types
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => void;
 
-/** policies/firewall next to the package (src/firewall/policy → ../../../policies/firewall). */
 /**
- * The shipped policies/firewall: the nearest ancestor of this module that has one, so the same code finds
- * it from src/ (tsx, tests) and from dist/src/ (the built CLI and daemon).
+ * The shipped policies/firewall: the nearest ancestor of `from` (default: this module) that has one, so the
+ * same code finds it from src/ (tsx, tests) and from dist/src/ (the built CLI and daemon); undefined outside
+ * the package.
  */
+export function shippedFirewallPolicies(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  return findUpward(from, (dir) => (existsSync(join(dir, 'policies', 'firewall', 'rules')) ? join(dir, 'policies', 'firewall') : undefined));
+}
+
 export function defaultPoliciesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'policies', 'firewall');
-    if (existsSync(join(candidate, 'rules'))) return candidate;
-    dir = dirname(dir);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'policies', 'firewall');
+  return shippedFirewallPolicies() ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'policies', 'firewall');
 }
 
 function readJson(file: string): unknown {
