@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/core/bytes.js';
 import { toHex } from '../../src/core/encoding.js';
 import { sha256 } from '../../src/crypto/hash.js';
-import { haveFixtures } from '../helpers/fixtures.js';
+import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
 import { parseDcapCollateral, verifyDcapQuote } from '../../attestation/dcap/index.js';
 import { parsePolicy, dcapReport } from '../../attestation/validate/index.js';
 import { SimulatedTdx } from '../../firmware-sim/tee/tdx-module.js';
@@ -51,25 +51,25 @@ describe.skipIf(!haveFixtures('tee/dcap'))('cross-check with @phala/dcap-qvl', (
     });
   }
 
-  it('known difference 3: TCB Info v2 — dcap-qvl cannot decode it, we follow Intel (SWHardeningNeeded)', () => {
+  it('known difference 3: TCB Info v2 — dcap-qvl cannot decode it, we follow Intel (SWHardeningNeeded)', (ctx) => {
     const f = fixtures.find((x) => x.name === 'automata-forge0625_sgx_tcbv2');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/automata-forge0625_sgx_tcbv2');
     expect(qvl(f.quote, rawCollateral(f), f.at)).toEqual({ ok: false, error: 'Failed to decode TcbInfo' });
     const ours = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     expect([ours.ok, ours.tcbStatus]).toEqual([true, 'SWHardeningNeeded']);
   });
 
-  it('known difference 2: built-in policy — dcap-qvl rejects a TD 1.5 with MRSERVICETD, we verify and leave it to policy', () => {
+  it('known difference 2: built-in policy — dcap-qvl rejects a TD 1.5 with MRSERVICETD, we verify and leave it to policy', (ctx) => {
     const f = fixtures.find((x) => x.name === 'automata-forge0625_v5');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/automata-forge0625_v5');
     expect(qvl(f.quote, rawCollateral(f), f.at)).toEqual({ ok: false, error: 'Invalid mr service td' });
     const ours = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     expect([ours.ok, ours.tcbStatus]).toEqual([true, 'UpToDate']);
   });
 
-  it('known difference 4: CRL dates — one second after the PCK CRL nextUpdate dcap-qvl still accepts, we reject', () => {
+  it('known difference 4: CRL dates — one second after the PCK CRL nextUpdate dcap-qvl still accepts, we reject', (ctx) => {
     const f = fixtures.find((x) => x.name === 'dcap-qvl_tdx');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_tdx');
     const late = new Date(new Date(f.expected.valid_window_utc[1]).getTime() + 1000);
     expect(qvl(f.quote, rawCollateral(f), late)).toMatchObject({ ok: true, status: 'UpToDate' });
     const ours = verifyDcapQuote(f.quote, f.collateral, { at: late });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haveFixtures } from '../helpers/fixtures.js';
+import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
 import { verifyDcapQuote } from '../../attestation/dcap/index.js';
 import { dcapFixtures } from './tee-fixtures.js';
 
@@ -51,27 +51,27 @@ describe.skipIf(!haveFixtures('tee/dcap'))('DCAP verdicts on real quotes (expect
     });
   }
 
-  it('reports the non-zero trailing bytes of the go-tdx-guest sample as well as its TCB verdict', () => {
+  it('reports the non-zero trailing bytes of the go-tdx-guest sample as well as its TCB verdict', (ctx) => {
     const f = dcapFixtures().find((x) => x.name === 'go-tdx-guest_v4');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/go-tdx-guest_v4');
     const v = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     expect(v.errors.map((x) => x.code)).toEqual(['DCAP_TRAILING_DATA', 'DCAP_TCB_NO_MATCH']);
   });
 
-  it('gives component statuses as Intel QVL reports them', () => {
+  it('gives component statuses as Intel QVL reports them', (ctx) => {
     const byName = new Map(dcapFixtures().map((f) => [f.name, f]));
     const f = byName.get('automata-forge0625_tdx');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/automata-forge0625_tdx');
     const v = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     expect(v.components).toEqual({ platform: 'OutOfDate', qe: 'UpToDate', tdxModule: 'UpToDate' });
     expect(v.fmspc).toMatch(/^[0-9a-f]{12}$/);
   });
 
-  it('rejects a collateral mix-up: SGX collateral for a TDX quote', () => {
+  it('rejects a collateral mix-up: SGX collateral for a TDX quote', (ctx) => {
     const fs = dcapFixtures();
     const tdx = fs.find((x) => x.name === 'dcap-qvl_tdx');
     const sgx = fs.find((x) => x.name === 'dcap-qvl_sgx');
-    if (tdx === undefined || sgx === undefined) return;
+    if (tdx === undefined || sgx === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_{tdx,sgx}');
     const v = verifyDcapQuote(tdx.quote, sgx.collateral, { at: sgx.at });
     expect(v.ok).toBe(false);
     const codes = v.errors.map((x) => x.code);

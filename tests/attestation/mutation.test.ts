@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haveFixtures } from '../helpers/fixtures.js';
+import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
 import { isAegisError } from '../../src/core/errors.js';
 import { parseDcapCollateral, parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '../../attestation/dcap/index.js';
 import { parseSnpReport, SNP_SIGNED_SIZE, verifySnpReport } from '../../attestation/sev-snp/index.js';
@@ -72,9 +72,9 @@ describe.skipIf(!haveFixtures('tee/dcap'))('DCAP single-byte mutations', () => {
     });
   }
 
-  it('mutated signed collateral (TCB Info, QE Identity text, CRL DER) is rejected with a signature or CRL code', () => {
+  it('mutated signed collateral (TCB Info, QE Identity text, CRL DER) is rejected with a signature or CRL code', (ctx) => {
     const f = dcapFixtures().find((x) => x.name === 'dcap-qvl_tdx');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_tdx');
     const raw = JSON.parse(f.collateralText) as Record<string, string>;
     const cases: [string, number, string[]][] = [
       ['tcb_info', 13, ['DCAP_TCB_INFO_SIGNATURE_INVALID']],

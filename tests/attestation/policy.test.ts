@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { haveFixtures, repoRoot } from '../helpers/fixtures.js';
+import { haveFixtures, repoRoot, skipMissingFixture } from '../helpers/fixtures.js';
 import type { JsonValue } from '../../src/core/canonical-json.js';
 import { verifyDcapQuote } from '../../attestation/dcap/index.js';
 import { verifySnpReport } from '../../attestation/sev-snp/index.js';
@@ -55,9 +55,9 @@ describe('appraisal policy files', () => {
 });
 
 describe.skipIf(!haveFixtures('tee'))('appraisal of real evidence', () => {
-  it('a TDX policy built from the quote passes; a changed MRTD fails; unnamed checks are not_checked', () => {
+  it('a TDX policy built from the quote passes; a changed MRTD fails; unnamed checks are not_checked', (ctx) => {
     const f = dcapFixtures().find((x) => x.name === 'dcap-qvl_tdx');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_tdx');
     const v = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     const m = dcapReport(v, undefined).measurements;
     const rtmrs = m['rtmrs'] as string[];
@@ -80,10 +80,10 @@ describe.skipIf(!haveFixtures('tee'))('appraisal of real evidence', () => {
     expect(bad.errors.filter((e) => e.code === 'POLICY_VIOLATION')).toHaveLength(2);
   });
 
-  it('an SGX policy fails closed on TDX evidence; OutOfDate is rejected by the baseline policy', () => {
+  it('an SGX policy fails closed on TDX evidence; OutOfDate is rejected by the baseline policy', (ctx) => {
     const fs = dcapFixtures();
     const tdx = fs.find((x) => x.name === 'dcap-rs_tdx');
-    if (tdx === undefined) return;
+    if (tdx === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-rs_tdx');
     const v = verifyDcapQuote(tdx.quote, tdx.collateral, { at: tdx.at });
     expect(v.tcbStatus).toBe('OutOfDate');
     const r = dcapReport(v, parsePolicy({ sgx: { mr_enclave: '00'.repeat(32) } }));
@@ -94,9 +94,9 @@ describe.skipIf(!haveFixtures('tee'))('appraisal of real evidence', () => {
     expect(b.policy.failed).toEqual(['accepted_tcb_statuses']);
   });
 
-  it('SGX: MRENCLAVE, MRSIGNER, ISV SVN minimum', () => {
+  it('SGX: MRENCLAVE, MRSIGNER, ISV SVN minimum', (ctx) => {
     const f = dcapFixtures().find((x) => x.name === 'dcap-qvl_sgx');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_sgx');
     const v = verifyDcapQuote(f.quote, f.collateral, { at: f.at });
     const m = dcapReport(v, undefined).measurements;
     const svn = m['isv_svn'] as number;
@@ -106,9 +106,9 @@ describe.skipIf(!haveFixtures('tee'))('appraisal of real evidence', () => {
     expect(fail.policy.failed).toEqual(['sgx.min_isv_svn']);
   });
 
-  it('SEV-SNP: measurement, VMPL, minimum TCB, guest policy bits', () => {
+  it('SEV-SNP: measurement, VMPL, minimum TCB, guest policy bits', (ctx) => {
     const f = snpFixtures().find((x) => x.name === 'trustee-vlek-v3');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/snp/trustee-vlek-v3');
     const v = verifySnpReport(f.report, f.vek, { at: f.at, trustAnchors: amdAnchors() });
     const m = snpReport(v, undefined).measurements;
     const pass = snpReport(v, parsePolicy({

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { haveFixtures } from '../helpers/fixtures.js';
+import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
 import { dcapQuoteJson, parseDcapQuote, serializeDcapQuote, serializeQuoteSignedRegion } from '../../attestation/dcap/index.js';
 import { parseSnpReport, serializeSnpReport, snpReportJson } from '../../attestation/sev-snp/index.js';
 import { dcapFixtures, snpFixtures } from './tee-fixtures.js';
@@ -44,11 +44,11 @@ describe.skipIf(!haveFixtures('tee'))('byte-exact round trip and golden parsed f
 });
 
 describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', () => {
-  it('an SGX body (type 1) and a TD 1.0 body (type 2) in a v5 quote round-trip with the right signed region', () => {
+  it('an SGX body (type 1) and a TD 1.0 body (type 2) in a v5 quote round-trip with the right signed region', (ctx) => {
     const fs = dcapFixtures();
     const sgx = fs.find((f) => f.name === 'dcap-qvl_sgx');
     const tdx = fs.find((f) => f.name === 'dcap-qvl_tdx');
-    if (sgx === undefined || tdx === undefined) return;
+    if (sgx === undefined || tdx === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_{sgx,tdx}');
     for (const [base, type, size] of [[sgx, 1, 384], [tdx, 2, 584]] as const) {
       const q = parseDcapQuote(base.quote);
       const v5 = serializeDcapQuote({ ...q, header: { ...q.header, version: 5 }, bodyType: type, trailing: new Uint8Array(0) });
@@ -59,9 +59,9 @@ describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', 
     }
   });
 
-  it('rejects a v5 descriptor whose size or type contradicts the header', () => {
+  it('rejects a v5 descriptor whose size or type contradicts the header', (ctx) => {
     const f = dcapFixtures().find((x) => x.name === 'automata-forge0625_v5');
-    if (f === undefined) return;
+    if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/automata-forge0625_v5');
     const wrongSize = f.quote.slice();
     wrongSize[50] = 0x49; // 648 → 585
     expect(() => parseDcapQuote(wrongSize)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
@@ -72,10 +72,10 @@ describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', 
 });
 
 describe.skipIf(!haveFixtures('tee'))('must-be-zero fields and SNP v5', () => {
-  it('reserved bytes of reports are rejected with the area code', () => {
+  it('reserved bytes of reports are rejected with the area code', (ctx) => {
     const q = dcapFixtures().find((f) => f.name === 'dcap-qvl_sgx');
     const r = snpFixtures().find((f) => f.name === 'trustee-az-milan-v3');
-    if (q === undefined || r === undefined) return;
+    if (q === undefined || r === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_sgx or tee/snp/trustee-az-milan-v3');
     for (const off of [48 + 20, 48 + 96, 48 + 160, 48 + 262]) {
       const m = q.quote.slice();
       m[off] = 1; // enclave report reserved1..4
@@ -91,9 +91,9 @@ describe.skipIf(!haveFixtures('tee'))('must-be-zero fields and SNP v5', () => {
     expect(() => parseSnpReport(key)).toThrowError(expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }));
   });
 
-  it('a v5 report keeps LAUNCH_MIT_VECTOR / CURRENT_MIT_VECTOR through a round trip; v2 keeps CPUID bytes zero', () => {
+  it('a v5 report keeps LAUNCH_MIT_VECTOR / CURRENT_MIT_VECTOR through a round trip; v2 keeps CPUID bytes zero', (ctx) => {
     const r = snpFixtures().find((f) => f.name === 'trustee-az-milan-v3');
-    if (r === undefined) return;
+    if (r === undefined) return skipMissingFixture(ctx, 'tee/snp/trustee-az-milan-v3');
     const p = parseSnpReport(r.report);
     const v5 = serializeSnpReport({ ...p, version: 5, launchMitVector: 0x1122n, currentMitVector: 0x3344n });
     const back = parseSnpReport(v5);

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 describe('aegis fpga', () => {
   it('bench --device sim --json prints every figure the issue names, 100% agreement, deterministic', async () => {
@@ -42,7 +41,7 @@ describe('aegis fpga', () => {
   });
 });
 
-describe.skipIf(spawnSync('sh', ['-c', 'command -v iverilog']).status !== 0)('aegis fpga cosim', () => {
+describe.skipIf(!haveCommand('iverilog'))('aegis fpga cosim', () => {
   it('passes (exit 0) on the shipped RTL and exits 1 with cycle, signal and both values on a mismatch', async () => {
     const h8 = join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn');
     const ok = await runCli(['fpga', 'cosim', '--sim', 'iverilog', '--lanes', '32', '--n', '2', '--model', h8]);

@@ -1,18 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelHash, parseModel, serializeModel } from '../../src/judge/judgenet/model.js';
 import { cosim } from '../../firmware-sim/fpga/cosim.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 // A small lock-step cosim on every CI run (the >= 10,000-vector runs are `aegis fpga cosim --n 10000`, docs/fpga.md).
 const bytes = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn')));
 const model = parseModel(bytes);
 const hash = modelHash(bytes);
-const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-describe.skipIf(!have('iverilog'))('RTL cosim with iverilog', () => {
+describe.skipIf(!haveCommand('iverilog'))('RTL cosim with iverilog', () => {
   it('agrees bit for bit and cycle for cycle (lanes 64 and 13)', async () => {
     for (const lanes of [64, 13]) {
       const r = await cosim(model, hash, { sim: 'iverilog', lanes, n: 6, seed: 3 });
@@ -42,7 +40,7 @@ describe.skipIf(!have('iverilog'))('RTL cosim with iverilog', () => {
   });
 });
 
-describe.skipIf(!have('verilator'))('RTL cosim with Verilator', () => {
+describe.skipIf(!haveCommand('verilator'))('RTL cosim with Verilator', () => {
   it('agrees bit for bit and cycle for cycle (lanes 8)', async () => {
     const r = await cosim(model, hash, { sim: 'verilator', lanes: 8, n: 40, seed: 5 });
     expect(r.mismatch).toBeNull();

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +7,11 @@ import { cosimVectors } from '../../firmware-sim/fpga/cosim.js';
 import { runFrontend } from '../../firmware-sim/fpga/frontend-sim.js';
 import { encodeFrame } from '../../fpga/protocol/frame.js';
 import { Opcode, Reg } from '../../fpga/protocol/generated.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 const bytes = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn')));
 const model = parseModel(bytes);
 const hash = modelHash(bytes);
-const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const cat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
@@ -45,7 +43,7 @@ function requests(): Uint8Array {
 }
 
 describe.each(['iverilog', 'verilator'] as const)('RTL front end (UART, COBS, CRC-32C) with %s', (sim) => {
-  it.skipIf(!have(sim))('answers byte for byte like the board simulator', async () => {
+  it.skipIf(!haveCommand(sim))('answers byte for byte like the board simulator', async () => {
     const req = requests();
     const want = cat(new BoardSim(model, hash, 8, 12_000).receive(req));
     const got = await runFrontend(model, hash, 8, sim, req);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { startPtyBoard, type PtyBoard } from '../../firmware-sim/fpga/pty-bridge
 import { simTransport } from '../../firmware-sim/fpga/sim-transport.js';
 import { encodeFrame, decodeFrame } from '../../fpga/protocol/frame.js';
 import { ERROR_OPCODE, Reg, Status } from '../../fpga/protocol/generated.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 const modelPath = join(repoRoot, 'fpga', 'model', 'judgenet-h32.ajn');
 const bytes = new Uint8Array(readFileSync(modelPath));
@@ -48,7 +47,7 @@ describe('FpgaLink over the in-process simulator', () => {
   });
 });
 
-const havePython = spawnSync('python3', ['--version']).status === 0;
+const havePython = haveCommand('python3');
 
 describe.skipIf(!havePython)('FpgaLink over serialport to the pty bridge (simulator child process)', () => {
   let board: PtyBoard;
