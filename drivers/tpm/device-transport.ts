@@ -3,12 +3,12 @@ import { access, open, type FileHandle } from 'node:fs/promises';
 import { AegisError, fail } from '../../src/core/errors.js';
 import type { TpmTransport } from '../../src/device/tpm.js';
 
-/** Largest response the kernel resource manager returns (TPM_BUFSIZE in drivers/char/tpm/tpm.h is 4096). */
+/** Largest response the kernel resource manager returns (TPM_BUFSIZE in linux/drivers/char/tpm/tpm.h is 4096). */
 const BUFSIZE = 4096;
 
 /**
  * The kernel TPM resource manager, /dev/tpmrm0: write one command, read one whole response
- * (Linux drivers/char/tpm/tpm-dev-common.c). The in-kernel resource manager flushes our transient objects
+ * (linux/drivers/char/tpm/tpm-dev-common.c). The in-kernel resource manager flushes our transient objects
  * and sessions when the file is closed, unlike a bare swtpm.
  */
 export class DeviceTransport implements TpmTransport {

@@ -1,7 +1,7 @@
 /**
  * The audit signer (DESIGN.md, Contracts: Keys). A backend holds the private halves; callers only see
- * algorithms, public keys (SPKI DER) and sign(). Backends: file keys (src/crypto/file-signer.ts) and, with
- * the hardware-roots issue, TPM-sealed seeds (drivers/tpm) that unseal into the same in-memory signer.
+ * algorithms, public keys (SPKI DER) and sign(). Backends: file keys (loadFileSigner in src/crypto/key-files.ts)
+ * and, with the hardware-roots issue, TPM-sealed seeds (drivers/tpm) that unseal into the same in-memory signer.
  */
 export type SignatureAlgorithm = 'ed25519' | 'ml-dsa-44' | 'ml-dsa-65' | 'ml-dsa-87';
 
