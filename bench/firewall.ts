@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFirewall } from '../src/firewall/firewall.js';
+import { openEngine } from '../src/appliance/engine.js';
+import { aegisHome } from '../src/appliance/home.js';
 import { emptyScore, isDefaultPreToolUse, pct, rowToCall, scoreRow, type CorpusRow, type Score } from '../src/firewall/corpus.js';
 
 /**
@@ -30,7 +31,9 @@ function raisePriority(): string {
 }
 const priority = raisePriority();
 
-const fw = createFirewall({ home: '/home/user' });
+// The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
+const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), { HOME: '/home/user', AEGIS_JUDGE: 'off' });
+const fw = engine.firewall;
 const rows: Array<{ src: string; row: CorpusRow }> = [];
 for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.jsonl')).sort()) {
   for (const line of readFileSync(join(fixtures, f), 'utf8').split('\n')) {

@@ -8,11 +8,13 @@
  * stay held out). Last stdout line: one JSON object.
  *   node --import tsx bench/fpga-fixtures.ts [--model FILE] [--labels OUT.jsonl] [--split]
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../src/core/canonical-json.js';
 import { atvBytes, atvSha3, encodeAtv } from '../src/atv/encode.js';
-import { createFirewall } from '../src/firewall/firewall.js';
+import { openEngine } from '../src/appliance/engine.js';
+import { aegisHome } from '../src/appliance/home.js';
 import { isDefaultPreToolUse, rowToCall, type CorpusRow } from '../src/firewall/corpus.js';
 import { FpgaJudge } from '../src/judge/judgenet-judge.js';
 import { modelHash, parseModel } from '../src/judge/judgenet/model.js';
@@ -39,7 +41,9 @@ const bytes = new Uint8Array(readFileSync(modelPath));
 const model = parseModel(bytes);
 const hash = modelHash(bytes);
 const judge = new FpgaJudge(bytes, new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000))));
-const fw = createFirewall({ home: '/home/user' });
+// The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
+const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), { HOME: '/home/user', AEGIS_JUDGE: 'off' });
+const fw = engine.firewall;
 
 const rows: Array<{ src: string; row: CorpusRow }> = [];
 for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.jsonl')).sort()) {
@@ -74,7 +78,7 @@ for (const { src, row } of rows) {
     aid: call.aid ?? 'anonymous', tenant: call.tenant ?? 'local', plan: call.plan, tool: n.tool.canonical, argsJson, blast,
     cost: { input_token_count: tokens, cumulative_tokens: tokens },
   }).vector;
-  if (atvSha3(atv) !== d.atv_sha3) {
+  if (atvSha3(atv) !== d.facts.atv_sha3) {
     notReproduced++;
     continue;
   }

@@ -374,8 +374,16 @@ export class AuditLog {
 
 const KIND_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 
+/** The fields an appender may set (RecordBody less what the log fills in: v, seq, ts, prev_hash). */
+const EVENT_FIELDS: ReadonlySet<string> = new Set(['kind', 'aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'rules', 'atv_sha3', 'data']);
+
 function validateEvent(ev: AuditEvent): void {
   if (typeof ev !== 'object' || ev === null) fail('AUDIT_EVENT_INVALID', 'an audit event must be a JSON object');
+  // A field the record has no place for would be dropped by makeBody: refuse it instead (nothing is lost silently).
+  const unknown = Object.keys(ev).filter((k) => !EVENT_FIELDS.has(k));
+  if (unknown.length > 0) {
+    fail('AUDIT_EVENT_FIELD_UNKNOWN', `audit event field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 64))).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not part of a record; put extra facts under "data"`);
+  }
   if (typeof ev.kind !== 'string' || !KIND_RE.test(ev.kind)) {
     fail('AUDIT_EVENT_INVALID', 'event kind must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter');
   }

@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import type { ToolCall } from '../core/decision.js';
 import { analyseShell } from './shell/parse.js';
 import type { ShellAnalysis, ShellCommand, ShellEnv } from './shell/types.js';
 import { DYNAMIC } from './shell/words.js';
@@ -6,21 +7,6 @@ import { resolvePath } from './paths.js';
 import { normaliseToolName, type ToolName } from './tools.js';
 import type { CommandOptions, TextSurface } from './policy/types.js';
 import { embeddedShell } from './scripts.js';
-
-/** A tool call as every entry point hands it to the firewall (Claude Code PreToolUse, OpenClaw, CLI). */
-export interface ToolCall {
-  tool: string;
-  input: Record<string, unknown>;
-  cwd?: string;
-  session_id?: string;
-  tool_use_id?: string;
-  tenant?: string;
-  aid?: string;
-  /** The agent's stated plan or the user prompt, when known (ATV prompt_structure). */
-  plan?: string;
-  /** Identity proof token (step 308). */
-  identity?: string;
-}
 
 export interface PathRef {
   readonly path: string;

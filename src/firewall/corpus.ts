@@ -1,5 +1,4 @@
-import type { ToolCall } from './call.js';
-import type { Verdict } from './policy/types.js';
+import type { ToolCall, Verdict } from '../core/decision.js';
 
 /**
  * Labelled peer corpora (../shared/fixtures/firewall/*.jsonl, README "Row schema"): which rows

@@ -1,25 +1,27 @@
 import { homedir } from 'node:os';
 import { canonicalJson } from '../core/canonical-json.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import type { AgentEvent, Decision, ToolCall, Verdict } from '../core/decision.js';
+import { toAegisError } from '../core/errors.js';
 import { sha3_256Hex } from '../crypto/hash.js';
-import { AegisError, toAegisError } from '../core/errors.js';
 import { atvSha3, encodeAtv } from '../atv/encode.js';
 import { noHardware, type HwSnapshotProvider } from '../atv/hw-band.js';
-import { normaliseCall, type NormalisedCall, type ToolCall } from './call.js';
+import { normaliseCall, type NormalisedCall } from './call.js';
+import { eventText, toolCallOf } from './events.js';
+import { runPipeline } from './pipeline.js';
 import { loadPolicies } from './policy/load.js';
-import type { Policies, TextSurface, Verdict } from './policy/types.js';
+import type { Policies, TextSurface } from './policy/types.js';
 import { createRedactor, preview, type Redactor } from './redact.js';
 import { RuleSet } from './rules/match.js';
 import { compileSensitive } from './rules/sensitive.js';
-import type { DecisionRecord, DecisionSink } from './sink.js';
 import { DirStateStore, MemoryStateStore, type StateStore } from './state.js';
-import * as S from './steps.js';
+import type { Judge, StepContext } from './steps.js';
 
 /**
- * The action firewall: normalise (tool name, shell AST, paths) → ATV-2080-v1 → steps 305…370, first
- * BLOCK or REQUIRE_APPROVAL wins (reference §2.1), every decision with rule ids and a reason a
- * person understands, appended to the sink (step 360) with args_sha3, atv_sha3 and a redacted
- * preview only.
+ * The action firewall: normalise (tool name, shell AST, paths) → ATV-2080-v1 → the step table of
+ * pipeline.ts (305…340, first BLOCK or REQUIRE_APPROVAL wins, reference §2.1) → 350 / 360 / 370. Every
+ * decision carries rule ids, a reason a person understands and the facts its audit record needs (step 360
+ * hands them to the caller, which writes the one decision record: src/appliance/decision-record.ts).
  */
 
 export interface FirewallOptions {
@@ -29,10 +31,9 @@ export interface FirewallOptions {
   policies?: Policies;
   /** Directory for detector state ($AEGIS_HOME/state); omitted = in memory only. */
   stateDir?: string;
-  sink?: DecisionSink;
   clock?: Clock;
   hardware?: HwSnapshotProvider;
-  judge?: S.Judge;
+  judge?: Judge;
   /** Token budget per session (AEGIS_TOKEN_BUDGET); undefined = no budget. */
   tokenBudget?: number;
   requireIdentity?: boolean;
@@ -43,51 +44,37 @@ export interface FirewallOptions {
   tenant?: string;
 }
 
-export interface StepTrace {
-  readonly step: number;
-  readonly trace: string;
-}
-
-export interface FirewallDecision {
+export interface TextScan {
   decision: Verdict;
-  reason: string;
   rules: string[];
-  /** Step that decided, or null when every step passed. */
-  step: number | null;
-  tool: string;
-  canonical_tool: string;
-  session: string;
-  args_sha3: string;
-  atv_sha3: string;
-  hw_mask: number;
-  blast: number;
-  /** 370: what the caller should do. */
-  exec: 'PROCEED' | 'SUPPRESS' | 'DEFER';
-  steps: StepTrace[];
-  /** Redacted preview of the input (what the log stores). */
-  preview: string;
-  /** Audit append result (step 360), when a sink returned one. */
-  audit?: { seq: number; this_hash: string };
-  /** Step 340: which judge ran (engine, device or fallback, model hash, verdict), when one was consulted. */
-  judge?: Record<string, string | number>;
+  reason: string;
 }
 
 export interface Firewall {
   readonly policies: Policies;
   readonly rules: RuleSet;
   readonly redactor: Redactor;
-  evaluate(call: ToolCall): Promise<FirewallDecision>;
+  /** One agent event: tool calls run the pipeline, tool output and prompts the text checks, the rest is recorded. */
+  decide(event: AgentEvent): Promise<Decision>;
+  /** One tool call through the whole pipeline. */
+  evaluate(call: ToolCall): Promise<Decision>;
   /** Normalisation only (step 312), for explanations and tests. */
   normalise(call: ToolCall): NormalisedCall;
   /**
    * Injection and secret checks on text that reaches the agent (a PostToolUse response, a user
-   * prompt): the text rules of the packs only, no state, nothing logged. Reasons are redacted.
+   * prompt): the text rules of the packs, then the redactor's secret patterns; no state. Reasons are redacted.
    */
-  scanText(text: string, surface?: TextSurface): { decision: Verdict; rules: string[]; reason: string };
+  scanText(text: string, surface?: TextSurface): TextScan;
 }
 
 /** Sessions without an id are one-call sessions: nothing to remember across calls. */
 const EPHEMERAL = '';
+
+/**
+ * The agent identity used when a call names none. Never the session id: the ATV's agent_state_embedding is built
+ * from it, and a per-session value would give the judge a different vector for the same call in every session.
+ */
+export const DEFAULT_AID = 'anonymous';
 
 export function createFirewall(opts: FirewallOptions = {}): Firewall {
   const policies = opts.policies ?? loadPolicies(opts.policiesDir);
@@ -105,51 +92,34 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
 
   /**
    * Never an accidental allow (DESIGN.md "Decision"): if analysing a call fails unexpectedly, the
-   * answer is REQUIRE_APPROVAL with rule `engine.error`, still logged through the sink.
+   * answer is REQUIRE_APPROVAL with rule `engine.error`, and the caller still records it.
    */
-  async function evaluate(call: ToolCall): Promise<FirewallDecision> {
+  async function evaluate(call: ToolCall): Promise<Decision> {
     try {
       return await evaluateInner(call);
     } catch (e) {
       const err = toAegisError(e);
-      if (err.code === 'DECISION_NOT_LOGGED') throw e; // the caller's fail policy decides, not us
       const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
-      const argsJson = safeJson(input);
-      const out: FirewallDecision = {
+      return {
         decision: 'REQUIRE_APPROVAL',
         reason: `the firewall could not analyse this call (${err.code}); a person decides`,
         rules: ['engine.error'],
         step: null,
-        tool: String(call.tool),
-        canonical_tool: 'unknown',
-        session: call.session_id ?? EPHEMERAL,
-        args_sha3: sha3_256Hex(argsJson),
-        atv_sha3: '',
-        hw_mask: 0,
-        blast: 10,
-        exec: 'DEFER',
-        steps: [{ step: 0, trace: `engine error ${err.code}` }],
-        preview: preview(redactor, argsJson),
+        steps: [{ step: 0, name: 'engine-error', trace: `engine error ${err.code}` }],
+        facts: {
+          canonical_tool: 'unknown',
+          args_sha3: sha3_256Hex(safeJson({ tool: String(call.tool), input })),
+          hw_mask: 0,
+          hw_source: 'none',
+          blast: 10,
+          exec: 'DEFER',
+          preview: preview(redactor, safeJson(input)),
+        },
       };
-      if (opts.sink !== undefined) {
-        const appended = await opts.sink.append({
-          kind: 'decision',
-          session: out.session,
-          tool: out.tool,
-          args_sha3: out.args_sha3,
-          decision: out.decision,
-          reason: out.reason,
-          rules: out.rules,
-          atv_sha3: out.atv_sha3,
-          data: { canonical_tool: 'unknown', step: null, blast: 10, hw_mask: 0, hw_source: 'none', preview: out.preview },
-        });
-        if (appended !== undefined) out.audit = appended;
-      }
-      return out;
     }
   }
 
-  async function evaluateInner(call: ToolCall): Promise<FirewallDecision> {
+  async function evaluateInner(call: ToolCall): Promise<Decision> {
     const n = normalise(call);
     const argsJson = canonicalJson(call.input);
     const argsSha3 = sha3_256Hex(canonicalJson({ tool: call.tool, input: call.input }));
@@ -161,9 +131,10 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     const session = sessionStore.loadSession(sessionId);
     session.tokens += Math.ceil(argsJson.length / 4);
     const hw = await hardware.snapshot();
+    const aid = call.aid ?? DEFAULT_AID;
     const atv = encodeAtv(
       {
-        aid: call.aid ?? (sessionId === EPHEMERAL ? 'anonymous' : sessionId),
+        aid,
         tenant: call.tenant ?? opts.tenant ?? 'local',
         plan: call.plan,
         tool: n.tool.canonical,
@@ -173,7 +144,7 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       },
       hw,
     );
-    const ctx: S.StepContext = {
+    const ctx: StepContext = {
       call: n,
       policies,
       sensitive,
@@ -190,31 +161,9 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       requireIdentity: opts.requireIdentity === true,
       verifyIdentity: opts.verifyIdentity,
       nowMs: clock.now().getTime(),
-      fastPath: false,
+      judge: opts.judge,
     };
-    const steps: StepTrace[] = [];
-    let decided: { step: number; finding: S.Finding } | undefined;
-    let judgeAudit: Record<string, string | number> | undefined;
-    const run = async (step: number, fn: () => S.StepOutput | Promise<S.StepOutput>): Promise<void> => {
-      if (decided !== undefined) return;
-      const out = await fn();
-      steps.push({ step, trace: out.trace });
-      if (out.audit !== undefined) judgeAudit = { ...out.audit };
-      if (out.finding !== undefined) decided = { step, finding: out.finding };
-    };
-    await run(305, () => S.step305(ctx));
-    await run(308, () => S.step308(ctx));
-    await run(309, () => S.step309(ctx));
-    await run(310, () => S.step310(ctx));
-    await run(311, () => S.step311(ctx));
-    await run(312, () => S.step312(ctx));
-    await run(315, () => S.step315(ctx));
-    await run(320, () => S.step320(ctx));
-    await run(330, () => S.step330(ctx));
-    await run(335, () => S.step335(ctx));
-    await run(336, () => S.step336(ctx));
-    await run(337, () => S.step337(ctx));
-    await run(340, () => S.step340(ctx, opts.judge));
+    const { decided, steps, judge } = await runPipeline(ctx);
     const decision: Verdict = decided?.finding.verdict ?? 'ALLOW';
     const reason = redactor.redact(decided?.finding.reason ?? 'all firewall steps passed');
     // State after the decision: loops count calls that were not blocked (§12.3 defect 6), blocks feed the breaker.
@@ -223,55 +172,34 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     const keys = Object.keys(session.loops);
     if (keys.length > 1024) for (const k of keys.slice(0, keys.length - 1024)) delete session.loops[k];
     if (sessionId !== EPHEMERAL) store.saveSession(sessionId, session);
-    // 350 approval request, 360 audit, 370 exec annotation.
-    steps.push({ step: 350, trace: decision === 'REQUIRE_APPROVAL' ? 'approval requested from the user' : 'no approval needed' });
-    const out: FirewallDecision = {
+    const exec = decision === 'ALLOW' ? 'PROCEED' : decision === 'BLOCK' ? 'SUPPRESS' : 'DEFER';
+    // 350 approval request, 360 the record (its facts go to the caller, which appends it), 370 exec annotation.
+    steps.push(
+      { step: 350, name: 'approval-request', trace: decision === 'REQUIRE_APPROVAL' ? 'approval requested from the user' : 'no approval needed' },
+      { step: 360, name: 'audit-record', trace: 'record facts handed to the caller' },
+      { step: 370, name: 'exec-recommendation', trace: `exec-recommendation=${exec}` },
+    );
+    return {
       decision,
       reason,
       rules: decided?.finding.rules ?? [],
       step: decided?.step ?? null,
-      tool: call.tool,
-      canonical_tool: n.tool.canonical,
-      session: sessionId,
-      args_sha3: argsSha3,
-      atv_sha3: atvSha3(atv.vector),
-      hw_mask: atv.hwMask,
-      blast,
-      exec: decision === 'ALLOW' ? 'PROCEED' : decision === 'BLOCK' ? 'SUPPRESS' : 'DEFER',
       steps,
-      preview: preview(redactor, argsJson),
-      ...(judgeAudit === undefined ? {} : { judge: judgeAudit }),
+      facts: {
+        canonical_tool: n.tool.canonical,
+        args_sha3: argsSha3,
+        atv_sha3: atvSha3(atv.vector),
+        hw_mask: atv.hwMask,
+        hw_source: atv.hwSource,
+        blast,
+        exec,
+        preview: preview(redactor, argsJson),
+        ...(judge?.record === undefined ? {} : { judge: judge.record }),
+      },
     };
-    if (opts.sink !== undefined) {
-      const record: DecisionRecord = {
-        kind: 'decision',
-        session: sessionId,
-        tool: call.tool,
-        args_sha3: out.args_sha3,
-        decision,
-        reason,
-        rules: out.rules,
-        atv_sha3: out.atv_sha3,
-        data: { canonical_tool: out.canonical_tool, step: out.step, blast, hw_mask: atv.hwMask, hw_source: atv.hwSource, preview: out.preview },
-      };
-      if (call.tenant !== undefined) record.tenant = call.tenant;
-      if (call.aid !== undefined) record.aid = call.aid;
-      if (call.tool_use_id !== undefined) record.data.tool_use_id = call.tool_use_id;
-      if (judgeAudit !== undefined) record.data.judge = judgeAudit;
-      let appended: { seq: number; this_hash: string } | undefined;
-      try {
-        appended = await opts.sink.append(record);
-      } catch (e) {
-        throw new AegisError('DECISION_NOT_LOGGED', `the decision could not be appended to the audit log: ${toAegisError(e).message}`, { cause: e });
-      }
-      if (appended !== undefined) out.audit = appended;
-      steps.push({ step: 360, trace: appended !== undefined ? `audit seq ${appended.seq}` : 'decision recorded' });
-    } else steps.push({ step: 360, trace: 'no audit sink' });
-    steps.push({ step: 370, trace: `exec-recommendation=${out.exec}` });
-    return out;
   }
 
-  function scanText(text: string, surface: TextSurface = 'content'): { decision: Verdict; rules: string[]; reason: string } {
+  function scanText(text: string, surface: TextSurface = 'content'): TextScan {
     const n: NormalisedCall = {
       call: { tool: '(text)', input: {} },
       tool: { raw: '(text)', canonical: 'unknown', origin: 'unknown' },
@@ -284,12 +212,26 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
       texts: [{ surface, field: surface, text }],
     };
     const hits = rules.evaluate(n).filter((h) => h.rule.match.text !== undefined);
-    if (hits.length === 0) return { decision: 'ALLOW', rules: [], reason: 'no injection or secret found' };
-    const winner = hits.find((h) => h.rule.decision === 'BLOCK') ?? (hits[0] as (typeof hits)[number]);
-    return { decision: winner.rule.decision, rules: [winner.rule.id, ...hits.filter((h) => h !== winner).map((h) => h.rule.id)], reason: redactor.redact(winner.rule.summary) };
+    if (hits.length > 0) {
+      const winner = hits.find((h) => h.rule.decision === 'BLOCK') ?? (hits[0] as (typeof hits)[number]);
+      return { decision: winner.rule.decision, rules: [winner.rule.id, ...hits.filter((h) => h !== winner).map((h) => h.rule.id)], reason: redactor.redact(winner.rule.summary) };
+    }
+    // The redactor knows more secret shapes than the packs' text rules (password=…, URL credentials, bearer tokens).
+    if (redactor.hasSecret(text)) return { decision: 'REQUIRE_APPROVAL', rules: ['secret.in-text'], reason: 'contains a credential or secret' };
+    return { decision: 'ALLOW', rules: [], reason: 'no injection or secret found' };
   }
 
-  return { policies, rules, redactor, evaluate, normalise, scanText };
+  /** The one adapter from agent events to the firewall (issue 10): the daemon and `aegis evaluate` both call it. */
+  async function decide(event: AgentEvent): Promise<Decision> {
+    if (event.kind === 'tool_call') return evaluate(toolCallOf(event));
+    const text = eventText(event);
+    if (text === undefined) return { decision: 'ALLOW', reason: 'recorded', rules: [], step: null, steps: [], facts: {} };
+    const scan = scanText(text.text, text.surface);
+    const facts = event.kind === 'tool_result' ? { args_sha3: sha3_256Hex(canonicalJson({ tool: event.toolName, input: event.toolInput })) } : {};
+    return { decision: scan.decision, reason: `${text.where}: ${scan.reason}`, rules: scan.rules, step: null, steps: [], facts };
+  }
+
+  return { policies, rules, redactor, decide, evaluate, normalise, scanText };
 }
 
 function safeJson(v: unknown): string {

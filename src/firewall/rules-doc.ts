@@ -32,6 +32,7 @@ export const STEP_RULES: ReadonlyArray<{ id: string; step: number; decision: str
   { id: 'hw.ecc-uncorrectable', step: 337, decision: 'REQUIRE_APPROVAL', rationale: 'Hardware band atmu_anomaly[3] ≥ 1.' },
   { id: 'policy.deny.<name>', step: 340, decision: 'BLOCK', rationale: 'A settings.json lists.deny entry (tool and/or arg_pattern over the canonical input) matched.' },
   { id: 'engine.error', step: 0, decision: 'REQUIRE_APPROVAL', rationale: 'Analysing the call failed unexpectedly; the engine never turns its own failure into ALLOW.' },
+  { id: 'secret.in-text', step: 0, decision: 'REQUIRE_APPROVAL', rationale: 'A tool result or prompt (scanText) carries a secret the redactor recognises (policies/firewall/settings.json `text.secrets`) and no text rule decided; a person decides whether the agent may see it.' },
   { id: 'judge.<name>', step: 340, decision: 'BLOCK / REQUIRE_APPROVAL', rationale: 'The configured grey-zone judge decided (only when no rule decided and the call is not on the safe fast path).' },
 ];
 

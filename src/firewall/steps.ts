@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { subfield } from '../atv/layout.js';
 import type { NormalisedCall } from './call.js';
-import type { Policies, Verdict } from './policy/types.js';
+import type { JudgeResult, Verdict } from '../core/decision.js';
+import type { Policies } from './policy/types.js';
 import type { RuleHit } from './rules/match.js';
 import type { SensitiveMatcher } from './rules/sensitive.js';
 import type { SessionState, StateStore } from './state.js';
@@ -23,22 +24,19 @@ export interface Finding {
 export interface StepOutput {
   readonly finding?: Finding;
   readonly trace: string;
-  /** Fields for the audit record (step 340: which judge engine ran, model hash, verdict). */
-  readonly audit?: Readonly<Record<string, string | number>>;
+  /** Step 305 only: the call is read-only, so later steps skip the judge. */
+  readonly fastPath?: boolean;
+  /** Step 340: what the judge that ran said, for the decision record. */
+  readonly judge?: JudgeResult;
 }
 
+/** The grey-zone judge step 340 consults (src/judge/step-judge.ts adapts JudgeNet to it). */
 export interface Judge {
   readonly name: string;
-  evaluate(call: NormalisedCall, atv: Float32Array): Promise<JudgeOutcome> | JudgeOutcome;
+  evaluate(call: NormalisedCall, atv: Float32Array): Promise<JudgeResult> | JudgeResult;
 }
 
-/** A judge's answer; `audit` carries what the record must say about the judge (engine, model hash). */
-export interface JudgeOutcome {
-  verdict: Verdict;
-  reason: string;
-  audit?: Readonly<Record<string, string | number>>;
-}
-
+/** Everything a step reads; steps never write it (the pipeline walker threads step results). */
 export interface StepContext {
   readonly call: NormalisedCall;
   readonly policies: Policies;
@@ -56,18 +54,26 @@ export interface StepContext {
   readonly requireIdentity: boolean;
   readonly verifyIdentity: ((token: string, call: NormalisedCall) => boolean) | undefined;
   readonly nowMs: number;
-  fastPath: boolean;
+  readonly judge: Judge | undefined;
 }
+
+/** What earlier steps established for later ones (only step 305's fast-path flag today). */
+export interface PipelineState {
+  readonly fastPath: boolean;
+}
+
+const READ_ONLY_TOOLS = new Set(['read_file', 'list_directory', 'search_files', 'web_search', 'agent_internal']);
 
 /** 305 safe list: read-only tools and read-only shell commands skip the judge (never decides). */
 export function step305(ctx: StepContext): StepOutput {
   const c = ctx.call;
   const readOnly = new Set(ctx.policies.commands.read_only);
-  if (['read_file', 'list_directory', 'search_files', 'web_search', 'agent_internal'].includes(c.tool.canonical)) ctx.fastPath = true;
+  let fastPath = false;
+  if (READ_ONLY_TOOLS.has(c.tool.canonical)) fastPath = true;
   else if (c.tool.canonical === 'execute_shell' && c.shell !== undefined && c.shell.commands.length > 0 && !c.shell.syntaxError) {
-    ctx.fastPath = c.shell.commands.every((cmd) => readOnly.has(cmd.name)) && c.writes.length === 0;
+    fastPath = c.shell.commands.every((cmd) => readOnly.has(cmd.name)) && c.writes.length === 0;
   }
-  return { trace: ctx.fastPath ? 'safe fast path (read-only)' : 'not safe-listed' };
+  return { trace: fastPath ? 'safe fast path (read-only)' : 'not safe-listed', fastPath };
 }
 
 /** 308 identity: a proof token is required only when configured; a bad token always blocks. */
@@ -224,7 +230,8 @@ export function step337(ctx: StepContext): StepOutput {
 }
 
 /** 340 policy lists then judge (grey zone only: not safe-listed, not explicitly allowed). */
-export async function step340(ctx: StepContext, judge: Judge | undefined): Promise<StepOutput> {
+export async function step340(ctx: StepContext, state: PipelineState): Promise<StepOutput> {
+  const judge = ctx.judge;
   const tool = ctx.call.tool;
   const applies = (r: { tool?: string; arg_pattern?: string }): boolean =>
     (r.tool === undefined || r.tool === tool.raw || r.tool === tool.canonical) && (r.arg_pattern === undefined || new RegExp(r.arg_pattern, 'i').test(ctx.argsJson));
@@ -232,10 +239,9 @@ export async function step340(ctx: StepContext, judge: Judge | undefined): Promi
   if (deny !== undefined) return { trace: `policy deny ${deny.name}`, finding: { verdict: 'BLOCK', rules: [`policy.deny.${deny.name}`], reason: `denied by policy rule ${deny.name}` } };
   const allow = ctx.policies.lists.allow.find(applies);
   if (allow !== undefined) return { trace: `policy allow ${allow.name}` };
-  if (ctx.fastPath) return { trace: 'safe fast path: judge skipped' };
+  if (state.fastPath) return { trace: 'safe fast path: judge skipped' };
   if (judge === undefined) return { trace: 'no judge configured' };
   const j = await judge.evaluate(ctx.call, ctx.atv);
-  const audit = j.audit === undefined ? {} : { audit: j.audit };
-  if (j.verdict === 'ALLOW') return { trace: `judge ${judge.name}: allow`, ...audit };
-  return { trace: `judge ${judge.name}: ${j.verdict}`, finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason }, ...audit };
+  if (j.verdict === 'ALLOW') return { trace: `judge ${judge.name}: allow`, judge: j };
+  return { trace: `judge ${judge.name}: ${j.verdict}`, finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason }, judge: j };
 }

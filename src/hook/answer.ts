@@ -39,7 +39,7 @@ function preToolUse(decision: 'deny' | 'ask' | 'allow', reason: string): HookAns
  * to Claude); REQUIRE_APPROVAL → ask (reason to the user) with the `aegis approve` command for repeats.
  */
 export function answerFor(o: Outcome): HookAnswer {
-  const { verdict, reason } = o.decision;
+  const { decision: verdict, reason } = o.decision;
   const tag = `[aegis trace ${o.trace}]`;
   switch (o.event.kind) {
     case 'tool_call':

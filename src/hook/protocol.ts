@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../appliance/decide.js';
+import type { AgentEvent } from '../core/decision.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/canonical-json.js';
 import { AegisError } from '../core/errors.js';
 

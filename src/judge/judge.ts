@@ -1,4 +1,4 @@
-import type { Verdict } from './judgenet/reference.js';
+import type { JudgeRecord, Verdict } from '../core/decision.js';
 
 /**
  * The judge consulted by pipeline step 340 for grey-zone calls (DESIGN.md, "Decision" flow). Implementations:
@@ -40,15 +40,14 @@ export interface Judge {
   judge(input: JudgeInput): Promise<JudgeDecision>;
 }
 
-/** The fields the audit record carries for a judged call ("the audit record says which ran"). */
-export function judgeAuditFields(d: JudgeDecision): Record<string, string | number> {
-  const out: Record<string, string | number> = {
+/** The fields the decision record carries for a judged call ("the audit record says which ran"). */
+export function judgeRecord(d: JudgeDecision): JudgeRecord {
+  return {
     judge_engine: d.engine,
     judge_model_hash: d.model_hash,
     judge_verdict: d.verdict,
     judge_confidence: d.confidence,
+    ...(d.device === undefined ? {} : { judge_device: d.device }),
+    ...(d.fallback === undefined ? {} : { judge_fallback: d.fallback }),
   };
-  if (d.device !== undefined) out['judge_device'] = d.device;
-  if (d.fallback !== undefined) out['judge_fallback'] = d.fallback;
-  return out;
 }

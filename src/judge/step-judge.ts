@@ -1,16 +1,16 @@
-import { judgeAuditFields, type Judge, type JudgeDecision } from './judge.js';
-import type { Verdict } from './judgenet/reference.js';
+import type { JudgeResult } from '../core/decision.js';
+import { judgeRecord, type Judge, type JudgeDecision } from './judge.js';
 
 /** The shape pipeline step 340 calls (src/firewall/steps.ts `Judge`), kept structural so src/judge need not import the firewall. */
 export interface StepJudge {
   readonly name: string;
-  evaluate(call: unknown, atv: Float32Array): Promise<{ verdict: Verdict; reason: string; judge: JudgeDecision; audit: Record<string, string | number> }>;
+  evaluate(call: unknown, atv: Float32Array): Promise<JudgeResult & { judge: JudgeDecision }>;
 }
 
 /**
  * Adapts a JudgeNet judge to step 340. The reason names the engine that ran (fpga on which transport, or cpu with
- * the fallback code), the model hash and the three subfields with the largest attribution, so the audit record
- * says which ran and why; the full decision rides along in `judge` (judgeAuditFields gives the record fields).
+ * the fallback code), the model hash and the three subfields with the largest attribution, so the record says which
+ * ran and why; the full decision rides along in `judge`, the record's fields in `record`.
  */
 export function stepJudge(judge: Judge): StepJudge {
   return {
@@ -24,7 +24,7 @@ export function stepJudge(judge: Judge): StepJudge {
         .map((a) => a.subfield)
         .join(', ');
       const reason = `JudgeNet ${d.verdict} (confidence ${d.confidence.toFixed(2)}) on ${engine}, model ${d.model_hash.slice(0, 16)}; driven by ${top}`;
-      return { verdict: d.verdict, reason, judge: d, audit: judgeAuditFields(d) };
+      return { verdict: d.verdict, reason, judge: d, record: judgeRecord(d) };
     },
   };
 }

@@ -4,7 +4,7 @@
 import { aegisHome } from '../appliance/home.js';
 import { toAegisError } from '../core/errors.js';
 import { guardDaemonProcess, parseTcp, startDaemon } from './daemon.js';
-import { createEngineDecider } from './engine.js';
+import { openEngine } from '../appliance/engine.js';
 
 try {
   const i = process.argv.indexOf('--tcp');
@@ -13,7 +13,7 @@ try {
   const d = await startDaemon({
     home,
     env: process.env,
-    decider: await createEngineDecider(home, process.env),
+    decider: await openEngine(home, process.env),
     ...(tcp === undefined ? {} : { tcp }),
     log: (l) => process.stderr.write(l + '\n'),
   });

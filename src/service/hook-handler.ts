@@ -1,6 +1,7 @@
-import { callFingerprint, decide, type AgentEvent, type ApprovalBook, type Decider, type Outcome } from '../appliance/decide.js';
-import type { AuditEvent } from '../audit/record.js';
-import { canonicalJson, type JsonObject } from '../core/canonical-json.js';
+import { decide, type ApprovalBook, type Decider } from '../appliance/decide.js';
+import { clipId as id, decisionRecord, eventName as eventNameOf } from '../appliance/decision-record.js';
+import type { JsonObject } from '../core/canonical-json.js';
+import type { AgentEvent } from '../core/decision.js';
 import { toAegisError } from '../core/errors.js';
 import { sha3_256Hex } from '../crypto/hash.js';
 import { answerFor, failAnswer, type HookAnswer } from '../hook/answer.js';
@@ -68,8 +69,8 @@ export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Arr
     }
     try {
       const outcome = await decide(event, deps.decider, deps.approvals);
-      await deps.audit.append(auditEvent(outcome));
-      const v = outcome.decision.verdict;
+      await deps.audit.append(decisionRecord(outcome, 'daemon'));
+      const v = outcome.decision.decision;
       if (event.kind === 'tool_call') {
         if (v === 'ALLOW') stats.allow++;
         else if (v === 'BLOCK') stats.block++;
@@ -88,54 +89,4 @@ export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Arr
   }
 
   return { handle, stats };
-}
-
-function eventNameOf(e: AgentEvent): string {
-  switch (e.kind) {
-    case 'tool_call':
-      return 'PreToolUse';
-    case 'tool_result':
-      return 'PostToolUse';
-    case 'prompt':
-      return 'UserPromptSubmit';
-    default:
-      return e.eventName;
-  }
-}
-
-/** Strings taken from hook input are clipped in the log: they are identifiers, not payloads. */
-function id(s: string): string {
-  return s.length > 200 ? s.slice(0, 199) + '…' : s;
-}
-
-/**
- * The audit event for one decision. Arguments, prompts and tool output are represented by their SHA3-256
- * only (the log is evidence, not a copy of the user's data); the reason is the engine's one-line text.
- */
-export function auditEvent(o: Outcome): AuditEvent {
-  const e = o.event;
-  const data: JsonObject = { trace: o.trace, event: id(eventNameOf(e)), engine: o.engine };
-  const ev: AuditEvent = {
-    kind: 'hook.decision',
-    session: id(e.sessionId),
-    decision: o.decision.verdict,
-    reason: o.decision.reason.length > 1000 ? o.decision.reason.slice(0, 999) + '…' : o.decision.reason,
-    rules: o.decision.rule === undefined ? [] : [o.decision.rule],
-    data,
-  };
-  if (o.decision.detail !== undefined) data['detail'] = o.decision.detail;
-  if (e.agentId !== undefined) data['agent_id'] = id(e.agentId);
-  if (e.kind === 'tool_call' || e.kind === 'tool_result') {
-    ev.tool = id(e.toolName);
-    // Same definition as the firewall's args_sha3: SHA3-256 of the RFC 8785 form of {tool, input}.
-    ev.args_sha3 = o.fingerprint ?? callFingerprint(e.toolName, e.toolInput);
-    if (e.toolUseId !== undefined) data['tool_use_id'] = id(e.toolUseId);
-  }
-  const atv = o.decision.detail?.['atv_sha3'];
-  if (typeof atv === 'string') ev.atv_sha3 = atv;
-  if (e.kind === 'tool_result') data['response_sha3'] = sha3_256Hex(canonicalJson(e.toolResponse));
-  if (e.kind === 'prompt') data['prompt_sha3'] = sha3_256Hex(e.prompt);
-  if (o.askedTrace !== undefined) data['approved_in_claude_code'] = o.askedTrace;
-  if (o.standing !== undefined) data['user_answer'] = { answer: o.standing.answer, trace: o.standing.trace, scope: o.standing.scope };
-  return ev;
 }

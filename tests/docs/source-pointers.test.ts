@@ -31,17 +31,7 @@ const PLACEHOLDER = /^(?:x|y|z|foo|bar|name|file)\.[a-z]+$/i;
  * that this file's own comments stay checkable). Remove each entry once its file is fixed; the test prints
  * the entries that no longer dangle.
  */
-const PENDING = new Map<string, string>([
-  [
-    'src/core/decision.ts: docs/adr/0002-decision-types-in-core.md',
-    'TODO(decision-types refactor, src/core/decision.ts): the ADR this new file cites is not in the tree; add it or drop the pointer',
-  ],
-  [
-    'docs/firewall.md: src/firewall/decider.ts',
-    'TODO(firewall refactor): the refactor deletes src/firewall/decider.ts (and sink.ts); the daemon paragraph of docs/firewall.md ' +
-      'must then describe what replaces them (openEngine in src/appliance/engine.ts), once that is committed',
-  ],
-]);
+const PENDING = new Map<string, string>([]);
 
 interface Ref {
   file: string;

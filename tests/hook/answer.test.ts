@@ -5,7 +5,7 @@ import { answerFor, decodeWire, encodeWire, failAnswer } from '../../src/hook/an
 const call = { kind: 'tool_call' as const, sessionId: 's', toolName: 'Bash', toolInput: { command: 'x' } };
 const outcome = (verdict: 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL', event: Outcome['event'] = call): Outcome => ({
   event,
-  decision: { verdict, reason: 'because\nof a rule' },
+  decision: { decision: verdict, reason: 'because\nof a rule', rules: [], step: null, steps: [], facts: {} },
   trace: 'abcdef012345',
   engine: 't',
 });
@@ -32,7 +32,7 @@ describe('answerFor (decision → Claude Code hook output)', () => {
   });
 
   it('keeps stdout far below the 10,000-character cap', () => {
-    const long: Outcome = { ...outcome('BLOCK'), decision: { verdict: 'BLOCK', reason: 'r'.repeat(50_000) } };
+    const long: Outcome = { ...outcome('BLOCK'), decision: { decision: 'BLOCK', reason: 'r'.repeat(50_000), rules: [], step: null, steps: [], facts: {} } };
     expect(answerFor(long).stdout.length).toBeLessThan(2000);
   });
 });

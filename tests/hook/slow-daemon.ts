@@ -9,9 +9,9 @@ const d = await startDaemon({
   env: process.env,
   decider: {
     name: 'slow test decider',
-    async evaluate(e) {
+    async decide(e) {
       if (e.kind === 'tool_call' && e.toolName === 'Slow') await new Promise((r) => setTimeout(r, 5000));
-      return scriptedDecider.evaluate(e);
+      return scriptedDecider.decide(e);
     },
   },
 });

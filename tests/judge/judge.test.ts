@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AegisError } from '../../src/core/errors.js';
 import type { FpgaLink } from '../../src/device/fpga.js';
 import type { Judge as FirewallJudge } from '../../src/firewall/steps.js';
-import { judgeAuditFields } from '../../src/judge/judge.js';
+import { judgeRecord } from '../../src/judge/judge.js';
 import { CpuJudge, FpgaJudge } from '../../src/judge/judgenet-judge.js';
 import { Prng } from '../../src/judge/train/prng.js';
 import { syntheticAtv } from '../../src/judge/train/synthetic-atv.js';
@@ -58,7 +58,7 @@ describe('FPGA judge for step 340', () => {
       const b = await broken.judge({ atv });
       expect(a).toEqual({ ...ref, fallback: 'FPGA_NO_DEVICE' });
       expect(b).toEqual({ ...ref, fallback: 'FPGA_TIMEOUT' });
-      expect(judgeAuditFields(b)).toMatchObject({ judge_engine: 'cpu', judge_fallback: 'FPGA_TIMEOUT', judge_model_hash: ref.model_hash });
+      expect(judgeRecord(b)).toMatchObject({ judge_engine: 'cpu', judge_fallback: 'FPGA_TIMEOUT', judge_model_hash: ref.model_hash });
     }
   });
 

@@ -14,10 +14,12 @@ async function judged(judge: string): Promise<Record<string, unknown> | undefine
   const r = await runCli(['evaluate', '--tool', 'Write', '--input', '{"file_path":"/home/user/project/notes.md","content":"hello"}', '--cwd', '/home/user/project', '--json'], env);
   expect(r.code, r.stderr).toBe(0);
   const lines = readFileSync(join(env.AEGIS_HOME, 'log', 'audit-00000000.jsonl'), 'utf8').trimEnd().split('\n');
-  const rec = JSON.parse(lines[1] as string) as { kind: string; data: { judge?: Record<string, unknown> } };
+  const rec = JSON.parse(lines[1] as string) as { kind: string; data: Record<string, unknown> };
   expect(rec.kind).toBe('decision');
   expect((await runCli(['verify-audit'], env)).code).toBe(0);
-  return rec.data.judge;
+  // The judge's fields sit flat in data (docs/formats.md "Decision record"); none when no judge ran.
+  const fields = Object.fromEntries(Object.entries(rec.data).filter(([k]) => k.startsWith('judge_')));
+  return Object.keys(fields).length === 0 ? undefined : fields;
 }
 
 describe('step 340 judge in the audit record', () => {

@@ -70,7 +70,7 @@ describe('daemon edges', () => {
     const audit: AuditSink = {
       name: 'failing test sink',
       append: async (e) => {
-        if (e.kind === 'hook.decision') throw new Error('disk full');
+        if (e.kind === 'decision') throw new Error('disk full');
         seen.push(e);
       },
       checkpoint: async () => undefined,

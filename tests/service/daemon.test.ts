@@ -220,7 +220,7 @@ describe('daemon: hook route, approvals, fail policy, clean shutdown', () => {
       .flatMap((n) => readFileSync(join(t.home.log, n), 'utf8').trim().split('\n'));
     const kinds = lines.map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds).toContain('daemon.start');
-    expect(kinds).toContain('hook.decision');
+    expect(kinds).toContain('decision');
     expect(kinds).toContain('hook.failed');
     expect(kinds).toContain('approval');
     expect(kinds[kinds.length - 1]).toBe('daemon.stop');

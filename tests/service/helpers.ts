@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentEvent, Decider, Decision } from '../../src/appliance/decide.js';
+import type { Decider } from '../../src/appliance/decide.js';
+import type { AgentEvent, Decision } from '../../src/core/decision.js';
 import { aegisHome, ensureHome, type AegisHome } from '../../src/appliance/home.js';
 import { writeFileKeys } from '../../src/crypto/key-files.js';
 
@@ -19,21 +20,23 @@ export function tempHome(tag = 'h'): { home: AegisHome; env: Record<string, stri
  * the tool "Explode" throws (an engine bug), everything else is allowed; prompts containing "ignore previous
  * instructions" are blocked. The real engine is exercised in tests/firewall.
  */
+const d = (decision: Decision['decision'], reason: string, rules: string[]): Decision => ({ decision, reason, rules, step: null, steps: [], facts: {} });
+
 export const scriptedDecider: Decider = {
   name: 'scripted test decider',
-  evaluate(e: AgentEvent): Decision {
+  decide(e: AgentEvent): Decision {
     if (e.kind === 'tool_call') {
       if (e.toolName === 'Explode') throw new Error('engine bug');
       const cmd = typeof e.toolInput['command'] === 'string' ? e.toolInput['command'] : '';
-      if (cmd.startsWith('rm ')) return { verdict: 'BLOCK', reason: 'destructive command', rule: 'rule:fs_destructive' };
-      if (cmd.startsWith('git push')) return { verdict: 'REQUIRE_APPROVAL', reason: 'pushes to a remote', rule: 'rule:blast' };
-      return { verdict: 'ALLOW', reason: 'no rule fired' };
+      if (cmd.startsWith('rm ')) return d('BLOCK', 'destructive command', ['rule:fs_destructive']);
+      if (cmd.startsWith('git push')) return d('REQUIRE_APPROVAL', 'pushes to a remote', ['rule:blast']);
+      return d('ALLOW', 'no rule fired', []);
     }
     if (e.kind === 'prompt' && /ignore previous instructions/i.test(e.prompt))
-      return { verdict: 'BLOCK', reason: 'prompt injection', rule: 'rule:prompt_injection' };
+      return d('BLOCK', 'prompt injection', ['rule:prompt_injection']);
     if (e.kind === 'tool_result' && /ignore previous instructions/i.test(JSON.stringify(e.toolResponse)))
-      return { verdict: 'BLOCK', reason: 'prompt injection in tool output', rule: 'rule:prompt_injection' };
-    return { verdict: 'ALLOW', reason: 'recorded' };
+      return d('BLOCK', 'prompt injection in tool output', ['rule:prompt_injection']);
+    return d('ALLOW', 'recorded', []);
   },
 };
 

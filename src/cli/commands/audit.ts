@@ -4,12 +4,38 @@ import { homePublicKeys, openHomeAuditLog } from '../../appliance/audit-log.js';
 import { aegisHome } from '../../appliance/home.js';
 import { buildProof, verifyProof } from '../../audit/proof.js';
 import type { AuditEvent } from '../../audit/record.js';
-import { isJsonObject, parseJson } from '../../core/canonical-json.js';
+import { isJsonObject, parseJson, type JsonObject } from '../../core/canonical-json.js';
 import { fail } from '../../core/errors.js';
 import { readPublicKeys } from '../../crypto/key-files.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputText } from '../input.js';
+
+const RECORD_FIELDS = new Set(['kind', 'aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'rules', 'atv_sha3', 'data']);
+
+/**
+ * A user's event keeps everything they sent: fields the record has no place for (`{"kind":"x","ticket":"SEC-4711"}`)
+ * move under `data`, where they are hashed and signed with the rest. A name already in `data` is refused rather than
+ * overwritten, and a `data` that is not an object is left for the log to refuse.
+ */
+export function withExtrasUnderData(ev: JsonObject): AuditEvent {
+  const extras = Object.keys(ev).filter((k) => !RECORD_FIELDS.has(k));
+  if (extras.length === 0) return ev as unknown as AuditEvent;
+  const data = ev['data'] ?? {};
+  if (!isJsonObject(data)) return ev as unknown as AuditEvent;
+  const out: JsonObject = {};
+  const merged: JsonObject = { ...data };
+  for (const [k, v] of Object.entries(ev)) {
+    if (RECORD_FIELDS.has(k)) {
+      if (k !== 'data') out[k] = v;
+      continue;
+    }
+    if (k in merged) fail('AUDIT_EVENT_FIELD_CONFLICT', `--event has a top-level "${k.slice(0, 64)}" and a data."${k.slice(0, 64)}"; keep one`);
+    merged[k] = v;
+  }
+  out['data'] = merged;
+  return out as unknown as AuditEvent;
+}
 
 /** `aegis audit append|checkpoint|proof|verify-proof`. */
 export const auditCommand: CommandModule = {
@@ -18,15 +44,16 @@ export const auditCommand: CommandModule = {
     group
       .command('append')
       .description('append an external event (e.g. an approval) to the audit log; prints seq and this_hash')
-      .requiredOption('--event <json>', 'the event: {"kind": "...", "session"?, "tool"?, "decision"?, "reason"?, "rules"?, "data"?}')
+      .requiredOption('--event <json>', 'the event: {"kind": "...", "session"?, "tool"?, "decision"?, "reason"?, "rules"?, "data"?}; other top-level fields are stored under "data" (a clash with a "data" key is refused)')
       .option('--json', 'print as JSON')
       .action(
         action(io, async (opts: { event: string; json?: boolean }) => {
           const ev = parseJson(opts.event, '--event');
           if (!isJsonObject(ev)) fail('AUDIT_EVENT_INVALID', '--event must be a JSON object');
+          const event = withExtrasUnderData(ev);
           const log = await openHomeAuditLog(aegisHome(io.env), io.env);
           try {
-            const r = await log.append(ev as unknown as AuditEvent);
+            const r = await log.append(event);
             if (opts.json) printJson(io, r);
             else io.out(`seq ${r.seq} this_hash ${r.this_hash}`);
           } finally {

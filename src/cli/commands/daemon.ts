@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { aegisHome } from '../../appliance/home.js';
-import { createEngineDecider } from '../../service/engine.js';
+import { openEngine } from '../../appliance/engine.js';
 import { guardDaemonProcess, parseTcp, startDaemon } from '../../service/daemon.js';
 import { daemonStatus, spawnDaemon, stopDaemon } from '../../service/launcher.js';
 import { daemonPaths } from '../../service/paths.js';
@@ -81,7 +81,7 @@ export const daemonCommand: CommandModule = {
         action(io, async (opts: { tcp?: string }) => {
           const tcp = parseTcp(opts.tcp);
           const home = aegisHome(io.env);
-          const decider = await createEngineDecider(home, io.env);
+          const decider = await openEngine(home, io.env);
           const d = await startDaemon({ home, env: io.env, decider, ...(tcp === undefined ? {} : { tcp }), log: (l) => io.err(l) });
           guardDaemonProcess(d, (l) => io.err(l));
           await d.closed;

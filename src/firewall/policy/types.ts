@@ -1,3 +1,4 @@
+import type { Verdict } from '../../core/decision.js';
 import type { PathClass } from '../paths.js';
 import type { CanonicalTool } from '../tools.js';
 
@@ -7,8 +8,7 @@ import type { CanonicalTool } from '../tools.js';
  * pattern — never a literal fixture string.
  */
 
-export type Verdict = 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL';
-export type RuleDecision = 'BLOCK' | 'REQUIRE_APPROVAL';
+export type RuleDecision = Exclude<Verdict, 'ALLOW'>;
 
 export type Category =
   | 'filesystem-destruction'

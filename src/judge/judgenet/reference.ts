@@ -1,9 +1,9 @@
+import type { Verdict } from '../../core/decision.js';
 import { fail } from '../../core/errors.js';
 import type { JudgeNetModel } from './model.js';
 
 /** Verdict order of the three logits (the pipeline's decisions). */
-export const VERDICTS = ['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+export const VERDICTS = ['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL'] as const satisfies readonly Verdict[];
 
 /** What one inference produces; the RTL, the cycle model and this reference produce it bit for bit. */
 export interface JudgeNetOutput {
