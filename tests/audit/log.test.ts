@@ -18,6 +18,16 @@ describe('AuditLog writer', () => {
     expect((await verifyAuditLog({ dir })).ok).toBe(true);
   });
 
+  it('refuses a top-level field a record has no place for (AUDIT_EVENT_FIELD_UNKNOWN) and writes nothing', async () => {
+    const dir = tempDir();
+    const log = await AuditLog.open({ dir, signer: freshSigner() });
+    const ev = { kind: 'x', ticket: 'SEC-4711' } as unknown as Parameters<AuditLog['append']>[0];
+    await expect(log.append(ev)).rejects.toMatchObject({ code: 'AUDIT_EVENT_FIELD_UNKNOWN' });
+    expect(log.size).toBe(1); // only the genesis
+    await expect(log.append({ kind: 'x', data: { ticket: 'SEC-4711' } })).resolves.toMatchObject({ seq: 1 });
+    await log.close();
+  });
+
   it('one writer at a time: a second open fails with AUDIT_LOCKED', async () => {
     const dir = tempDir();
     const log = await AuditLog.open({ dir, signer: freshSigner() });

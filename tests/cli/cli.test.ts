@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import type { Command } from 'commander';
 import { runCli } from '../helpers/cli.js';
+import { join } from 'node:path';
 import { tempDir } from '../helpers/audit.js';
+import { readLogRecords } from '../helpers/log-records.js';
 
 function allVerbs(c: Command, prefix: string[] = []): string[][] {
   const out: string[][] = [];
@@ -46,6 +48,19 @@ describe('aegis CLI', () => {
     const r = await runCli(['verify-audit', '--json'], { AEGIS_HOME: tempDir() });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, errors: [{ code: 'AUDIT_LOG_MISSING' }] });
+  });
+
+  it('audit append keeps fields a record has no place for under data, and refuses a clash', async () => {
+    const env = { AEGIS_HOME: tempDir() };
+    expect((await runCli(['audit-key', 'init'], env)).code).toBe(0);
+    const ok = await runCli(['audit', 'append', '--event', '{"kind":"x","ticket":"SEC-4711","data":{"note":"n"}}', '--json'], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const clash = await runCli(['audit', 'append', '--event', '{"kind":"x","ticket":"A","data":{"ticket":"B"}}'], env);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('AUDIT_EVENT_FIELD_CONFLICT');
+    expect(clash.stderr).not.toMatch(/\n\s+at /); // no stack trace for users
+    const recs = readLogRecords(join(env.AEGIS_HOME, 'log'));
+    expect(recs.filter((r) => r.kind === 'x').map((r) => r.data)).toEqual([{ ticket: 'SEC-4711', note: 'n' }]);
   });
 
   it('audit-key init → audit append → checkpoint → proof → verify-proof → verify-audit, then tamper → exit 1', async () => {

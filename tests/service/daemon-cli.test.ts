@@ -35,6 +35,24 @@ describe('aegis daemon start|status|stop (real detached daemon with the firewall
     }
   });
 
+  it('a bad AEGIS_TOKEN_BUDGET stops the daemon from starting (TOKEN_BUDGET_INVALID), as it stops evaluate', async () => {
+    const t = tempHome('budget');
+    try {
+      for (const bad of ['lots', '-5', '0', '1.5']) {
+        const ev = await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"ls"}'], { ...t.env, AEGIS_TOKEN_BUDGET: bad });
+        expect(ev.code, bad).toBe(2);
+        expect(ev.stderr).toContain('TOKEN_BUDGET_INVALID');
+      }
+      const r = await runCli(['daemon', 'start'], { ...t.env, AEGIS_TOKEN_BUDGET: 'lots' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('TOKEN_BUDGET_INVALID');
+      expect((await runCli(['daemon', 'status'], t.env)).code).toBe(1);
+    } finally {
+      await runCli(['daemon', 'stop'], t.env);
+      t.cleanup();
+    }
+  });
+
   it('without audit keys the daemon cannot start, and says where to look', async () => {
     const t = tempHome('nokey');
     try {
