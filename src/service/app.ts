@@ -9,9 +9,14 @@ import type { ApprovalStore } from './approvals.js';
 import type { AuditSink } from './audit-sink.js';
 import type { HookStats } from './hook-handler.js';
 import type { HookAnswer } from '../hook/answer.js';
+import type { JsonValue } from '../core/canonical-json.js';
+import type { AgentEvent } from '../core/decision.js';
+import { agentEventFromWire, DECIDE_ROUTE, decideAnswerToWire, type DecideAnswer } from './decide-wire.js';
 
 export interface AppDeps {
   hook: { handle(raw: Uint8Array): Promise<HookAnswer>; stats: HookStats };
+  /** `aegis evaluate` while the daemon runs: decide on the daemon's engine and record with via "evaluate". */
+  decide: (event: AgentEvent) => Promise<DecideAnswer>;
   approvals: ApprovalStore;
   audit: AuditSink;
   failPolicy: FailPolicy;
@@ -70,7 +75,9 @@ const statusSchema = {
  * wire form; the other routes are JSON with schemas.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Fastify's default Ajv options strip properties a schema does not allow and coerce types: a request with an
+  // unknown field or a wrong type would be silently changed. Refuse them instead (USAGE, nothing dropped).
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } } });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (request.url.startsWith('/v1/hook')) {
@@ -106,6 +113,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }));
 
   app.get('/v1/status', { schema: { response: { 200: statusSchema } } }, async () => deps.status());
+
+  app.post<{ Body: { event: JsonValue } }>(
+    DECIDE_ROUTE,
+    {
+      schema: {
+        body: { type: 'object', required: ['event'], additionalProperties: false, properties: { event: { type: 'object' } } },
+        response: { '4xx': errorsSchema, '5xx': errorsSchema },
+      },
+    },
+    async (request) => decideAnswerToWire(await deps.decide(agentEventFromWire(request.body.event))),
+  );
 
   app.post<{ Body: { trace: string; scope: ApprovalScope } }>(
     '/v1/approvals',

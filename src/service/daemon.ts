@@ -2,9 +2,10 @@ import { chmodSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { basename, dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { standInDecider, type Decider } from '../appliance/decide.js';
+import { decide, standInDecider, type Decider } from '../appliance/decide.js';
+import { decisionRecord } from '../appliance/decision-record.js';
 import { ensureHome, type AegisHome } from '../appliance/home.js';
-import { fail } from '../core/errors.js';
+import { AegisError, fail, toAegisError } from '../core/errors.js';
 import { loadFailPolicy, type FailPolicy } from '../hook/fail-policy.js';
 import { buildApp } from './app.js';
 import { ApprovalStore } from './approvals.js';
@@ -23,6 +24,10 @@ export interface DaemonOptions {
   audit?: AuditSink;
   /** Operational messages (start, stop); never decisions or user data. */
   log?: (line: string) => void;
+}
+
+function isAppendResult(v: unknown): v is { seq: number; this_hash: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { seq?: unknown }).seq === 'number' && typeof (v as { this_hash?: unknown }).this_hash === 'string';
 }
 
 /** Parses `--tcp [host:]port` (host defaults to 127.0.0.1: the HTTP API is local unless asked otherwise). */
@@ -95,6 +100,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 
     const app = buildApp({
       hook,
+      decide: async (event) => {
+        const outcome = await decide(event, decider, approvals);
+        let appended: unknown;
+        try {
+          appended = await sink.append(decisionRecord(outcome, 'evaluate'));
+        } catch (e) {
+          throw new AegisError('DECISION_NOT_LOGGED', `the decision could not be appended to the audit log: ${toAegisError(e).message}`, { cause: e });
+        }
+        return { outcome, ...(isAppendResult(appended) ? { audit: { seq: appended.seq, this_hash: appended.this_hash } } : {}) };
+      },
       approvals,
       audit: sink,
       failPolicy,

@@ -8,7 +8,8 @@ import { preToolUseEvent, postToolUseEvent, sessionStartEvent, stopEvent, userPr
 import { execShim } from '../../src/hook/exec-shim.js';
 import { renderShim } from '../../src/hook/shim.js';
 import type { AuditSink } from '../../src/service/audit-sink.js';
-import { socketRequest } from '../../src/service/client.js';
+import { socketJson, socketRequest } from '../../src/service/client.js';
+import { decideViaDaemon } from '../../src/service/decide-wire.js';
 import { startDaemon } from '../../src/service/daemon.js';
 import { scriptedDecider, tempHome } from './helpers.js';
 
@@ -25,6 +26,31 @@ function tcp(port: number, method: string, path: string): Promise<{ status: numb
 }
 
 describe('daemon edges', () => {
+  it('/v1/decide decides and records on the daemon; a malformed event gets DECIDE_REQUEST_INVALID and no record', async () => {
+    const t = tempHome('dc');
+    const appended: AuditEvent[] = [];
+    const audit: AuditSink = { name: 'memory', append: async (e) => (appended.push(e), { seq: appended.length, this_hash: 'ab'.repeat(32) }), checkpoint: async () => undefined, close: async () => undefined };
+    const d = await startDaemon({ home: t.home, env: t.env, decider: scriptedDecider, audit });
+    try {
+      const a = await decideViaDaemon(d.paths.socket, { kind: 'tool_call', sessionId: 's', toolName: 'Bash', toolInput: { command: 'rm -rf /' } });
+      expect(a.outcome.decision).toMatchObject({ decision: 'BLOCK', rules: ['rule:fs_destructive'] });
+      expect(a.audit?.seq).toBeGreaterThan(0);
+      const rec = appended.find((e) => e.kind === 'decision');
+      expect(rec).toMatchObject({ decision: 'BLOCK', data: { via: 'evaluate', trace: a.outcome.trace } });
+      const before = appended.length;
+      for (const bad of [{ kind: 'tool_call', sessionId: 's', toolName: 'Bash', toolInput: 'ls' }, { kind: 'nope', sessionId: 's' }, { kind: 'prompt', sessionId: 's' }, { kind: 'tool_call', toolName: 'Bash', toolInput: {} }]) {
+        await expect(socketJson(d.paths.socket, 'POST', '/v1/decide', { event: bad })).rejects.toMatchObject({ code: 'DECIDE_REQUEST_INVALID' });
+      }
+      // Unknown fields and wrong types are refused, never stripped or coerced (fastify's Ajv defaults would).
+      await expect(socketJson(d.paths.socket, 'POST', '/v1/decide', { event: {}, extra: 1 })).rejects.toMatchObject({ code: 'USAGE' });
+      await expect(socketJson(d.paths.socket, 'POST', '/v1/approvals', { trace: 'aaaaaaaaaaaa', scope: 'once', ticket: 'x' })).rejects.toMatchObject({ code: 'USAGE' });
+      expect(appended.length).toBe(before);
+    } finally {
+      await d.close();
+      t.cleanup();
+    }
+  });
+
   it('the optional TCP listener serves only status and health', async () => {
     const t = tempHome('t');
     const d = await startDaemon({ home: t.home, env: t.env, decider: scriptedDecider, tcp: { host: '127.0.0.1', port: 0 } });
@@ -37,6 +63,7 @@ describe('daemon edges', () => {
       expect((await tcp(port, 'POST', '/v1/shutdown')).status).toBe(403);
       expect((await tcp(port, 'POST', '/v1/approvals')).status).toBe(403);
       expect((await tcp(port, 'POST', '/v1/hook')).status).toBe(403);
+      expect((await tcp(port, 'POST', '/v1/decide')).status).toBe(403);
     } finally {
       await d.close();
       t.cleanup();

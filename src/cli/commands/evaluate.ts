@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { openHomeAuditLog } from '../../appliance/audit-log.js';
 import { decide, type Outcome } from '../../appliance/decide.js';
 import { decisionRecord } from '../../appliance/decision-record.js';
-import { openEngine, type Engine } from '../../appliance/engine.js';
+import { openEngine } from '../../appliance/engine.js';
 import { aegisHome, type AegisHome } from '../../appliance/home.js';
 import type { AgentEvent } from '../../core/decision.js';
 import { AegisError, fail, toAegisError } from '../../core/errors.js';
 import { ApprovalStore } from '../../service/approvals.js';
+import { decideViaDaemon, type DecideAnswer } from '../../service/decide-wire.js';
+import { daemonStatus } from '../../service/launcher.js';
 import { daemonPaths } from '../../service/paths.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
@@ -16,7 +18,8 @@ import { readInputText } from '../input.js';
 /**
  * `aegis evaluate`: the firewall from the command line, on the same road as the daemon — the engine from
  * src/appliance/engine.ts (same state directory, budget, judge, hardware band and policies), the same adapter from
- * events to the firewall, the standing `--always` approvals of the home, and the same decision record. Single call
+ * events to the firewall, the standing `--always` approvals of the home, and the same decision record. While the
+ * daemon runs, it decides and records (it is the log's single writer). Single call
  * (--tool/--input) or a JSONL batch of peer-corpus rows or Claude Code hook inputs; every decision is appended to
  * the audit log unless --no-audit. Exit: 0 ALLOW, 1 BLOCK or REQUIRE_APPROVAL (single call), 0 when a batch was
  * processed, 2 usage or environment error.
@@ -34,12 +37,20 @@ interface Opts {
 }
 
 interface Evaluator {
-  engine: Engine;
-  run(event: AgentEvent): Promise<{ outcome: Outcome; audit?: { seq: number; this_hash: string } }>;
+  run(event: AgentEvent): Promise<DecideAnswer>;
 }
 
+/**
+ * Where decisions are made and recorded. A running daemon is the log's single writer: its events go to its
+ * /v1/decide route, decided by its engine and recorded with via "evaluate". Otherwise the engine is opened here
+ * (same factory, same state directory) and the record appended to the home's log.
+ */
 async function withEvaluator<T>(io: CliIo, opts: Opts, fn: (ev: Evaluator) => Promise<T>): Promise<T> {
   const home: AegisHome = aegisHome(io.env);
+  const paths = daemonPaths(home);
+  if (opts.audit !== false && opts.policies === undefined && (await daemonStatus(paths)) !== undefined) {
+    return fn({ run: (event) => decideViaDaemon(paths.socket, event) });
+  }
   const engine = await openEngine(home, io.env, opts.policies === undefined ? {} : { policiesDir: opts.policies });
   const log =
     opts.audit === false
@@ -49,10 +60,9 @@ async function withEvaluator<T>(io: CliIo, opts: Opts, fn: (ev: Evaluator) => Pr
           throw new AegisError(err.code, `${err.message} (or pass --no-audit to evaluate without logging)`, { cause: e });
         });
   // Standing `aegis approve … --always` answers apply here as in the daemon; session answers live in the daemon.
-  const book = new ApprovalStore(daemonPaths(home).approvals);
+  const book = new ApprovalStore(paths.approvals);
   try {
     return await fn({
-      engine,
       async run(event) {
         const outcome = await decide(event, engine, book);
         if (log === undefined) return { outcome };
@@ -105,7 +115,7 @@ export const evaluateCommand: CommandModule = {
       .option('--session <id>', 'session id: loop, budget and circuit-breaker state is kept per session in $AEGIS_HOME/state')
       .option('--batch <file>', 'evaluate every line of a JSONL file: {tool, input, context?, session_id?} rows or Claude Code hook inputs (PreToolUse, PostToolUse …); one JSON line {decision, reason, rules} out per row')
       .option('--policies <dir>', 'firewall policy directory (default: policies/firewall of this package)')
-      .option('--no-audit', 'do not append decisions to the audit log ($AEGIS_HOME/log)')
+      .option('--no-audit', 'do not append decisions to the audit log ($AEGIS_HOME/log); without it, a running daemon decides and records')
       .option('--json', 'single call: print the whole decision as JSON; batch: add line, event, step, trace, args_sha3, atv_sha3, judge fields to each line')
       .addHelpText('after', '\nExamples:\n  aegis evaluate --tool Bash --input \'{"command":"rm -rf /"}\' --no-audit\n  aegis evaluate --batch calls.jsonl --no-audit > decisions.jsonl\n')
       .action(
