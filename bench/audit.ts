@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AuditLog, type PqMode } from '../src/audit/log.js';
-import { verifyAuditLog } from '../src/audit/verify.js';
-import { signerFromSeeds } from '../src/crypto/seed-signer.js';
-import { CryptoPool } from '../src/crypto/worker-pool.js';
+import { AuditLog, type PqMode } from '#audit/log.js';
+import { verifyAuditLog } from '#audit/verify.js';
+import { signerFromSeeds } from '#crypto/seed-signer.js';
+import { CryptoPool } from '#crypto/worker-pool.js';
 import { machine, round, table } from './_util.js';
 
 const N = Number(process.env['BENCH_AUDIT_N'] ?? 20000);

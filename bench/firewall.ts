@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openEngine } from '../src/appliance/engine.js';
-import { aegisHome } from '../src/appliance/home.js';
-import { emptyScore, isDefaultPreToolUse, pct, rowToCall, scoreRow, type CorpusRow, type Score } from '../src/firewall/corpus.js';
+import { openEngine } from '#appliance/engine.js';
+import { aegisHome } from '#appliance/home.js';
+import { emptyScore, isDefaultPreToolUse, pct, rowToCall, scoreRow, type CorpusRow, type Score } from '#firewall/corpus.js';
 
 /**
  * Firewall benchmark: detection on the peer corpora (default-mode PreToolUse rows, as the fixtures

@@ -11,18 +11,18 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../src/core/canonical-json.js';
-import { atvBytes, atvSha3, encodeAtv } from '../src/atv/encode.js';
-import { openEngine } from '../src/appliance/engine.js';
-import { aegisHome } from '../src/appliance/home.js';
-import { isDefaultPreToolUse, rowToCall, type CorpusRow } from '../src/firewall/corpus.js';
-import { FpgaJudge } from '../src/judge/judgenet-judge.js';
-import { modelHash, parseModel } from '../src/judge/judgenet/model.js';
-import { VERDICTS } from '../src/judge/judgenet/reference.js';
-import { WireFpgaLink } from '../drivers/fpga/wire-link.js';
-import { BoardSim } from '../firmware-sim/fpga/board.js';
-import { fpgaDir } from '../firmware-sim/fpga/rtl-build.js';
-import { simTransport } from '../firmware-sim/fpga/sim-transport.js';
+import { canonicalJson } from '#core/canonical-json.js';
+import { atvBytes, atvSha3, encodeAtv } from '#atv/encode.js';
+import { openEngine } from '#appliance/engine.js';
+import { aegisHome } from '#appliance/home.js';
+import { isDefaultPreToolUse, rowToCall, type CorpusRow } from '#firewall/corpus.js';
+import { FpgaJudge } from '#judge/judgenet-judge.js';
+import { modelHash, parseModel } from '#judge/judgenet/model.js';
+import { VERDICTS } from '#judge/judgenet/reference.js';
+import { WireFpgaLink } from '#drivers/fpga/wire-link.js';
+import { BoardSim } from '#firmware-sim/fpga/board.js';
+import { fpgaDir } from '#firmware-sim/fpga/rtl-build.js';
+import { simTransport } from '#firmware-sim/fpga/sim-transport.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aegisHome, ensureHome } from '../src/appliance/home.js';
-import { writeFileKeys } from '../src/crypto/key-files.js';
-import { renderShim } from '../src/hook/shim.js';
-import { spawnDaemon, stopDaemon } from '../src/service/launcher.js';
-import { daemonPaths } from '../src/service/paths.js';
-import { hookFallbackCommand } from '../src/service/self-command.js';
+import { aegisHome, ensureHome } from '#appliance/home.js';
+import { writeFileKeys } from '#crypto/key-files.js';
+import { renderShim } from '#hook/shim.js';
+import { spawnDaemon, stopDaemon } from '#service/launcher.js';
+import { daemonPaths } from '#service/paths.js';
+import { hookFallbackCommand } from '#service/self-command.js';
 import { machine, percentile, round, table } from './_util.js';
 
 const argRuns = process.argv.indexOf('--runs');

@@ -13,12 +13,12 @@
 import { webcrypto } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDcapCollateral, verifyDcapQuote } from '../attestation/dcap/index.js';
-import { verifySnpReport } from '../attestation/sev-snp/index.js';
-import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '../attestation/trust/index.js';
-import { createAmdRoots } from '../firmware-sim/tee/amd-pki.js';
-import { SimulatedAmdSp } from '../firmware-sim/tee/amd-sp.js';
-import { SimulatedTdx } from '../firmware-sim/tee/tdx-module.js';
+import { parseDcapCollateral, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { verifySnpReport } from '#attestation/sev-snp/index.js';
+import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '#attestation/trust/index.js';
+import { createAmdRoots } from '#firmware-sim/tee/amd-pki.js';
+import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 import { measure, ratio, type Stat } from './_util.js';
 
 

@@ -1,4 +1,4 @@
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 import { certValidAt, signedBy, type Cert } from './x509.js';
 
 /** Codes a caller's area uses for chain failures (each literal is listed in docs/errors.md). */

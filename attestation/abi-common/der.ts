@@ -1,4 +1,4 @@
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 
 /**
  * Minimal DER (ITU-T X.690 §8, §10) TLV walker for the few structures that @peculiar/x509 does not expose:

@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { isAllZero, type ByteReader } from '../../src/core/bytes.js';
+import { fail } from '#core/errors.js';
+import { isAllZero, type ByteReader } from '#core/bytes.js';
 
 /**
  * Reads a reserved field and rejects it unless every byte is zero (the vendor specs mark these fields

@@ -1,4 +1,4 @@
-import { toAegisError } from '../../src/core/errors.js';
+import { toAegisError } from '#core/errors.js';
 
 /** One failed check of a verification: a stable code (docs/errors.md) and a message for people. */
 export interface VerifyError {

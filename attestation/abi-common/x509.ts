@@ -1,7 +1,7 @@
 import { createPublicKey, constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { fail, isAegisError } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
+import { fail, isAegisError } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
 import { children, content, expectTag, oidToString, readTlv, splitSigned, TAG, type Tlv } from './der.js';
 
 /**

@@ -1,6 +1,6 @@
-import { concatBytes, utf8 } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { sha3_256, sha512 } from '../../src/crypto/hash.js';
+import { concatBytes, utf8 } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { sha3_256, sha512 } from '#crypto/hash.js';
 
 /**
  * Key binding (DESIGN.md, Evidence flow):

@@ -1,7 +1,7 @@
-import { canonicalJson, isJsonObject, type JsonObject } from '../../src/core/canonical-json.js';
-import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
-import { sha3_256 } from '../../src/crypto/hash.js';
+import { canonicalJson, isJsonObject, type JsonObject } from '#core/canonical-json.js';
+import { fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
+import { sha3_256 } from '#crypto/hash.js';
 import type { TpmQuoteJson } from '../tpm/quote-json.js';
 
 /**

@@ -1,7 +1,7 @@
-import { bytesEqual } from '../../src/core/bytes.js';
-import { AegisError, toAegisError } from '../../src/core/errors.js';
-import { fromBase64, fromHex, toHex } from '../../src/core/encoding.js';
-import { fingerprint } from '../../src/crypto/fingerprint.js';
+import { bytesEqual } from '#core/bytes.js';
+import { AegisError, toAegisError } from '#core/errors.js';
+import { fromBase64, fromHex, toHex } from '#core/encoding.js';
+import { fingerprint } from '#crypto/fingerprint.js';
 import { parseDcapCollateral, verifyDcapQuote } from '../dcap/index.js';
 import { verifySnpReport } from '../sev-snp/index.js';
 import { verifyTpmEvidence } from '../tpm/verify-evidence.js';

@@ -1,6 +1,6 @@
-import { fail } from '../../src/core/errors.js';
-import { fromHex } from '../../src/core/encoding.js';
-import { isJsonObject, parseJson, type JsonObject } from '../../src/core/canonical-json.js';
+import { fail } from '#core/errors.js';
+import { fromHex } from '#core/encoding.js';
+import { isJsonObject, parseJson, type JsonObject } from '#core/canonical-json.js';
 
 /**
  * QuoteCollateralV3 (the layout of dcap-qvl and Intel's `sgx_ql_qve_collateral_t`): issuer chains PEM,

@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
+import { fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
 import { children, content, intToNumber, oidToString, readTlv, TAG, type Tlv } from '../abi-common/der.js';
 import type { Cert } from '../abi-common/x509.js';
 

@@ -1,6 +1,6 @@
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
-import type { JsonValue } from '../../src/core/canonical-json.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
+import type { JsonValue } from '#core/canonical-json.js';
 import { sgxReportBodyJson } from '../sgx/report-body.js';
 import { tdReportBodyJson } from '../tdx/td-report-body.js';
 import type { DcapQuote } from './quote.js';

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter, isAllZero } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter, isAllZero } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { take } from '../abi-common/fields.js';
 import { parseSgxReportBody, writeSgxReportBody, type SgxReportBody } from '../sgx/report-body.js';
 import {

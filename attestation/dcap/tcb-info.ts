@@ -1,6 +1,6 @@
-import { fail } from '../../src/core/errors.js';
-import { fromHex } from '../../src/core/encoding.js';
-import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../src/core/canonical-json.js';
+import { fail } from '#core/errors.js';
+import { fromHex } from '#core/encoding.js';
+import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '#core/canonical-json.js';
 
 /**
  * TCB Info (Intel PCS API v3 "v2" and v4 "v3", SGX and TDX) and Enclave Identity v2 (QE, TD_QE, QVE), parsed

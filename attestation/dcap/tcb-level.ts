@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
+import { fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
 import type { IsvTcbLevel, PlatformTcbLevel, TcbInfo, TcbStatus } from './tcb-info.js';
 import type { PckExtensions } from './pck-extensions.js';
 import type { TdReportBody } from '../tdx/td-report-body.js';

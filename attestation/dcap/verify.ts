@@ -1,7 +1,7 @@
-import { fail } from '../../src/core/errors.js';
-import { bytesEqual, isAllZero, utf8 } from '../../src/core/bytes.js';
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
+import { fail } from '#core/errors.js';
+import { bytesEqual, isAllZero, utf8 } from '#core/bytes.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
 import { verifyChain, type ChainCodes } from '../abi-common/chain.js';
 import { p256KeyFromXY, verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';

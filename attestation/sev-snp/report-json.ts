@@ -1,5 +1,5 @@
-import { toHex } from '../../src/core/encoding.js';
-import type { JsonValue } from '../../src/core/canonical-json.js';
+import { toHex } from '#core/encoding.js';
+import type { JsonValue } from '#core/canonical-json.js';
 import type { SnpReport } from './report.js';
 
 /** The parsed form of a report as plain JSON (hex bytes, u64 as 0x-hex strings): golden files and dumps. */

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { mbz, take } from '../abi-common/fields.js';
 import type { SnpProduct } from '../trust/anchors.js';
 

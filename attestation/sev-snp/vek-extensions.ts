@@ -1,4 +1,4 @@
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 import { content, intToNumber, readTlv, TAG } from '../abi-common/der.js';
 import type { Cert } from '../abi-common/x509.js';
 import type { SnpProduct } from '../trust/anchors.js';

@@ -1,6 +1,6 @@
-import { fail } from '../../src/core/errors.js';
-import { bytesEqual } from '../../src/core/bytes.js';
-import { toHex } from '../../src/core/encoding.js';
+import { fail } from '#core/errors.js';
+import { bytesEqual } from '#core/bytes.js';
+import { toHex } from '#core/encoding.js';
 import { verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';
 import { certValidAt, crlValidAt, parseCert, parseCrl, parsePemChain, signedBy, type Cert } from '../abi-common/x509.js';

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
-import { toHex } from '../../src/core/encoding.js';
+import { ByteReader, ByteWriter } from '#core/bytes.js';
+import { toHex } from '#core/encoding.js';
 import { mbz, take } from '../abi-common/fields.js';
 
 /**

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { getClockInfo, type ClockInfo } from './clock-info.js';
 import { TPM_GENERATED_VALUE, TPM_ST } from './constants.js';
 import { getPcrSelection, getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from './marshal.js';

@@ -1,4 +1,4 @@
-import type { ByteReader } from '../../src/core/bytes.js';
+import type { ByteReader } from '#core/bytes.js';
 
 /** TPMS_CLOCK_INFO (Part 2 §10.11.1). */
 export interface ClockInfo {

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { TPM_CC, TPM_RS_PW, TPM_ST } from './constants.js';
 import { getTpm2b, putTpm2b } from './marshal.js';
 import { tpmRcError } from './rc.js';

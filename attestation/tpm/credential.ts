@@ -1,6 +1,6 @@
 import { constants, createCipheriv, createHmac, publicEncrypt, randomBytes } from 'node:crypto';
-import { ByteWriter, concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteWriter, concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { DIGEST_SIZE, HASH_NAME, TPM_ALG } from './constants.js';
 import { kdfa } from './kdf.js';
 import { putTpm2b } from './marshal.js';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { bytesEqual } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { bytesEqual } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { publicKeyObject, type TpmtPublic } from './public.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ByteReader, bytesEqual } from '../../src/core/bytes.js';
-import { AegisError, fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
+import { ByteReader, bytesEqual } from '#core/bytes.js';
+import { AegisError, fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
 import { HASH_NAME } from './constants.js';
 import type { PcrValue } from './pcr-values.js';
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { ByteWriter } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { HASH_NAME } from './constants.js';
 
 function hashName(alg: number): string {

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { DIGEST_SIZE, HASH_BY_NAME } from './constants.js';
 
 /**

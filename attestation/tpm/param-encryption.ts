@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac } from 'node:crypto';
-import { ByteWriter, concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteWriter, concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { DIGEST_SIZE, HASH_NAME, TPM_ALG, TPM_ECC_CURVE } from './constants.js';
 import { kdfa, kdfe } from './kdf.js';
 import { putTpm2b } from './marshal.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { fail } from '../../src/core/errors.js';
-import { ByteWriter } from '../../src/core/bytes.js';
+import { fail } from '#core/errors.js';
+import { ByteWriter } from '#core/bytes.js';
 import { HASH_NAME, TPM_CC } from './constants.js';
 import { digestSize, marshalPcrSelection, type PcrSelection } from './marshal.js';
 

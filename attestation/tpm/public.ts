@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { ByteReader, ByteWriter, concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { toBase64Url } from '../../src/core/encoding.js';
+import { ByteReader, ByteWriter, concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { toBase64Url } from '#core/encoding.js';
 import { HASH_NAME, TPM_ALG, TPM_ECC_CURVE } from './constants.js';
 import { getTpm2b, putTpm2b } from './marshal.js';
 

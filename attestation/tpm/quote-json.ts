@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../../src/core/encoding.js';
+import { fail } from '#core/errors.js';
+import { fromBase64, fromHex, toBase64, toHex } from '#core/encoding.js';
 import { HASH_BY_NAME, HASH_NAME } from './constants.js';
 import { digestSize } from './marshal.js';
 import type { PcrValue } from './pcr-values.js';

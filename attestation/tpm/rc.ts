@@ -1,4 +1,4 @@
-import { AegisError } from '../../src/core/errors.js';
+import { AegisError } from '#core/errors.js';
 
 /**
  * TPM_RC decoding (TCG TPM 2.0 Library Part 2 §6.6). A response code is either format-zero

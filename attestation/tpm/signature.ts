@@ -1,6 +1,6 @@
 import { constants, verify as nodeVerify } from 'node:crypto';
-import { ByteReader, ByteWriter, concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter, concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { HASH_NAME, TPM_ALG, TPM_ECC_CURVE } from './constants.js';
 import { getTpm2b, putTpm2b } from './marshal.js';
 import { leftPad, publicKeyObject, type TpmtPublic } from './public.js';

@@ -1,6 +1,6 @@
-import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
-import { ByteWriter } from '../../src/core/bytes.js';
+import { fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
+import { ByteWriter } from '#core/bytes.js';
 import { parseQuoteAttest } from './attest.js';
 import { HASH_NAME } from './constants.js';
 import type { PcrSelection } from './marshal.js';

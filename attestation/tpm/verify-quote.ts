@@ -1,5 +1,5 @@
-import { bytesEqual } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
+import { bytesEqual } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { parseQuoteAttest, type TpmsAttestQuote } from './attest.js';
 import type { ClockInfo } from './clock-info.js';
 import { TPM_ALG, TPMA_OBJECT as A } from './constants.js';

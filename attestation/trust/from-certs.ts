@@ -1,4 +1,4 @@
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 import { parseCert, parsePemChain, verifySigned, type Cert } from '../abi-common/x509.js';
 import type { DcapTrustAnchors, SnpProduct, SnpTrustAnchors } from './anchors.js';
 

@@ -1,4 +1,4 @@
-import { toHex } from '../../src/core/encoding.js';
+import { toHex } from '#core/encoding.js';
 import type { VerifyError } from '../abi-common/verdict.js';
 import type { DcapQuote } from '../dcap/quote.js';
 import { sgxIsDebug } from '../sgx/report-body.js';

@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { isJsonObject, type JsonValue } from '../../src/core/canonical-json.js';
+import { fail } from '#core/errors.js';
+import { isJsonObject, type JsonValue } from '#core/canonical-json.js';
 import { CHECK_BY_NAME, type CheckDef } from './checks.js';
 
 /**

@@ -1,5 +1,5 @@
-import { toHex } from '../../src/core/encoding.js';
-import type { JsonValue } from '../../src/core/canonical-json.js';
+import { toHex } from '#core/encoding.js';
+import type { JsonValue } from '#core/canonical-json.js';
 import type { VerifyError } from '../abi-common/verdict.js';
 import { dcapMeasurements, type DcapVerdict } from '../dcap/verify.js';
 import { snpMeasurements, type SnpVerdict } from '../sev-snp/verify.js';

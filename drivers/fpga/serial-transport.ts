@@ -1,7 +1,7 @@
 import { SerialPort } from 'serialport';
-import { fail } from '../../src/core/errors.js';
-import type { ByteTransport } from '../../src/device/fpga.js';
-import { DEFAULT_BAUD } from '../../fpga/protocol/generated.js';
+import { fail } from '#core/errors.js';
+import type { ByteTransport } from '#device/fpga.js';
+import { DEFAULT_BAUD } from '#fpga/protocol/generated.js';
 
 /**
  * ByteTransport over a serial device with serialport (a board's USB-UART, or the slave side of the simulator's

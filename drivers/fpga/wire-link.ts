@@ -1,9 +1,9 @@
-import { fail } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
-import type { ByteTransport, FpgaDeviceInfo, FpgaInference, FpgaLink, FpgaTransportKind } from '../../src/device/fpga.js';
-import { decodeFrame, encodeFrame, FrameSplitter, type Frame } from '../../fpga/protocol/frame.js';
-import { ERROR_OPCODE, Opcode, RESPONSE_FLAG, Status } from '../../fpga/protocol/generated.js';
-import { decodeInferBody, decodeInfoBody } from '../../fpga/protocol/messages.js';
+import { fail } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
+import type { ByteTransport, FpgaDeviceInfo, FpgaInference, FpgaLink, FpgaTransportKind } from '#device/fpga.js';
+import { decodeFrame, encodeFrame, FrameSplitter, type Frame } from '#fpga/protocol/frame.js';
+import { ERROR_OPCODE, Opcode, RESPONSE_FLAG, Status } from '#fpga/protocol/generated.js';
+import { decodeInferBody, decodeInfoBody } from '#fpga/protocol/messages.js';
 
 const STATUS_NAMES = new Map(Object.entries(Status).map(([k, v]) => [v as number, k]));
 

@@ -1,7 +1,7 @@
-import { ByteReader, ByteWriter, isAllZero } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { fromHex, toHex } from '../../src/core/encoding.js';
-import type { VekChain } from '../../src/device/tee.js';
+import { ByteReader, ByteWriter, isAllZero } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { fromHex, toHex } from '#core/encoding.js';
+import type { VekChain } from '#device/tee.js';
 
 /**
  * GHCB certificate table (GHCB spec #56421 §4.1.8.1, MSG_REPORT_REQ extended; the configfs-tsm auxblob):

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { AegisError, fail, toAegisError } from '../../src/core/errors.js';
-import { utf8 } from '../../src/core/bytes.js';
-import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
+import { AegisError, fail, toAegisError } from '#core/errors.js';
+import { utf8 } from '#core/bytes.js';
+import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider } from '#device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
 import { checkEvidenceBinding } from './evidence-check.js';
 import { checkReportData } from './tdx-abi.js';

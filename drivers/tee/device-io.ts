@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { AegisError } from '../../src/core/errors.js';
+import { AegisError } from '#core/errors.js';
 
 /**
  * The system calls a TEE guest driver needs, behind a small seam so the ioctl flows can be tested with a

@@ -1,7 +1,7 @@
-import { bytesEqual } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import type { TeeEvidence } from '../../src/device/tee.js';
-import { parseDcapQuote } from '../../attestation/dcap/index.js';
+import { bytesEqual } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import type { TeeEvidence } from '#device/tee.js';
+import { parseDcapQuote } from '#attestation/dcap/index.js';
 import { SNP_REPORT_SIZE } from './sev-abi.js';
 
 /** REPORT_DATA inside the SNP ATTESTATION_REPORT (tee-evidence-layouts.md §4). */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { AegisError, fail } from '../../src/core/errors.js';
+import { AegisError, fail } from '#core/errors.js';
 import { errnoName, openError, type DeviceIo, type NativeBuffer } from './device-io.js';
 
 /**

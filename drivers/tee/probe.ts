@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import type { TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
+import { fail } from '#core/errors.js';
+import type { TeeKind, TeeQuoteProvider } from '#device/tee.js';
 import { ConfigfsTsmProvider, TSM_REPORT_ROOT, nodeTsmFs, tsmProbe, type TsmFs } from './configfs-tsm.js';
 import { SEV_GUEST_DEVICE, SevGuestProvider, sevGuestPresent } from './sev-guest.js';
 import { TDX_GUEST_DEVICE, tdxGuestPresent } from './tdx-guest.js';

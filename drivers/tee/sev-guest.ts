@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fail, isAegisError } from '../../src/core/errors.js';
-import type { SnpEvidence, TeeQuoteProvider } from '../../src/device/tee.js';
+import { fail, isAegisError } from '#core/errors.js';
+import type { SnpEvidence, TeeQuoteProvider } from '#device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
 import { checkEvidenceBinding } from './evidence-check.js';
 import { withDevice, withNative, type DeviceIo, type NativeBuffer } from './device-io.js';

@@ -1,6 +1,6 @@
-import { bytesEqual } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { parseDcapQuote } from '../../attestation/dcap/index.js';
+import { bytesEqual } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { parseDcapQuote } from '#attestation/dcap/index.js';
 import type { TdReportFields } from './tdx-abi.js';
 
 /**

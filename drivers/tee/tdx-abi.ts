@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import { REPORT_DATA_LEN } from '../../src/device/tee.js';
+import { fail } from '#core/errors.js';
+import { REPORT_DATA_LEN } from '#device/tee.js';
 import { iowr } from './ioctl.js';
 
 /**

@@ -1,12 +1,12 @@
-import { policyAuth } from '../../attestation/tpm/command.js';
-import { TPM_RH, TPM_SE } from '../../attestation/tpm/constants.js';
+import { policyAuth } from '#attestation/tpm/command.js';
+import { TPM_RH, TPM_SE } from '#attestation/tpm/constants.js';
 import {
   activateCredential as activateCmd,
   parseActivateCredential,
   policySecret,
-} from '../../attestation/tpm/commands/credential.js';
-import type { TpmtPublic } from '../../attestation/tpm/public.js';
-import { ekEccTemplate, ekRsaTemplate } from '../../attestation/tpm/templates.js';
+} from '#attestation/tpm/commands/credential.js';
+import type { TpmtPublic } from '#attestation/tpm/public.js';
+import { ekEccTemplate, ekRsaTemplate } from '#attestation/tpm/templates.js';
 import type { Tpm2 } from './tpm2.js';
 
 export interface LoadedEk {

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, open, type FileHandle } from 'node:fs/promises';
-import { AegisError, fail } from '../../src/core/errors.js';
-import type { TpmTransport } from '../../src/device/tpm.js';
+import { AegisError, fail } from '#core/errors.js';
+import type { TpmTransport } from '#device/tpm.js';
 
 /** Largest response the kernel resource manager returns (TPM_BUFSIZE in linux/drivers/char/tpm/tpm.h is 4096). */
 const BUFSIZE = 4096;

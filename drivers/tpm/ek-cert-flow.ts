@@ -1,6 +1,6 @@
-import { concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { nvRead, nvReadPublic, parseNvRead, parseNvReadPublic } from '../../attestation/tpm/commands/nv.js';
+import { concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { nvRead, nvReadPublic, parseNvRead, parseNvReadPublic } from '#attestation/tpm/commands/nv.js';
 import type { Tpm2 } from './tpm2.js';
 
 /** Bytes per TPM2_NV_Read: TPM_PT_NV_BUFFER_MAX is at least 512 on PC Client TPMs. */

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { bytesEqual, concatBytes } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { EMPTY_PASSWORD, encodeCommand } from '../../attestation/tpm/command.js';
-import { TPM_ALG, TPM_CC, TPM_SE, TPMA_SESSION } from '../../attestation/tpm/constants.js';
+import { bytesEqual, concatBytes } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { EMPTY_PASSWORD, encodeCommand } from '#attestation/tpm/command.js';
+import { TPM_ALG, TPM_CC, TPM_SE, TPMA_SESSION } from '#attestation/tpm/constants.js';
 import {
   createParams,
   parseCreate,
   parseUnseal,
   unseal,
   type CreateResult,
-} from '../../attestation/tpm/commands/object.js';
-import { parseStartAuthSession, startAuthSession } from '../../attestation/tpm/commands/session.js';
+} from '#attestation/tpm/commands/object.js';
+import { parseStartAuthSession, startAuthSession } from '#attestation/tpm/commands/session.js';
 import {
   commandHmac,
   decryptResponseParameter,
@@ -18,8 +18,8 @@ import {
   encryptCommandParameter,
   responseHmac,
   sessionKey,
-} from '../../attestation/tpm/param-encryption.js';
-import type { TpmtPublic } from '../../attestation/tpm/public.js';
+} from '#attestation/tpm/param-encryption.js';
+import type { TpmtPublic } from '#attestation/tpm/public.js';
 import type { Tpm2 } from './tpm2.js';
 
 /**

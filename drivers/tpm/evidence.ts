@@ -1,7 +1,7 @@
-import { toHex } from '../../src/core/encoding.js';
-import type { PcrSelection } from '../../attestation/tpm/marshal.js';
-import { objectName } from '../../attestation/tpm/public.js';
-import { quoteToJson, type TpmQuoteJson } from '../../attestation/tpm/quote-json.js';
+import { toHex } from '#core/encoding.js';
+import type { PcrSelection } from '#attestation/tpm/marshal.js';
+import { objectName } from '#attestation/tpm/public.js';
+import { quoteToJson, type TpmQuoteJson } from '#attestation/tpm/quote-json.js';
 import { makeQuote, type AkAlgorithm } from './quote-flow.js';
 import type { Tpm2 } from './tpm2.js';
 

@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import type { TpmTransport } from '../../src/device/tpm.js';
+import { fail } from '#core/errors.js';
+import type { TpmTransport } from '#device/tpm.js';
 import { DeviceTransport } from './device-transport.js';
 import { assertPort, SocketTransport, type SocketTarget } from './socket-transport.js';
 

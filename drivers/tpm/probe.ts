@@ -1,6 +1,6 @@
-import { toAegisError } from '../../src/core/errors.js';
-import { TPM_CAP, TPM_PT } from '../../attestation/tpm/constants.js';
-import type { PcrSelection } from '../../attestation/tpm/marshal.js';
+import { toAegisError } from '#core/errors.js';
+import { TPM_CAP, TPM_PT } from '#attestation/tpm/constants.js';
+import type { PcrSelection } from '#attestation/tpm/marshal.js';
 import { openTpmTransport } from './open.js';
 import { Tpm2 } from './tpm2.js';
 

@@ -1,9 +1,9 @@
-import { fail, isAegisError } from '../../src/core/errors.js';
-import { TPM_RH } from '../../attestation/tpm/constants.js';
-import { normalizeSelection, type PcrSelection } from '../../attestation/tpm/marshal.js';
-import { parsePublic, type TpmtPublic } from '../../attestation/tpm/public.js';
-import { akEccTemplate, akRsaTemplate } from '../../attestation/tpm/templates.js';
-import { verifyQuote, type TpmQuote } from '../../attestation/tpm/verify-quote.js';
+import { fail, isAegisError } from '#core/errors.js';
+import { TPM_RH } from '#attestation/tpm/constants.js';
+import { normalizeSelection, type PcrSelection } from '#attestation/tpm/marshal.js';
+import { parsePublic, type TpmtPublic } from '#attestation/tpm/public.js';
+import { akEccTemplate, akRsaTemplate } from '#attestation/tpm/templates.js';
+import { verifyQuote, type TpmQuote } from '#attestation/tpm/verify-quote.js';
 import type { Tpm2 } from './tpm2.js';
 
 export type AkAlgorithm = 'ecc-p256' | 'rsa-2048';

@@ -1,13 +1,13 @@
-import { ByteReader, ByteWriter, bytesEqual } from '../../src/core/bytes.js';
-import { AegisError, fail } from '../../src/core/errors.js';
+import { ByteReader, ByteWriter, bytesEqual } from '#core/bytes.js';
+import { AegisError, fail } from '#core/errors.js';
 import {
   getPcrSelection,
   getTpm2b,
   putPcrSelection,
   putTpm2b,
   type PcrSelection,
-} from '../../attestation/tpm/marshal.js';
-import { parsePublic } from '../../attestation/tpm/public.js';
+} from '#attestation/tpm/marshal.js';
+import { parsePublic } from '#attestation/tpm/public.js';
 
 /**
  * The keys/*.sealed file format, version 1. Everything a TPM needs to reload and unseal the object, and

@@ -1,10 +1,10 @@
-import { bytesEqual } from '../../src/core/bytes.js';
-import { AegisError, fail, isAegisError } from '../../src/core/errors.js';
-import { toHex } from '../../src/core/encoding.js';
-import type { TpmtPublic } from '../../attestation/tpm/public.js';
-import { TPM_ALG, TPM_RH, TPM_SE } from '../../attestation/tpm/constants.js';
-import { normalizeSelection, type PcrSelection } from '../../attestation/tpm/marshal.js';
-import { sealedDataTemplate, srkTemplate } from '../../attestation/tpm/templates.js';
+import { bytesEqual } from '#core/bytes.js';
+import { AegisError, fail, isAegisError } from '#core/errors.js';
+import { toHex } from '#core/encoding.js';
+import type { TpmtPublic } from '#attestation/tpm/public.js';
+import { TPM_ALG, TPM_RH, TPM_SE } from '#attestation/tpm/constants.js';
+import { normalizeSelection, type PcrSelection } from '#attestation/tpm/marshal.js';
+import { sealedDataTemplate, srkTemplate } from '#attestation/tpm/templates.js';
 import { marshalSealedBlob, parseSealedBlob } from './sealed-blob.js';
 import type { Tpm2 } from './tpm2.js';
 import { createEncrypted, startSaltedSession, unsealEncrypted } from './encrypted-session.js';

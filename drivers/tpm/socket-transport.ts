@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import { AegisError, fail } from '../../src/core/errors.js';
-import type { TpmTransport } from '../../src/device/tpm.js';
-import { responseLength } from '../../attestation/tpm/command.js';
+import { AegisError, fail } from '#core/errors.js';
+import type { TpmTransport } from '#device/tpm.js';
+import { responseLength } from '#attestation/tpm/command.js';
 
 /** A TCP endpoint or a unix socket path. */
 export type SocketTarget = { host: string; port: number } | { path: string };

@@ -1,5 +1,5 @@
-import { AegisError } from '../../src/core/errors.js';
-import { ByteWriter } from '../../src/core/bytes.js';
+import { AegisError } from '#core/errors.js';
+import { ByteWriter } from '#core/bytes.js';
 import { openSocket, type SocketTarget } from './socket-transport.js';
 
 /**

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { isAegisError } from '../../src/core/errors.js';
-import type { TpmTransport } from '../../src/device/tpm.js';
+import { isAegisError } from '#core/errors.js';
+import type { TpmTransport } from '#device/tpm.js';
 import {
   type AuthCommand,
   decodeResponse,
   type TpmCommand,
   type TpmResponse,
-} from '../../attestation/tpm/command.js';
-import { TPM_ALG, TPM_CAP, TPM_SU } from '../../attestation/tpm/constants.js';
-import type { PcrSelection } from '../../attestation/tpm/marshal.js';
-import type { PcrValue } from '../../attestation/tpm/pcr-values.js';
-import type { TpmtPublic } from '../../attestation/tpm/public.js';
-import * as basic from '../../attestation/tpm/commands/basic.js';
-import * as obj from '../../attestation/tpm/commands/object.js';
-import * as pcr from '../../attestation/tpm/commands/pcr.js';
-import * as q from '../../attestation/tpm/commands/quote.js';
-import * as sess from '../../attestation/tpm/commands/session.js';
+} from '#attestation/tpm/command.js';
+import { TPM_ALG, TPM_CAP, TPM_SU } from '#attestation/tpm/constants.js';
+import type { PcrSelection } from '#attestation/tpm/marshal.js';
+import type { PcrValue } from '#attestation/tpm/pcr-values.js';
+import type { TpmtPublic } from '#attestation/tpm/public.js';
+import * as basic from '#attestation/tpm/commands/basic.js';
+import * as obj from '#attestation/tpm/commands/object.js';
+import * as pcr from '#attestation/tpm/commands/pcr.js';
+import * as q from '#attestation/tpm/commands/quote.js';
+import * as sess from '#attestation/tpm/commands/session.js';
 
 const RETRIES = 20;
 

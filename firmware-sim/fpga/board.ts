@@ -1,9 +1,9 @@
-import { fail } from '../../src/core/errors.js';
-import { fromHex } from '../../src/core/encoding.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
-import { decodeFrame, encodeFrame, FrameSplitter } from '../../fpga/protocol/frame.js';
-import { ERROR_OPCODE, ID_VALUE, Opcode, PROTO_VERSION, Reg, RESPONSE_FLAG, Status } from '../../fpga/protocol/generated.js';
-import { encodeInferBody, encodeInfoBody, u32Body } from '../../fpga/protocol/messages.js';
+import { fail } from '#core/errors.js';
+import { fromHex } from '#core/encoding.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
+import { decodeFrame, encodeFrame, FrameSplitter } from '#fpga/protocol/frame.js';
+import { ERROR_OPCODE, ID_VALUE, Opcode, PROTO_VERSION, Reg, RESPONSE_FLAG, Status } from '#fpga/protocol/generated.js';
+import { encodeInferBody, encodeInfoBody, u32Body } from '#fpga/protocol/messages.js';
 import { JudgeCoreModel } from './cycle-model.js';
 
 /**

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fail } from '../../src/core/errors.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
-import { quantiseInput } from '../../src/judge/judgenet/quantise.js';
-import { inferReference, outputsEqual } from '../../src/judge/judgenet/reference.js';
-import { Prng } from '../../src/judge/train/prng.js';
-import { syntheticAtv } from '../../src/judge/train/synthetic-atv.js';
+import { fail } from '#core/errors.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
+import { quantiseInput } from '#judge/judgenet/quantise.js';
+import { inferReference, outputsEqual } from '#judge/judgenet/reference.js';
+import { Prng } from '#judge/train/prng.js';
+import { syntheticAtv } from '#judge/train/synthetic-atv.js';
 import { JudgeCoreModel, type CycleResult, type TraceEvent } from './cycle-model.js';
 import { buildTestbench, writeRtlImages, type RtlSimulator } from './rtl-build.js';
 

@@ -1,6 +1,6 @@
-import { fail } from '../../src/core/errors.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
-import { decide, requant, type JudgeNetOutput } from '../../src/judge/judgenet/reference.js';
+import { fail } from '#core/errors.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
+import { decide, requant, type JudgeNetOutput } from '#judge/judgenet/reference.js';
 import { checkLanes, chunks, type Chunk } from './schedule.js';
 
 /** Core states, numbered as in fpga/rtl/judge_core.v. */

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fail } from '../../src/core/errors.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
+import { fail } from '#core/errors.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
 import { buildTopTestbench, writeRtlImages, type RtlSimulator } from './rtl-build.js';
 
 /**

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelHash, parseModel } from '../../src/judge/judgenet/model.js';
+import { modelHash, parseModel } from '#judge/judgenet/model.js';
 import { BoardSim } from './board.js';
 import { simSourceDir } from './rtl-build.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 
 export interface PtyBoard {
   /** Slave side of the pseudo-terminal: open it with serialport. */

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail } from '../../src/core/errors.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
+import { fail } from '#core/errors.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
 import { chunks } from './schedule.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

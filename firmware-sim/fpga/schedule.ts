@@ -1,4 +1,4 @@
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
 
 /** One MAC chunk: up to LANES consecutive input bytes inside one subfield (fpga/rtl/judge_core.v). */
 export interface Chunk {

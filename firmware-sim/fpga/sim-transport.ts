@@ -1,4 +1,4 @@
-import type { ByteTransport } from '../../src/device/fpga.js';
+import type { ByteTransport } from '#device/fpga.js';
 import type { BoardSim } from './board.js';
 
 /**

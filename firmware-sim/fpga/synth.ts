@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../../src/core/errors.js';
-import type { JudgeNetModel } from '../../src/judge/judgenet/model.js';
+import { fail } from '#core/errors.js';
+import type { JudgeNetModel } from '#judge/judgenet/model.js';
 import { fpgaDir, writeRtlImages } from './rtl-build.js';
 
 export type SynthTarget = 'ice40' | 'xilinx';

@@ -1,4 +1,4 @@
-import type { SnpTcb } from '../../attestation/sev-snp/index.js';
+import type { SnpTcb } from '#attestation/sev-snp/index.js';
 import { ia5String, integer } from './der-writer.js';
 import {
   P384,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { fail } from '../../src/core/errors.js';
-import { fromHex, toHex } from '../../src/core/encoding.js';
-import { sha384 } from '../../src/crypto/hash.js';
-import { REPORT_DATA_LEN, type SnpEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
+import { fail } from '#core/errors.js';
+import { fromHex, toHex } from '#core/encoding.js';
+import { sha384 } from '#crypto/hash.js';
+import { REPORT_DATA_LEN, type SnpEvidence, type TeeQuoteProvider } from '#device/tee.js';
 import {
   decodeTcb,
   encodeTcb,
@@ -12,7 +12,7 @@ import {
   snpSignatureFromP1363,
   type SnpReport,
   type SnpTcb,
-} from '../../attestation/sev-snp/index.js';
+} from '#attestation/sev-snp/index.js';
 import { issueVcek, issueVlek, sharedAmdRoots, sharedAsvk, type AmdRoots, type VcekIssued } from './amd-pki.js';
 import { der, exportKeyCert, pem, signRaw, type x509 } from './pki.js';
 import { P384, RSA_PSS_4096, SIM_STATE_FORMAT, importKeyCert, type SnpSimState } from './sim-state.js';

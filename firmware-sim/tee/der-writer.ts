@@ -1,4 +1,4 @@
-import { concatBytes, utf8 } from '../../src/core/bytes.js';
+import { concatBytes, utf8 } from '#core/bytes.js';
 
 /**
  * Minimal DER writer (X.690 §8, §10) for the vendor certificate extensions the simulators must emit:

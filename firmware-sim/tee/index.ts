@@ -1,5 +1,5 @@
-import { fail } from '../../src/core/errors.js';
-import type { TeeKind, TeeQuoteProvider } from '../../src/device/tee.js';
+import { fail } from '#core/errors.js';
+import type { TeeKind, TeeQuoteProvider } from '#device/tee.js';
 import { SimulatedAmdSp, type SimSnpOptions } from './amd-sp.js';
 import type { SimState } from './sim-state.js';
 import { SimulatedTdx, type SimTdxOptions } from './tdx-module.js';

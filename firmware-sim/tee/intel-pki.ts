@@ -1,4 +1,4 @@
-import { toHex } from '../../src/core/encoding.js';
+import { toHex } from '#core/encoding.js';
 import { enumerated, integer, octetString, oid, sequence } from './der-writer.js';
 import {
   P256,

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { fail } from '../../src/core/errors.js';
-import { fromBase64 } from '../../src/core/encoding.js';
-import type { SnpTcb } from '../../attestation/sev-snp/index.js';
+import { fail } from '#core/errors.js';
+import { fromBase64 } from '#core/encoding.js';
+import type { SnpTcb } from '#attestation/sev-snp/index.js';
 import type { Issued } from './intel-pki.js';
 import { P256, P384, RSA_PSS_4096, importSigningKey, x509, type KeyCertState } from './pki.js';
 import type { SimTdxTcb } from './tdx-collateral.js';

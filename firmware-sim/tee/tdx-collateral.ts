@@ -1,6 +1,6 @@
-import { toHex } from '../../src/core/encoding.js';
-import { utf8 } from '../../src/core/bytes.js';
-import type { QuoteCollateralV3 } from '../../src/device/tee.js';
+import { toHex } from '#core/encoding.js';
+import { utf8 } from '#core/bytes.js';
+import type { QuoteCollateralV3 } from '#device/tee.js';
 import { crlHex, type IntelSimPki } from './intel-pki.js';
 import { signRaw } from './pki.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { concatBytes, utf8 } from '../../src/core/bytes.js';
-import { fail } from '../../src/core/errors.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../../src/core/encoding.js';
-import { sha256, sha384 } from '../../src/crypto/hash.js';
-import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '../../src/device/tee.js';
+import { concatBytes, utf8 } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
+import { fromBase64, fromHex, toBase64, toHex } from '#core/encoding.js';
+import { sha256, sha384 } from '#crypto/hash.js';
+import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '#device/tee.js';
 import {
   ATT_KEY_TYPE_ECDSA_P256,
   CERT_TYPE_PCK_CHAIN,
@@ -16,7 +16,7 @@ import {
   type QuoteHeader,
   type SgxReportBody,
   type TdReportBody,
-} from '../../attestation/dcap/index.js';
+} from '#attestation/dcap/index.js';
 import { createIntelSimIdentities, intelSimPki, type IntelSimIdentities, type IntelSimPki } from './intel-pki.js';
 import {
   exportKeyCert,

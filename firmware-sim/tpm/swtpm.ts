@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { fail } from '../../src/core/errors.js';
+import { fail } from '#core/errors.js';
 
 /**
  * Starts swtpm (libtpms) as the simulated TPM for the demo and laptops: a unix-socket data channel

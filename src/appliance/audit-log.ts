@@ -6,7 +6,7 @@ import { signerFromSeeds } from '../crypto/seed-signer.js';
 import type { Signer } from '../crypto/signer.js';
 import type { JsonObject } from '../core/canonical-json.js';
 import { AuditLog, type PqMode } from '../audit/log.js';
-import { unsealSeeds } from '../../drivers/tpm/sealed-seeds.js';
+import { unsealSeeds } from '#drivers/tpm/sealed-seeds.js';
 import { readConfig } from './config.js';
 import { openTpm, requireTpm } from './devices.js';
 import { ensureHome, type AegisHome } from './home.js';

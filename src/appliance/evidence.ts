@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { bindingDigest, qualifyingData } from '../../attestation/bundle/binding.js';
-import { BUNDLE_FORMAT, type BundleSnp, type BundleTdx, type EvidenceBundle } from '../../attestation/bundle/bundle.js';
-import { parsePcrSpec } from '../../attestation/tpm/marshal.js';
-import { quoteToJson } from '../../attestation/tpm/quote-json.js';
-import { makeQuote } from '../../drivers/tpm/quote-flow.js';
+import { bindingDigest, qualifyingData } from '#attestation/bundle/binding.js';
+import { BUNDLE_FORMAT, type BundleSnp, type BundleTdx, type EvidenceBundle } from '#attestation/bundle/bundle.js';
+import { parsePcrSpec } from '#attestation/tpm/marshal.js';
+import { quoteToJson } from '#attestation/tpm/quote-json.js';
+import { makeQuote } from '#drivers/tpm/quote-flow.js';
 import { fail } from '../core/errors.js';
 import { toBase64, toHex } from '../core/encoding.js';
 import type { JsonObject } from '../core/canonical-json.js';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSerialTransport } from '../../drivers/fpga/serial-transport.js';
-import { WireFpgaLink } from '../../drivers/fpga/wire-link.js';
-import { BoardSim } from '../../firmware-sim/fpga/board.js';
-import { simTransport } from '../../firmware-sim/fpga/sim-transport.js';
+import { openSerialTransport } from '#drivers/fpga/serial-transport.js';
+import { WireFpgaLink } from '#drivers/fpga/wire-link.js';
+import { BoardSim } from '#firmware-sim/fpga/board.js';
+import { simTransport } from '#firmware-sim/fpga/sim-transport.js';
 import { fail } from '../core/errors.js';
 import { findUpward } from '../core/find-up.js';
 import { CpuJudge, FpgaJudge, loadJudgeModel } from '../judge/judgenet-judge.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { parseDcapCollateral, verifyDcapQuote, type DcapCollateral } from '../../attestation/dcap/index.js';
+import { parseDcapCollateral, verifyDcapQuote, type DcapCollateral } from '#attestation/dcap/index.js';
 import { dcapFixtures } from './tee-fixtures.js';
 
 /** Broken or swapped collateral gives codes in the verdict, never an exception and never acceptance. */

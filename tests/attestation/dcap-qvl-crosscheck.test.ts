@@ -1,13 +1,13 @@
 import { QuoteVerifier, verify as qvlVerify, type Collateral } from '@phala/dcap-qvl';
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../../src/core/bytes.js';
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
+import { utf8 } from '#core/bytes.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { parseDcapCollateral, verifyDcapQuote } from '../../attestation/dcap/index.js';
-import { parsePolicy, dcapReport } from '../../attestation/validate/index.js';
-import { SimulatedTdx } from '../../firmware-sim/tee/tdx-module.js';
-import { signRaw } from '../../firmware-sim/tee/pki.js';
+import { parseDcapCollateral, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { parsePolicy, dcapReport } from '#attestation/validate/index.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
+import { signRaw } from '#firmware-sim/tee/pki.js';
 import { dcapFixtures, type DcapFixture } from './tee-fixtures.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { verifyDcapQuote } from '../../attestation/dcap/index.js';
+import { verifyDcapQuote } from '#attestation/dcap/index.js';
 import { dcapFixtures } from './tee-fixtures.js';
 
 const WINDOW_CODES = ['DCAP_CERT_EXPIRED', 'DCAP_CRL_EXPIRED', 'DCAP_TCB_INFO_EXPIRED', 'DCAP_QE_IDENTITY_EXPIRED'];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { isAegisError } from '../../src/core/errors.js';
-import { parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '../../attestation/dcap/index.js';
-import { parseSnpReport, verifySnpReport, type SnpTrustAnchors } from '../../attestation/sev-snp/index.js';
+import { isAegisError } from '#core/errors.js';
+import { parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '#attestation/dcap/index.js';
+import { parseSnpReport, verifySnpReport, type SnpTrustAnchors } from '#attestation/sev-snp/index.js';
 
 /**
  * Property-based fuzz of the evidence parsers and verifiers, shared by the test suite (fixed seed, few

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { isAegisError } from '../../src/core/errors.js';
-import { parseDcapCollateral, parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '../../attestation/dcap/index.js';
-import { parseSnpReport, SNP_SIGNED_SIZE, verifySnpReport } from '../../attestation/sev-snp/index.js';
+import { isAegisError } from '#core/errors.js';
+import { parseDcapCollateral, parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '#attestation/dcap/index.js';
+import { parseSnpReport, SNP_SIGNED_SIZE, verifySnpReport } from '#attestation/sev-snp/index.js';
 import { amdAnchors, dcapFixtures, snpFixtures, type DcapFixture } from './tee-fixtures.js';
 
 /**

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, repoRoot, skipMissingFixture } from '../helpers/fixtures.js';
-import type { JsonValue } from '../../src/core/canonical-json.js';
-import { verifyDcapQuote } from '../../attestation/dcap/index.js';
-import { verifySnpReport } from '../../attestation/sev-snp/index.js';
-import { CHECKS, dcapReport, parsePolicy, snpReport } from '../../attestation/validate/index.js';
+import type { JsonValue } from '#core/canonical-json.js';
+import { verifyDcapQuote } from '#attestation/dcap/index.js';
+import { verifySnpReport } from '#attestation/sev-snp/index.js';
+import { CHECKS, dcapReport, parsePolicy, snpReport } from '#attestation/validate/index.js';
 import { amdAnchors, dcapFixtures, snpFixtures } from './tee-fixtures.js';
 
 const policyDir = join(repoRoot, 'policies', 'attestation');

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { dcapQuoteJson, parseDcapQuote, serializeDcapQuote, serializeQuoteSignedRegion } from '../../attestation/dcap/index.js';
-import { parseSnpReport, serializeSnpReport, snpReportJson } from '../../attestation/sev-snp/index.js';
+import { dcapQuoteJson, parseDcapQuote, serializeDcapQuote, serializeQuoteSignedRegion } from '#attestation/dcap/index.js';
+import { parseSnpReport, serializeSnpReport, snpReportJson } from '#attestation/sev-snp/index.js';
 import { dcapFixtures, snpFixtures } from './tee-fixtures.js';
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
-import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '../../attestation/dcap/index.js';
-import { parseSnpReport, serializeSnpReport, verifySnpReport } from '../../attestation/sev-snp/index.js';
-import { SimulatedTdx } from '../../firmware-sim/tee/tdx-module.js';
-import { SimulatedAmdSp } from '../../firmware-sim/tee/amd-sp.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
+import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { parseSnpReport, serializeSnpReport, verifySnpReport } from '#attestation/sev-snp/index.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
+import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
 
 /**
  * The simulators (firmware-sim/tee) emit evidence under a run-time TEST-ONLY CA. The verifiers accept it

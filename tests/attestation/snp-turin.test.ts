@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../src/core/encoding.js';
-import { sha256 } from '../../src/crypto/hash.js';
+import { toHex } from '#core/encoding.js';
+import { sha256 } from '#crypto/hash.js';
 import {
   encodeTcb, parseSnpReport, serializeSnpReport, serializeSnpSignedRegion, snpSignatureFromP1363, verifySnpReport,
   type SnpReport, type SnpTcb,
-} from '../../attestation/sev-snp/index.js';
-import { createAmdRoots } from '../../firmware-sim/tee/amd-pki.js';
-import { der, generateKeyPair, makeCert, makeCrl, P384, SIG_RSA_PSS_SHA384, signRaw, x509 } from '../../firmware-sim/tee/pki.js';
-import { ia5String, integer } from '../../firmware-sim/tee/der-writer.js';
+} from '#attestation/sev-snp/index.js';
+import { createAmdRoots } from '#firmware-sim/tee/amd-pki.js';
+import { der, generateKeyPair, makeCert, makeCrl, P384, SIG_RSA_PSS_SHA384, signRaw, x509 } from '#firmware-sim/tee/pki.js';
+import { ia5String, integer } from '#firmware-sim/tee/der-writer.js';
 
 /**
  * No public Turin evidence is in the fixtures, so the Turin rules (TCB_VERSION layout with FMC, fmcSPL,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { parseCert } from '../../attestation/abi-common/x509.js';
-import { verifySnpReport } from '../../attestation/sev-snp/index.js';
+import { parseCert } from '#attestation/abi-common/x509.js';
+import { verifySnpReport } from '#attestation/sev-snp/index.js';
 import { amdAnchors, snpFixtures } from './tee-fixtures.js';
 
 describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', () => {

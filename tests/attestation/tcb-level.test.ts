@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TcbInfo, TcbStatus } from '../../attestation/dcap/index.js';
-import { converge, matchTcbLevels, tdRelaunchStatus, tdxTcbHigherOrEqual, checkTdxModule } from '../../attestation/dcap/tcb-level.js';
-import type { PckExtensions } from '../../attestation/dcap/pck-extensions.js';
-import type { TdReportBody } from '../../attestation/tdx/td-report-body.js';
+import type { TcbInfo, TcbStatus } from '#attestation/dcap/index.js';
+import { converge, matchTcbLevels, tdRelaunchStatus, tdxTcbHigherOrEqual, checkTdxModule } from '#attestation/dcap/tcb-level.js';
+import type { PckExtensions } from '#attestation/dcap/pck-extensions.js';
+import type { TdReportBody } from '#attestation/tdx/td-report-body.js';
 
 /** Intel QVL TCB rules on synthetic TCB Info (TcbLevelCheck.cpp, TdxModuleCheck.cpp, TDRelaunchCheck.cpp). */
 const svn16 = (...head: number[]): number[] => [...head, ...new Array<number>(16 - head.length).fill(0)];

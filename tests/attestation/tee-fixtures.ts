@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from '../helpers/fixtures.js';
-import { parseDcapCollateral, type DcapCollateral } from '../../attestation/dcap/index.js';
-import { certsFromBlob, snpAnchorsFromCerts, type SnpTrustAnchors } from '../../attestation/trust/index.js';
+import { parseDcapCollateral, type DcapCollateral } from '#attestation/dcap/index.js';
+import { certsFromBlob, snpAnchorsFromCerts, type SnpTrustAnchors } from '#attestation/trust/index.js';
 
 /** The shared TEE fixtures, read in place (never copied into the repo). */
 export const teeDir = join(fixturesDir, 'tee');

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { X509Certificate, X509Crl } from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { haveFixtures } from '../helpers/fixtures.js';
-import { toHex } from '../../src/core/encoding.js';
-import { normSerial, parseCert, parseCrl, parsePemChain, type Cert } from '../../attestation/abi-common/x509.js';
-import { parseDcapQuote } from '../../attestation/dcap/index.js';
+import { toHex } from '#core/encoding.js';
+import { normSerial, parseCert, parseCrl, parsePemChain, type Cert } from '#attestation/abi-common/x509.js';
+import { parseDcapQuote } from '#attestation/dcap/index.js';
 import { dcapFixtures, snpFixtures, teeDir } from './tee-fixtures.js';
 
 /**

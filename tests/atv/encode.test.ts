@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atvBytes, atvSha3, encodeAtv, type AtvInput } from '../../src/atv/encode.js';
-import { ATV_BYTES, subfield } from '../../src/atv/layout.js';
-import { sha3_256Hex } from '../../src/crypto/hash.js';
+import { atvBytes, atvSha3, encodeAtv, type AtvInput } from '#atv/encode.js';
+import { ATV_BYTES, subfield } from '#atv/layout.js';
+import { sha3_256Hex } from '#crypto/hash.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 const input: AtvInput = {

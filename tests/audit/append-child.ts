@@ -1,8 +1,8 @@
 // Child process of crash.test.ts: appends in a loop until killed, printing "seq this_hash" for every append
 // whose promise resolved (i.e. that the log reported durable).
-import { AuditLog } from '../../src/audit/log.js';
-import { fromHex } from '../../src/core/encoding.js';
-import { signerFromSeeds } from '../../src/crypto/seed-signer.js';
+import { AuditLog } from '#audit/log.js';
+import { fromHex } from '#core/encoding.js';
+import { signerFromSeeds } from '#crypto/seed-signer.js';
 
 const [dir, edHex, pqHex] = process.argv.slice(2) as [string, string, string];
 const log = await AuditLog.open({ dir, signer: signerFromSeeds(fromHex(edHex), fromHex(pqHex), 'test'), checkpointEvery: 64 });

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
-import { verifyAuditLog } from '../../src/audit/verify.js';
-import { signerFromSeeds } from '../../src/crypto/seed-signer.js';
-import { toHex } from '../../src/core/encoding.js';
+import { AuditLog } from '#audit/log.js';
+import { verifyAuditLog } from '#audit/verify.js';
+import { signerFromSeeds } from '#crypto/seed-signer.js';
+import { toHex } from '#core/encoding.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/audit.js';
 

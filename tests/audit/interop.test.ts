@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMLDSA65 } from '@oqs/liboqs-js';
-import { signCheckpoint } from '../../src/audit/checkpoint.js';
-import { MLDSA65_TYPE, noteKeyId, parseNote } from '../../src/audit/note.js';
-import { utf8, bytesEqual } from '../../src/core/bytes.js';
-import { decodeSpki } from '../../src/crypto/der.js';
+import { signCheckpoint } from '#audit/checkpoint.js';
+import { MLDSA65_TYPE, noteKeyId, parseNote } from '#audit/note.js';
+import { utf8, bytesEqual } from '#core/bytes.js';
+import { decodeSpki } from '#crypto/der.js';
 import { freshSigner } from '../helpers/audit.js';
 
 /**

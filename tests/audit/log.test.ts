@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
-import { verifyAuditLog } from '../../src/audit/verify.js';
+import { AuditLog } from '#audit/log.js';
+import { verifyAuditLog } from '#audit/verify.js';
 import { freshSigner, tempDir } from '../helpers/audit.js';
 
 describe('AuditLog writer', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { CompactRange, inclusionProof, leafHash, merkleRoot, verifyInclusion, EMPTY_ROOT } from '../../src/audit/merkle.js';
-import { toHex } from '../../src/core/encoding.js';
+import { CompactRange, inclusionProof, leafHash, merkleRoot, verifyInclusion, EMPTY_ROOT } from '#audit/merkle.js';
+import { toHex } from '#core/encoding.js';
 
 describe('RFC 6962 Merkle tree', () => {
   it('has the RFC 6962 empty root SHA-256("")', () => {

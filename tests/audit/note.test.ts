@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { signCheckpoint, verifyCheckpointNote } from '../../src/audit/checkpoint.js';
-import { noteKeyId, parseNote, ED25519_TYPE } from '../../src/audit/note.js';
-import { fromBase64, toHex } from '../../src/core/encoding.js';
-import { utf8 } from '../../src/core/bytes.js';
-import { ed25519PublicKey, ed25519Verify } from '../../src/crypto/ed25519.js';
+import { signCheckpoint, verifyCheckpointNote } from '#audit/checkpoint.js';
+import { noteKeyId, parseNote, ED25519_TYPE } from '#audit/note.js';
+import { fromBase64, toHex } from '#core/encoding.js';
+import { utf8 } from '#core/bytes.js';
+import { ed25519PublicKey, ed25519Verify } from '#crypto/ed25519.js';
 import { freshSigner } from '../helpers/audit.js';
 
 describe('C2SP signed notes and checkpoints', () => {

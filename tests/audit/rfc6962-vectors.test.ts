@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CompactRange, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from '../../src/audit/merkle.js';
-import { bytesEqual } from '../../src/core/bytes.js';
-import { fromHex, toHex } from '../../src/core/encoding.js';
+import { CompactRange, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from '#audit/merkle.js';
+import { bytesEqual } from '#core/bytes.js';
+import { fromHex, toHex } from '#core/encoding.js';
 
 /**
  * The reference vectors of the Certificate Transparency Merkle tree test suites (google/certificate-transparency

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditLog } from '../../src/audit/verify.js';
-import { hashBody, recordSigningBytes } from '../../src/audit/record.js';
-import { signCheckpoint } from '../../src/audit/checkpoint.js';
-import { CompactRange } from '../../src/audit/merkle.js';
-import { fromHex, toBase64, toHex } from '../../src/core/encoding.js';
-import type { Signer } from '../../src/crypto/signer.js';
+import { verifyAuditLog } from '#audit/verify.js';
+import { hashBody, recordSigningBytes } from '#audit/record.js';
+import { signCheckpoint } from '#audit/checkpoint.js';
+import { CompactRange } from '#audit/merkle.js';
+import { fromHex, toBase64, toHex } from '#core/encoding.js';
+import type { Signer } from '#crypto/signer.js';
 import { buildLog, copyDir, freshSigner, tempDir } from '../helpers/audit.js';
 
 /**

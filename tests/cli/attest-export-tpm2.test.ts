@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TPM_ALG } from '../../attestation/tpm/constants.js';
-import { quoteToJson } from '../../attestation/tpm/quote-json.js';
-import { openTpmTransport } from '../../drivers/tpm/open.js';
-import { makeQuote } from '../../drivers/tpm/quote-flow.js';
-import { Tpm2 } from '../../drivers/tpm/tpm2.js';
+import { TPM_ALG } from '#attestation/tpm/constants.js';
+import { quoteToJson } from '#attestation/tpm/quote-json.js';
+import { openTpmTransport } from '#drivers/tpm/open.js';
+import { makeQuote } from '#drivers/tpm/quote-flow.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { runCli } from '../helpers/cli.js';
 import { haveSwtpm, haveTpm2Tools, startSwtpm, type Swtpm } from '../drivers/tpm/swtpm.js';
 

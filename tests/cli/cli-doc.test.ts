@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliReference } from '../../src/cli/cli-doc.js';
+import { cliReference } from '#cli/cli-doc.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 describe('docs/cli.md', () => {

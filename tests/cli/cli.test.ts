@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
+import { buildProgram } from '#cli/main.js';
 import type { Command } from 'commander';
 import { runCli } from '../helpers/cli.js';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/core/canonical-json.js';
+import { canonicalJson } from '#core/canonical-json.js';
 
 /**
  * The vectors RFC 8785 (JSON Canonicalization Scheme) publishes, checked against canonicalJson, the bytes

@@ -1,14 +1,14 @@
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromPem } from '../../src/crypto/der.js';
-import { toHex } from '../../src/core/encoding.js';
-import { keyFilePaths, loadFileSigner, readPublicKeys, writeFileKeys } from '../../src/crypto/key-files.js';
-import { fingerprint } from '../../src/crypto/fingerprint.js';
-import { sha3_256 } from '../../src/crypto/hash.js';
-import { ed25519PublicKey, ed25519Verify } from '../../src/crypto/ed25519.js';
-import { mlDsaVerify } from '../../src/crypto/mldsa.js';
-import { decodeSpki } from '../../src/crypto/der.js';
+import { fromPem } from '#crypto/der.js';
+import { toHex } from '#core/encoding.js';
+import { keyFilePaths, loadFileSigner, readPublicKeys, writeFileKeys } from '#crypto/key-files.js';
+import { fingerprint } from '#crypto/fingerprint.js';
+import { sha3_256 } from '#crypto/hash.js';
+import { ed25519PublicKey, ed25519Verify } from '#crypto/ed25519.js';
+import { mlDsaVerify } from '#crypto/mldsa.js';
+import { decodeSpki } from '#crypto/der.js';
 import { tempDir } from '../helpers/audit.js';
 
 describe('key files', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runAcvp } from '../../src/crypto/acvp.js';
-import { runBuiltinKats } from '../../src/crypto/kat.js';
+import { runAcvp } from '#crypto/acvp.js';
+import { runBuiltinKats } from '#crypto/kat.js';
 import { fixturesDir, haveFixtures } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyScore, isDefaultPreToolUse, rowToCall, scoreRow, type CorpusRow } from '../../src/firewall/corpus.js';
+import { emptyScore, isDefaultPreToolUse, rowToCall, scoreRow, type CorpusRow } from '#firewall/corpus.js';
 import { fixturesDir, haveFixtures } from '../helpers/fixtures.js';
 import { firewall } from './helpers.js';
 

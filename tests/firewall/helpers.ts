@@ -1,6 +1,6 @@
-import { createFirewall, type Firewall } from '../../src/firewall/firewall.js';
-import { loadPolicies } from '../../src/firewall/policy/load.js';
-import type { Policies } from '../../src/firewall/policy/types.js';
+import { createFirewall, type Firewall } from '#firewall/firewall.js';
+import { loadPolicies } from '#firewall/policy/load.js';
+import type { Policies } from '#firewall/policy/types.js';
 
 /** Policies are loaded once per test file (schema validation is the slow part). */
 let cached: Policies | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, compileGlob, resolvePath } from '../../src/firewall/paths.js';
-import { normaliseToolName } from '../../src/firewall/tools.js';
+import { classifyPath, compileGlob, resolvePath } from '#firewall/paths.js';
+import { normaliseToolName } from '#firewall/tools.js';
 import { CWD, firewall } from './helpers.js';
 
 describe('tool names → one taxonomy', () => {

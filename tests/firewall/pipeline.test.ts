@@ -2,11 +2,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/core/clock.js';
-import { decisionRecord } from '../../src/appliance/decision-record.js';
-import type { AuditEvent } from '../../src/audit/record.js';
-import type { ToolCall } from '../../src/core/decision.js';
-import type { Firewall } from '../../src/firewall/firewall.js';
+import { fixedClock } from '#core/clock.js';
+import { decisionRecord } from '#appliance/decision-record.js';
+import type { AuditEvent } from '#audit/record.js';
+import type { ToolCall } from '#core/decision.js';
+import type { Firewall } from '#firewall/firewall.js';
 import { bash, CWD, firewall, HOME } from './helpers.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'aegis-fw-'));

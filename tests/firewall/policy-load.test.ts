@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAegisError } from '../../src/core/errors.js';
-import { defaultPoliciesDir, loadPolicies } from '../../src/firewall/policy/load.js';
+import { isAegisError } from '#core/errors.js';
+import { defaultPoliciesDir, loadPolicies } from '#firewall/policy/load.js';
 
 function copy(): string {
   const d = join(mkdtempSync(join(tmpdir(), 'aegis-pol-')), 'firewall');

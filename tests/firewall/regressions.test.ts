@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath } from '../../src/firewall/paths.js';
-import { createFirewall } from '../../src/firewall/firewall.js';
+import { classifyPath } from '#firewall/paths.js';
+import { createFirewall } from '#firewall/firewall.js';
 import { tempDir } from '../helpers/audit.js';
 
 describe('firewall regressions', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Example } from '../../src/firewall/policy/types.js';
+import type { Example } from '#firewall/policy/types.js';
 import { CWD, firewall, policies } from './helpers.js';
 
 // Every rule's own positive and negative examples (issue 5: "all run as tests").

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderRulesDoc, rulesDocPath } from '../../src/firewall/rules-doc.js';
+import { renderRulesDoc, rulesDocPath } from '#firewall/rules-doc.js';
 import { policies } from './helpers.js';
 
 describe('docs/rules.md', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseShell } from '../../src/firewall/shell/parse.js';
-import type { ShellAnalysis } from '../../src/firewall/shell/types.js';
+import { analyseShell } from '#firewall/shell/parse.js';
+import type { ShellAnalysis } from '#firewall/shell/types.js';
 
 const env = { cwd: '/p', home: '/h', vars: { TMPDIR: '/tmp' } };
 const a = (s: string): ShellAnalysis => analyseShell(s, env);

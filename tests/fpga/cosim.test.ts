@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelHash, parseModel, serializeModel } from '../../src/judge/judgenet/model.js';
-import { cosim } from '../../firmware-sim/fpga/cosim.js';
+import { modelHash, parseModel, serializeModel } from '#judge/judgenet/model.js';
+import { cosim } from '#firmware-sim/fpga/cosim.js';
 import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 // A small lock-step cosim on every CI run (the >= 10,000-vector runs are `aegis fpga cosim --n 10000`, docs/fpga.md).

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseModel } from '../../src/judge/judgenet/model.js';
-import { inferReference } from '../../src/judge/judgenet/reference.js';
-import { cosimVectors } from '../../firmware-sim/fpga/cosim.js';
-import { JudgeCoreModel, type TraceEvent } from '../../firmware-sim/fpga/cycle-model.js';
-import { chunks, cyclesPerInference, LANE_SETTINGS } from '../../firmware-sim/fpga/schedule.js';
+import { parseModel } from '#judge/judgenet/model.js';
+import { inferReference } from '#judge/judgenet/reference.js';
+import { cosimVectors } from '#firmware-sim/fpga/cosim.js';
+import { JudgeCoreModel, type TraceEvent } from '#firmware-sim/fpga/cycle-model.js';
+import { chunks, cyclesPerInference, LANE_SETTINGS } from '#firmware-sim/fpga/schedule.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 const model = parseModel(new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h32.ajn'))));

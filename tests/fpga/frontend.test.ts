@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelHash, parseModel } from '../../src/judge/judgenet/model.js';
-import { BoardSim } from '../../firmware-sim/fpga/board.js';
-import { cosimVectors } from '../../firmware-sim/fpga/cosim.js';
-import { runFrontend } from '../../firmware-sim/fpga/frontend-sim.js';
-import { encodeFrame } from '../../fpga/protocol/frame.js';
-import { Opcode, Reg } from '../../fpga/protocol/generated.js';
+import { modelHash, parseModel } from '#judge/judgenet/model.js';
+import { BoardSim } from '#firmware-sim/fpga/board.js';
+import { cosimVectors } from '#firmware-sim/fpga/cosim.js';
+import { runFrontend } from '#firmware-sim/fpga/frontend-sim.js';
+import { encodeFrame } from '#fpga/protocol/frame.js';
+import { Opcode, Reg } from '#fpga/protocol/generated.js';
 import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 const bytes = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn')));

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelHash, parseModel } from '../../src/judge/judgenet/model.js';
-import { inferReference, outputsEqual } from '../../src/judge/judgenet/reference.js';
-import { WireFpgaLink } from '../../drivers/fpga/wire-link.js';
-import { openSerialTransport } from '../../drivers/fpga/serial-transport.js';
-import { BoardSim } from '../../firmware-sim/fpga/board.js';
-import { cosimVectors } from '../../firmware-sim/fpga/cosim.js';
-import { startPtyBoard, type PtyBoard } from '../../firmware-sim/fpga/pty-bridge.js';
-import { simTransport } from '../../firmware-sim/fpga/sim-transport.js';
-import { encodeFrame, decodeFrame } from '../../fpga/protocol/frame.js';
-import { ERROR_OPCODE, Reg, Status } from '../../fpga/protocol/generated.js';
+import { modelHash, parseModel } from '#judge/judgenet/model.js';
+import { inferReference, outputsEqual } from '#judge/judgenet/reference.js';
+import { WireFpgaLink } from '#drivers/fpga/wire-link.js';
+import { openSerialTransport } from '#drivers/fpga/serial-transport.js';
+import { BoardSim } from '#firmware-sim/fpga/board.js';
+import { cosimVectors } from '#firmware-sim/fpga/cosim.js';
+import { startPtyBoard, type PtyBoard } from '#firmware-sim/fpga/pty-bridge.js';
+import { simTransport } from '#firmware-sim/fpga/sim-transport.js';
+import { encodeFrame, decodeFrame } from '#fpga/protocol/frame.js';
+import { ERROR_OPCODE, Reg, Status } from '#fpga/protocol/generated.js';
 import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 const modelPath = join(repoRoot, 'fpga', 'model', 'judgenet-h32.ajn');

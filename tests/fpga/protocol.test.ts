@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cobsDecode, cobsEncode } from '../../fpga/protocol/cobs.js';
-import { crc32c } from '../../fpga/protocol/crc32c.js';
-import { decodeFrame, encodeFrame, FrameSplitter } from '../../fpga/protocol/frame.js';
-import { generateProtocol } from '../../fpga/protocol/generate.js';
-import { ID_VALUE, Opcode } from '../../fpga/protocol/generated.js';
+import { cobsDecode, cobsEncode } from '#fpga/protocol/cobs.js';
+import { crc32c } from '#fpga/protocol/crc32c.js';
+import { decodeFrame, encodeFrame, FrameSplitter } from '#fpga/protocol/frame.js';
+import { generateProtocol } from '#fpga/protocol/generate.js';
+import { ID_VALUE, Opcode } from '#fpga/protocol/generated.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
 

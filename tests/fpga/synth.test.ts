@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYosysStat } from '../../firmware-sim/fpga/synth.js';
+import { parseYosysStat } from '#firmware-sim/fpga/synth.js';
 
 describe('yosys report parsing', () => {
   it('reads the cell table of the last stat', () => {

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AuditLog, type PqMode } from '../../src/audit/log.js';
-import { signerFromSeeds } from '../../src/crypto/seed-signer.js';
-import type { Signer } from '../../src/crypto/signer.js';
+import { AuditLog, type PqMode } from '#audit/log.js';
+import { signerFromSeeds } from '#crypto/seed-signer.js';
+import type { Signer } from '#crypto/signer.js';
 
 export function tempDir(prefix = 'aegis-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

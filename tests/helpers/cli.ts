@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { main } from '#cli/main.js';
 import { repoRoot } from './fixtures.js';
 
 export interface CliResult {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Outcome } from '../../src/appliance/decide.js';
-import { answerFor, decodeWire, encodeWire, failAnswer } from '../../src/hook/answer.js';
+import type { Outcome } from '#appliance/decide.js';
+import { answerFor, decodeWire, encodeWire, failAnswer } from '#hook/answer.js';
 
 const call = { kind: 'tool_call' as const, sessionId: 's', toolName: 'Bash', toolInput: { command: 'x' } };
 const outcome = (verdict: 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL', event: Outcome['event'] = call): Outcome => ({

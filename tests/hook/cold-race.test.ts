@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runHook } from '../../src/hook/run.js';
-import { stopDaemon } from '../../src/service/launcher.js';
-import { daemonPaths } from '../../src/service/paths.js';
+import { runHook } from '#hook/run.js';
+import { stopDaemon } from '#service/launcher.js';
+import { daemonPaths } from '#service/paths.js';
 import { preToolUse, tempHome } from '../service/helpers.js';
 
 describe('cold start under concurrency', () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon } from '../../src/service/daemon.js';
+import { startDaemon } from '#service/daemon.js';
 import { runCli } from '../helpers/cli.js';
 import { preToolUse, scriptedDecider, tempHome } from '../service/helpers.js';
 

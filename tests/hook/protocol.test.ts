@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AegisError } from '../../src/core/errors.js';
-import { parseHookInput, MAX_HOOK_INPUT_BYTES } from '../../src/hook/protocol.js';
+import { AegisError } from '#core/errors.js';
+import { parseHookInput, MAX_HOOK_INPUT_BYTES } from '#hook/protocol.js';
 
 const enc = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 

@@ -1,7 +1,7 @@
 // A daemon process whose engine takes 5 s for the tool "Slow", so a test can kill it mid-request.
 // Run: node --import tsx tests/hook/slow-daemon.ts (AEGIS_HOME in the environment).
-import { aegisHome } from '../../src/appliance/home.js';
-import { startDaemon } from '../../src/service/daemon.js';
+import { aegisHome } from '#appliance/home.js';
+import { startDaemon } from '#service/daemon.js';
 import { scriptedDecider } from '../service/helpers.js';
 
 const d = await startDaemon({

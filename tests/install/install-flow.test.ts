@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { homePublicKeys } from '../../src/appliance/audit-log.js';
-import { aegisHome } from '../../src/appliance/home.js';
-import { verifyAuditLog } from '../../src/audit/verify.js';
-import { preToolUseEvent, sessionStartEvent } from '../../src/hook/events.js';
-import { execShim } from '../../src/hook/exec-shim.js';
-import { install, uninstall } from '../../src/hook/installer.js';
-import { stopDaemon } from '../../src/service/launcher.js';
-import { daemonPaths } from '../../src/service/paths.js';
+import { homePublicKeys } from '#appliance/audit-log.js';
+import { aegisHome } from '#appliance/home.js';
+import { verifyAuditLog } from '#audit/verify.js';
+import { preToolUseEvent, sessionStartEvent } from '#hook/events.js';
+import { execShim } from '#hook/exec-shim.js';
+import { install, uninstall } from '#hook/installer.js';
+import { stopDaemon } from '#service/launcher.js';
+import { daemonPaths } from '#service/paths.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('install → Claude Code runs the hook → approve → uninstall → the log verifies', () => {

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { install, uninstall } from '../../src/hook/installer.js';
-import { AEGIS_EVENTS } from '../../src/hook/settings.js';
+import { install, uninstall } from '#hook/installer.js';
+import { AEGIS_EVENTS } from '#hook/settings.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir: string;

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AegisError } from '../../src/core/errors.js';
-import type { FpgaLink } from '../../src/device/fpga.js';
-import type { Judge as FirewallJudge } from '../../src/firewall/steps.js';
-import { judgeRecord } from '../../src/judge/judge.js';
-import { CpuJudge, FpgaJudge } from '../../src/judge/judgenet-judge.js';
-import { Prng } from '../../src/judge/train/prng.js';
-import { syntheticAtv } from '../../src/judge/train/synthetic-atv.js';
-import { WireFpgaLink } from '../../drivers/fpga/wire-link.js';
-import { BoardSim } from '../../firmware-sim/fpga/board.js';
-import { simTransport } from '../../firmware-sim/fpga/sim-transport.js';
-import { parseModel, modelHash } from '../../src/judge/judgenet/model.js';
+import { AegisError } from '#core/errors.js';
+import type { FpgaLink } from '#device/fpga.js';
+import type { Judge as FirewallJudge } from '#firewall/steps.js';
+import { judgeRecord } from '#judge/judge.js';
+import { CpuJudge, FpgaJudge } from '#judge/judgenet-judge.js';
+import { Prng } from '#judge/train/prng.js';
+import { syntheticAtv } from '#judge/train/synthetic-atv.js';
+import { WireFpgaLink } from '#drivers/fpga/wire-link.js';
+import { BoardSim } from '#firmware-sim/fpga/board.js';
+import { simTransport } from '#firmware-sim/fpga/sim-transport.js';
+import { parseModel, modelHash } from '#judge/judgenet/model.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 const bytes = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h32.ajn')));
@@ -73,7 +73,7 @@ describe('FPGA judge for step 340', () => {
 
 describe('step 340 adapter', () => {
   it('names the engine, the model and the driving subfields in the reason', async () => {
-    const { stepJudge } = await import('../../src/judge/step-judge.js');
+    const { stepJudge } = await import('#judge/step-judge.js');
     // Type-checks against the firewall's step-340 Judge interface.
     const s: FirewallJudge = stepJudge(new FpgaJudge(bytes, undefined));
     const call = {} as Parameters<FirewallJudge['evaluate']>[0];

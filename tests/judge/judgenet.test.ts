@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha3_256Hex } from '../../src/crypto/hash.js';
-import { modelHash, parseModel, serializeModel, type JudgeNetModel } from '../../src/judge/judgenet/model.js';
-import { quantiseInput, quantiseScalar } from '../../src/judge/judgenet/quantise.js';
-import { decide, inferReference, requant } from '../../src/judge/judgenet/reference.js';
-import { Prng } from '../../src/judge/train/prng.js';
+import { sha3_256Hex } from '#crypto/hash.js';
+import { modelHash, parseModel, serializeModel, type JudgeNetModel } from '#judge/judgenet/model.js';
+import { quantiseInput, quantiseScalar } from '#judge/judgenet/quantise.js';
+import { decide, inferReference, requant } from '#judge/judgenet/reference.js';
+import { Prng } from '#judge/train/prng.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 const modelBytes = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h32.ajn')));

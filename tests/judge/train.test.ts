@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseModel } from '../../src/judge/judgenet/model.js';
-import { labelRule } from '../../src/judge/train/label-rule.js';
-import { Prng } from '../../src/judge/train/prng.js';
-import { syntheticAtv } from '../../src/judge/train/synthetic-atv.js';
+import { parseModel } from '#judge/judgenet/model.js';
+import { labelRule } from '#judge/train/label-rule.js';
+import { Prng } from '#judge/train/prng.js';
+import { syntheticAtv } from '#judge/train/synthetic-atv.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 describe('training data and trainer', () => {

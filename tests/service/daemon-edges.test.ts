@@ -2,15 +2,15 @@ import { request } from 'node:http';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/audit/record.js';
-import { decodeWire } from '../../src/hook/answer.js';
-import { preToolUseEvent, postToolUseEvent, sessionStartEvent, stopEvent, userPromptEvent } from '../../src/hook/events.js';
-import { execShim } from '../../src/hook/exec-shim.js';
-import { renderShim } from '../../src/hook/shim.js';
-import type { AuditSink } from '../../src/service/audit-sink.js';
-import { socketJson, socketRequest } from '../../src/service/client.js';
-import { decideViaDaemon } from '../../src/service/decide-wire.js';
-import { startDaemon } from '../../src/service/daemon.js';
+import type { AuditEvent } from '#audit/record.js';
+import { decodeWire } from '#hook/answer.js';
+import { preToolUseEvent, postToolUseEvent, sessionStartEvent, stopEvent, userPromptEvent } from '#hook/events.js';
+import { execShim } from '#hook/exec-shim.js';
+import { renderShim } from '#hook/shim.js';
+import type { AuditSink } from '#service/audit-sink.js';
+import { socketJson, socketRequest } from '#service/client.js';
+import { decideViaDaemon } from '#service/decide-wire.js';
+import { startDaemon } from '#service/daemon.js';
 import { scriptedDecider, tempHome } from './helpers.js';
 
 function tcp(port: number, method: string, path: string): Promise<{ status: number; body: string }> {

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homePublicKeys } from '../../src/appliance/audit-log.js';
-import { verifyAuditLog } from '../../src/audit/verify.js';
-import { decodeWire, type HookAnswer } from '../../src/hook/answer.js';
-import { socketJson, socketRequest } from '../../src/service/client.js';
-import { startDaemon, type RunningDaemon } from '../../src/service/daemon.js';
+import { homePublicKeys } from '#appliance/audit-log.js';
+import { verifyAuditLog } from '#audit/verify.js';
+import { decodeWire, type HookAnswer } from '#hook/answer.js';
+import { socketJson, socketRequest } from '#service/client.js';
+import { startDaemon, type RunningDaemon } from '#service/daemon.js';
 import { preToolUse, scriptedDecider, tempHome } from './helpers.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

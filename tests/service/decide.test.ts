@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { callFingerprint, decide, standInDecider, type ApprovalBook, type StandingAnswer } from '../../src/appliance/decide.js';
-import { createFirewall } from '../../src/firewall/firewall.js';
-import { ApprovalStore } from '../../src/service/approvals.js';
+import { callFingerprint, decide, standInDecider, type ApprovalBook, type StandingAnswer } from '#appliance/decide.js';
+import { createFirewall } from '#firewall/firewall.js';
+import { ApprovalStore } from '#service/approvals.js';
 import { scriptedDecider } from './helpers.js';
 
 const call = (command: string, sessionId = 's') => ({ kind: 'tool_call' as const, sessionId, toolName: 'Bash', toolInput: { command }, cwd: '/work/p' });
@@ -68,7 +68,7 @@ describe('the firewall behind the hook (Firewall.decide)', () => {
 
 describe('shippedFirewallPolicies (daemon and CLI from src/ or dist/)', () => {
   it('finds policies/firewall from source and from a dist-like nested folder; nothing outside the package', async () => {
-    const { shippedFirewallPolicies } = await import('../../src/firewall/policy/load.js');
+    const { shippedFirewallPolicies } = await import('#firewall/policy/load.js');
     const { join } = await import('node:path');
     const { repoRoot } = await import('../helpers/fixtures.js');
     expect(shippedFirewallPolicies()).toBe(join(repoRoot, 'policies', 'firewall'));

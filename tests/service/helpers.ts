@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Decider } from '../../src/appliance/decide.js';
-import type { AgentEvent, Decision } from '../../src/core/decision.js';
-import { aegisHome, ensureHome, type AegisHome } from '../../src/appliance/home.js';
-import { writeFileKeys } from '../../src/crypto/key-files.js';
+import type { Decider } from '#appliance/decide.js';
+import type { AgentEvent, Decision } from '#core/decision.js';
+import { aegisHome, ensureHome, type AegisHome } from '#appliance/home.js';
+import { writeFileKeys } from '#crypto/key-files.js';
 
 /** A fresh $AEGIS_HOME with audit keys, short enough for a unix socket path. */
 export function tempHome(tag = 'h'): { home: AegisHome; env: Record<string, string>; cleanup: () => void } {

@@ -1,5 +1,5 @@
-import { ByteWriter } from '../../../src/core/bytes.js';
-import { fail } from '../../../src/core/errors.js';
+import { ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import { getClockInfo, type ClockInfo } from '../clock-info.js';
 import { encodeCommand, expectEnd, paramReader, type TpmCommand, type TpmResponse } from '../command.js';
 import { TPM_CAP, TPM_CC } from '../constants.js';

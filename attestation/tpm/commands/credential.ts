@@ -1,4 +1,4 @@
-import { ByteWriter } from '../../../src/core/bytes.js';
+import { ByteWriter } from '#core/bytes.js';
 import {
   type AuthCommand,
   EMPTY_PASSWORD,

@@ -1,5 +1,5 @@
-import { ByteWriter } from '../../../src/core/bytes.js';
-import { fail } from '../../../src/core/errors.js';
+import { ByteWriter } from '#core/bytes.js';
+import { fail } from '#core/errors.js';
 import {
   EMPTY_PASSWORD,
   encodeCommand,

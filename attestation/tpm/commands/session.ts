@@ -1,4 +1,4 @@
-import { ByteWriter } from '../../../src/core/bytes.js';
+import { ByteWriter } from '#core/bytes.js';
 import { encodeCommand, expectEnd, paramReader, type TpmCommand, type TpmResponse } from '../command.js';
 import { TPM_ALG, TPM_CC, TPM_RH } from '../constants.js';
 import { getTpm2b, putPcrSelection, putTpm2b, type PcrSelection } from '../marshal.js';

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { verifyBundle, type BundleVerdict } from '../../../attestation/bundle/verify.js';
-import { bundleDigest } from '../../../attestation/bundle/bundle.js';
-import { parsePolicy } from '../../../attestation/validate/index.js';
+import { verifyBundle, type BundleVerdict } from '#attestation/bundle/verify.js';
+import { bundleDigest } from '#attestation/bundle/bundle.js';
+import { parsePolicy } from '#attestation/validate/index.js';
 import { collectEvidence } from '../../appliance/evidence.js';
 import { aegisHome } from '../../appliance/home.js';
 import { keyBackend } from '../../appliance/keys.js';

@@ -5,12 +5,12 @@ import { fail } from '../../core/errors.js';
 import { decodeBinaryOrText } from '../../core/encoding.js';
 import { parseJson } from '../../core/canonical-json.js';
 import { aegisHome } from '../../appliance/home.js';
-import { parseDcapCollateral, verifyDcapQuote } from '../../../attestation/dcap/index.js';
-import { extractSnpReport, verifySnpReport } from '../../../attestation/sev-snp/index.js';
+import { parseDcapCollateral, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { extractSnpReport, verifySnpReport } from '#attestation/sev-snp/index.js';
 import {
   certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts, type Cert, type DcapTrustAnchors, type SnpTrustAnchors,
-} from '../../../attestation/trust/index.js';
-import { dcapReport, parsePolicy, snpReport, type AppraisalPolicy, type AttestationReport } from '../../../attestation/validate/index.js';
+} from '#attestation/trust/index.js';
+import { dcapReport, parsePolicy, snpReport, type AppraisalPolicy, type AttestationReport } from '#attestation/validate/index.js';
 import { action, printJson, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputFile, readInputText } from '../input.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parsePcrSpec } from '../../../attestation/tpm/marshal.js';
+import { parsePcrSpec } from '#attestation/tpm/marshal.js';
 import { readConfig, writeConfig } from '../../appliance/config.js';
 import { requireTpm } from '../../appliance/devices.js';
 import { aegisHome } from '../../appliance/home.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { verifyBundle } from '../../../attestation/bundle/verify.js';
+import { verifyBundle } from '#attestation/bundle/verify.js';
 import { parseJson } from '../../core/canonical-json.js';
 import { readInputText } from '../input.js';
 import { homePublicKeys } from '../../appliance/audit-log.js';

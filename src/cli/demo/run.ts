@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSwtpm, swtpmAvailable, type SwtpmProcess } from '../../../firmware-sim/tpm/swtpm.js';
+import { startSwtpm, swtpmAvailable, type SwtpmProcess } from '#firmware-sim/tpm/swtpm.js';
 import { execShim } from '../../hook/exec-shim.js';
 import { install } from '../../hook/installer.js';
 import { fail } from '../../core/errors.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bindingDigest, qualifyingData, BINDING_LABEL } from '../../../attestation/bundle/binding.js';
-import { verifyBundle } from '../../../attestation/bundle/verify.js';
-import { concatBytes } from '../../../src/core/bytes.js';
-import { toHex } from '../../../src/core/encoding.js';
-import { sha3_256, sha512 } from '../../../src/crypto/hash.js';
+import { bindingDigest, qualifyingData, BINDING_LABEL } from '#attestation/bundle/binding.js';
+import { verifyBundle } from '#attestation/bundle/verify.js';
+import { concatBytes } from '#core/bytes.js';
+import { toHex } from '#core/encoding.js';
+import { sha3_256, sha512 } from '#crypto/hash.js';
 
 describe('evidence binding (DESIGN.md, Evidence flow)', () => {
   it('report_data = SHA-512("aegis-evidence-v1" ‖ SHA3-256(Ed SPKI) ‖ SHA3-256(ML-DSA SPKI) ‖ nonce); qualifyingData = first 32 B', () => {

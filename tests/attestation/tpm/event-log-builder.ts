@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ByteWriter } from '../../../src/core/bytes.js';
-import { TPM_ALG } from '../../../attestation/tpm/constants.js';
+import { ByteWriter } from '#core/bytes.js';
+import { TPM_ALG } from '#attestation/tpm/constants.js';
 
 /** Builds a crypto-agile event log (SHA-1 + SHA-256 banks) for tests; see attestation/tpm/event-log.ts. */
 export interface SyntheticEvent {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TPM_ALG } from '../../../attestation/tpm/constants.js';
-import { checkEventLog, parseEventLog, replayEventLog } from '../../../attestation/tpm/event-log.js';
+import { TPM_ALG } from '#attestation/tpm/constants.js';
+import { checkEventLog, parseEventLog, replayEventLog } from '#attestation/tpm/event-log.js';
 import { buildEventLog, sampleEvents } from './event-log-builder.js';
 
 const sha256 = (...p: Uint8Array[]): Uint8Array => {

@@ -1,24 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteReader } from '../../../src/core/bytes.js';
-import { decodeResponse } from '../../../attestation/tpm/command.js';
-import { getRandom, parseGetRandom, startup } from '../../../attestation/tpm/commands/basic.js';
-import { TPM_ALG, TPM_SU } from '../../../attestation/tpm/constants.js';
-import { getPcrSelection, marshalPcrSelection, parsePcrSpec } from '../../../attestation/tpm/marshal.js';
-import { policyPcrDigest } from '../../../attestation/tpm/pcr-values.js';
+import { ByteReader } from '#core/bytes.js';
+import { decodeResponse } from '#attestation/tpm/command.js';
+import { getRandom, parseGetRandom, startup } from '#attestation/tpm/commands/basic.js';
+import { TPM_ALG, TPM_SU } from '#attestation/tpm/constants.js';
+import { getPcrSelection, marshalPcrSelection, parsePcrSpec } from '#attestation/tpm/marshal.js';
+import { policyPcrDigest } from '#attestation/tpm/pcr-values.js';
 import {
   marshalPublic,
   objectName,
   parsePublic,
   parsePublic2b,
   marshalPublic2b,
-} from '../../../attestation/tpm/public.js';
+} from '#attestation/tpm/public.js';
 import {
   akEccTemplate,
   akRsaTemplate,
   sealedDataTemplate,
   srkTemplate,
-} from '../../../attestation/tpm/templates.js';
+} from '#attestation/tpm/templates.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));

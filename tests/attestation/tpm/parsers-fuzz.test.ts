@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAegisError } from '../../../src/core/errors.js';
-import { parseQuoteAttest } from '../../../attestation/tpm/attest.js';
-import { decodeResponse } from '../../../attestation/tpm/command.js';
-import { parseCreatePrimary } from '../../../attestation/tpm/commands/object.js';
-import { parsePcrRead } from '../../../attestation/tpm/commands/pcr.js';
-import { createPrimary } from '../../../attestation/tpm/commands/object.js';
-import { pcrRead } from '../../../attestation/tpm/commands/pcr.js';
-import { TPM_RH } from '../../../attestation/tpm/constants.js';
-import { parsePublic, parsePublic2b } from '../../../attestation/tpm/public.js';
-import { quoteFromJson } from '../../../attestation/tpm/quote-json.js';
-import { parseEventLog } from '../../../attestation/tpm/event-log.js';
-import { parseSignature } from '../../../attestation/tpm/signature.js';
-import { srkTemplate } from '../../../attestation/tpm/templates.js';
+import { isAegisError } from '#core/errors.js';
+import { parseQuoteAttest } from '#attestation/tpm/attest.js';
+import { decodeResponse } from '#attestation/tpm/command.js';
+import { parseCreatePrimary } from '#attestation/tpm/commands/object.js';
+import { parsePcrRead } from '#attestation/tpm/commands/pcr.js';
+import { createPrimary } from '#attestation/tpm/commands/object.js';
+import { pcrRead } from '#attestation/tpm/commands/pcr.js';
+import { TPM_RH } from '#attestation/tpm/constants.js';
+import { parsePublic, parsePublic2b } from '#attestation/tpm/public.js';
+import { quoteFromJson } from '#attestation/tpm/quote-json.js';
+import { parseEventLog } from '#attestation/tpm/event-log.js';
+import { parseSignature } from '#attestation/tpm/signature.js';
+import { srkTemplate } from '#attestation/tpm/templates.js';
 
 /** Bad input of any shape gives an AegisError with a code, never a RangeError or TypeError (DESIGN.md, Errors). */
 function onlyAegisErrors(f: () => unknown): void {

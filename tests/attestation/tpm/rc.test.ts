@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRc, tpmRcError } from '../../../attestation/tpm/rc.js';
+import { decodeRc, tpmRcError } from '#attestation/tpm/rc.js';
 
 describe('TPM_RC decoding (Part 2 §6.6)', () => {
   it('decodes format-one codes with their session, handle or parameter', () => {

@@ -1,14 +1,14 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { marshalQuoteAttest, parseQuoteAttest } from '../../../attestation/tpm/attest.js';
-import { TPM_ALG, TPM_ECC_CURVE, TPMA_OBJECT } from '../../../attestation/tpm/constants.js';
-import type { PcrValue } from '../../../attestation/tpm/pcr-values.js';
-import { objectName, type EccPublic } from '../../../attestation/tpm/public.js';
-import { quoteFromJson, quoteToJson } from '../../../attestation/tpm/quote-json.js';
-import { marshalSignature } from '../../../attestation/tpm/signature.js';
-import { akEccTemplate } from '../../../attestation/tpm/templates.js';
-import { tpm2CheckquoteFiles } from '../../../attestation/tpm/tpm2-tools-files.js';
-import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quote.js';
+import { marshalQuoteAttest, parseQuoteAttest } from '#attestation/tpm/attest.js';
+import { TPM_ALG, TPM_ECC_CURVE, TPMA_OBJECT } from '#attestation/tpm/constants.js';
+import type { PcrValue } from '#attestation/tpm/pcr-values.js';
+import { objectName, type EccPublic } from '#attestation/tpm/public.js';
+import { quoteFromJson, quoteToJson } from '#attestation/tpm/quote-json.js';
+import { marshalSignature } from '#attestation/tpm/signature.js';
+import { akEccTemplate } from '#attestation/tpm/templates.js';
+import { tpm2CheckquoteFiles } from '#attestation/tpm/tpm2-tools-files.js';
+import { verifyQuote, type TpmQuote } from '#attestation/tpm/verify-quote.js';
 
 /** A quote signed in software with the TPM's exact structures, so the verifier is tested without a TPM. */
 function softQuote(opts: {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ByteReader } from '../../../src/core/bytes.js';
-import { ioc, iowr } from '../../../drivers/tee/ioctl.js';
+import { ByteReader } from '#core/bytes.js';
+import { ioc, iowr } from '#drivers/tee/ioctl.js';
 import {
   TDREPORT,
   TDX_CMD_GET_REPORT0,
   TDX_REPORT_REQ,
   decodeTdxReportReq,
   encodeTdxReportReq,
-} from '../../../drivers/tee/tdx-abi.js';
+} from '#drivers/tee/tdx-abi.js';
 import {
   SNP_GET_DERIVED_KEY,
   SNP_GET_EXT_REPORT,
@@ -18,7 +18,7 @@ import {
   encodeSnpExtReportReq,
   encodeSnpGuestRequest,
   encodeSnpReportReq,
-} from '../../../drivers/tee/sev-abi.js';
+} from '#drivers/tee/sev-abi.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CERT_GUID, bytesToGuid, encodeCertTable, guidToBytes, parseCertTable, vekChainFromCertTable } from '../../../drivers/tee/cert-table.js';
+import { CERT_GUID, bytesToGuid, encodeCertTable, guidToBytes, parseCertTable, vekChainFromCertTable } from '#drivers/tee/cert-table.js';
 
 const vcek = new Uint8Array([0x30, 1, 2, 3]);
 const ask = new Uint8Array([0x30, 4, 5]);

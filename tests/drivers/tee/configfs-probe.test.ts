@@ -2,11 +2,11 @@ import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigfsTsmProvider, tsmRequestReport } from '../../../drivers/tee/configfs-tsm.js';
-import { parseDeviceMode, probeTee, realTeeProvider } from '../../../drivers/tee/probe.js';
-import { CERT_GUID, encodeCertTable } from '../../../drivers/tee/cert-table.js';
+import { ConfigfsTsmProvider, tsmRequestReport } from '#drivers/tee/configfs-tsm.js';
+import { parseDeviceMode, probeTee, realTeeProvider } from '#drivers/tee/probe.js';
+import { CERT_GUID, encodeCertTable } from '#drivers/tee/cert-table.js';
 import { FakeTsmFs } from './fake-devices.js';
-import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
 const tmp = mkdtempSync(join(tmpdir(), 'aegis-probe-'));

@@ -1,6 +1,6 @@
-import { AegisError } from '../../../src/core/errors.js';
-import type { DeviceIo, NativeBuffer } from '../../../drivers/tee/device-io.js';
-import type { TsmFs } from '../../../drivers/tee/configfs-tsm.js';
+import { AegisError } from '#core/errors.js';
+import type { DeviceIo, NativeBuffer } from '#drivers/tee/device-io.js';
+import type { TsmFs } from '#drivers/tee/configfs-tsm.js';
 
 /**
  * A kernel stand-in for ioctl flows: "native" memory is a map from fake addresses to byte arrays, so a

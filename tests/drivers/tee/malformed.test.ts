@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAegisError } from '../../../src/core/errors.js';
-import { parseCertTable, vekChainFromCertTable } from '../../../drivers/tee/cert-table.js';
-import { decodeExtReportCertsLen, decodeSnpGuestRequestErrors, decodeSnpReportResp } from '../../../drivers/tee/sev-abi.js';
-import { decodeTdxReportReq } from '../../../drivers/tee/tdx-abi.js';
-import { checkEvidenceBinding } from '../../../drivers/tee/evidence-check.js';
-import { parseSimState } from '../../../firmware-sim/tee/sim-state.js';
+import { isAegisError } from '#core/errors.js';
+import { parseCertTable, vekChainFromCertTable } from '#drivers/tee/cert-table.js';
+import { decodeExtReportCertsLen, decodeSnpGuestRequestErrors, decodeSnpReportResp } from '#drivers/tee/sev-abi.js';
+import { decodeTdxReportReq } from '#drivers/tee/tdx-abi.js';
+import { checkEvidenceBinding } from '#drivers/tee/evidence-check.js';
+import { parseSimState } from '#firmware-sim/tee/sim-state.js';
 
 /** Bad input of any shape gives an AegisError with a code, never a RangeError or TypeError (DESIGN.md, Errors). */
 function onlyAegisErrors(fn: () => unknown): boolean {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigfsTsmProvider } from '../../../drivers/tee/configfs-tsm.js';
-import { TDX_CMD_GET_REPORT0 } from '../../../drivers/tee/tdx-abi.js';
-import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
+import { ConfigfsTsmProvider } from '#drivers/tee/configfs-tsm.js';
+import { TDX_CMD_GET_REPORT0 } from '#drivers/tee/tdx-abi.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 import { FakeKernelIo, FakeTsmFs } from './fake-devices.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => 100 + i);
@@ -73,7 +73,7 @@ describe('realTeeProvider wiring', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { probeTee, realTeeProvider } = await import('../../../drivers/tee/probe.js');
+    const { probeTee, realTeeProvider } = await import('#drivers/tee/probe.js');
     const dir = mkdtempSync(join(tmpdir(), 'aegis-tdx-wire-'));
     const paths = { tsmRoot: join(dir, 'tsm'), tdxGuestPath: join(dir, 'tdx_guest'), sevGuestPath: join(dir, 'sev') };
     writeFileSync(paths.tdxGuestPath, ''); // exists, but is not a TDX device: the ioctl must be attempted and fail

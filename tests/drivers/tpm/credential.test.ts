@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policySecret } from '../../../attestation/tpm/commands/credential.js';
-import { TPM_RH, TPM_SE } from '../../../attestation/tpm/constants.js';
-import { makeCredential } from '../../../attestation/tpm/credential.js';
-import { EK_POLICY_A_SHA256 } from '../../../attestation/tpm/templates.js';
-import { activateCredential, createEk } from '../../../drivers/tpm/credential-flow.js';
-import { openTpmTransport } from '../../../drivers/tpm/open.js';
-import { createAk } from '../../../drivers/tpm/quote-flow.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { policySecret } from '#attestation/tpm/commands/credential.js';
+import { TPM_RH, TPM_SE } from '#attestation/tpm/constants.js';
+import { makeCredential } from '#attestation/tpm/credential.js';
+import { EK_POLICY_A_SHA256 } from '#attestation/tpm/templates.js';
+import { activateCredential, createEk } from '#drivers/tpm/credential-flow.js';
+import { openTpmTransport } from '#drivers/tpm/open.js';
+import { createAk } from '#drivers/tpm/quote-flow.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 describe.skipIf(!haveSwtpm())('credential activation: the AK lives beside the EK', () => {

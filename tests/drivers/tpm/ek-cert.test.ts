@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EK_CERT_NV_INDEX } from '../../../attestation/tpm/constants.js';
-import { makeCredential } from '../../../attestation/tpm/credential.js';
-import { verifyEkCertificate } from '../../../attestation/tpm/ek-cert.js';
-import { activateCredential, createEk } from '../../../drivers/tpm/credential-flow.js';
-import { readEkCertificate } from '../../../drivers/tpm/ek-cert-flow.js';
-import { openTpmTransport } from '../../../drivers/tpm/open.js';
-import { createAk } from '../../../drivers/tpm/quote-flow.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { EK_CERT_NV_INDEX } from '#attestation/tpm/constants.js';
+import { makeCredential } from '#attestation/tpm/credential.js';
+import { verifyEkCertificate } from '#attestation/tpm/ek-cert.js';
+import { activateCredential, createEk } from '#drivers/tpm/credential-flow.js';
+import { readEkCertificate } from '#drivers/tpm/ek-cert-flow.js';
+import { openTpmTransport } from '#drivers/tpm/open.js';
+import { createAk } from '#drivers/tpm/quote-flow.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 const pemToDer = (pem: string): Uint8Array =>

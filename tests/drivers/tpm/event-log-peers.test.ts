@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TPM_ALG } from '../../../attestation/tpm/constants.js';
-import { checkEventLog, parseEventLog, replayEventLog } from '../../../attestation/tpm/event-log.js';
-import { openTpmTransport } from '../../../drivers/tpm/open.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { TPM_ALG } from '#attestation/tpm/constants.js';
+import { checkEventLog, parseEventLog, replayEventLog } from '#attestation/tpm/event-log.js';
+import { openTpmTransport } from '#drivers/tpm/open.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { buildEventLog, sampleEvents } from '../../attestation/tpm/event-log-builder.js';
 import { haveSwtpm, haveTpm2Tools, startSwtpm, type Swtpm } from './swtpm.js';
 

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuoteAttest } from '../../../attestation/tpm/attest.js';
-import { TPM_ALG, TPM_SU } from '../../../attestation/tpm/constants.js';
-import { verifyQuote, type TpmQuote } from '../../../attestation/tpm/verify-quote.js';
-import { openTpmTransport, parseTpmLocation, controlTarget } from '../../../drivers/tpm/open.js';
-import { makeQuote } from '../../../drivers/tpm/quote-flow.js';
-import { collectTpmEvidence } from '../../../drivers/tpm/evidence.js';
-import { verifyTpmEvidence } from '../../../attestation/tpm/verify-evidence.js';
-import { swtpmInit } from '../../../drivers/tpm/swtpm-ctrl.js';
-import { shutdown } from '../../../attestation/tpm/commands/basic.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { parseQuoteAttest } from '#attestation/tpm/attest.js';
+import { TPM_ALG, TPM_SU } from '#attestation/tpm/constants.js';
+import { verifyQuote, type TpmQuote } from '#attestation/tpm/verify-quote.js';
+import { openTpmTransport, parseTpmLocation, controlTarget } from '#drivers/tpm/open.js';
+import { makeQuote } from '#drivers/tpm/quote-flow.js';
+import { collectTpmEvidence } from '#drivers/tpm/evidence.js';
+import { verifyTpmEvidence } from '#attestation/tpm/verify-evidence.js';
+import { swtpmInit } from '#drivers/tpm/swtpm-ctrl.js';
+import { shutdown } from '#attestation/tpm/commands/basic.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 const pcrs = [{ hash: TPM_ALG.SHA256, pcrs: [0, 1, 2, 3, 7] }];

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAegisError } from '../../../src/core/errors.js';
-import { TPM_ALG, TPM_RH } from '../../../attestation/tpm/constants.js';
-import { marshalPublic } from '../../../attestation/tpm/public.js';
-import { sealedDataTemplate } from '../../../attestation/tpm/templates.js';
-import { marshalSealedBlob, parseSealedBlob } from '../../../drivers/tpm/sealed-blob.js';
+import { isAegisError } from '#core/errors.js';
+import { TPM_ALG, TPM_RH } from '#attestation/tpm/constants.js';
+import { marshalPublic } from '#attestation/tpm/public.js';
+import { sealedDataTemplate } from '#attestation/tpm/templates.js';
+import { marshalSealedBlob, parseSealedBlob } from '#drivers/tpm/sealed-blob.js';
 
 const policy = new Uint8Array(32).fill(3);
 const blob = {

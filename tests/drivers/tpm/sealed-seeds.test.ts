@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TPM_ALG, TPM_SE } from '../../../attestation/tpm/constants.js';
-import { policyPcrDigest } from '../../../attestation/tpm/pcr-values.js';
-import { openTpmTransport } from '../../../drivers/tpm/open.js';
-import { parseSealedBlob } from '../../../drivers/tpm/sealed-blob.js';
-import { sealSeeds, unsealSeeds } from '../../../drivers/tpm/sealed-seeds.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { TPM_ALG, TPM_SE } from '#attestation/tpm/constants.js';
+import { policyPcrDigest } from '#attestation/tpm/pcr-values.js';
+import { openTpmTransport } from '#drivers/tpm/open.js';
+import { parseSealedBlob } from '#drivers/tpm/sealed-blob.js';
+import { sealSeeds, unsealSeeds } from '#drivers/tpm/sealed-seeds.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 describe.skipIf(!haveSwtpm())('sealed seeds against swtpm', () => {

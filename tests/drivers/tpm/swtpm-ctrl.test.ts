@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlTarget, openTpmTransport, parseTpmLocation } from '../../../drivers/tpm/open.js';
-import type { SocketTarget } from '../../../drivers/tpm/socket-transport.js';
-import { swtpmCapabilities, swtpmInit, swtpmShutdown } from '../../../drivers/tpm/swtpm-ctrl.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
+import { controlTarget, openTpmTransport, parseTpmLocation } from '#drivers/tpm/open.js';
+import type { SocketTarget } from '#drivers/tpm/socket-transport.js';
+import { swtpmCapabilities, swtpmInit, swtpmShutdown } from '#drivers/tpm/swtpm-ctrl.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 function ctrlOf(sw: Swtpm): SocketTarget {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TPM_ALG, TPM_CAP, TPM_PT } from '../../../attestation/tpm/constants.js';
-import { DeviceTransport } from '../../../drivers/tpm/device-transport.js';
-import { openTpmTransport, parseTpmLocation } from '../../../drivers/tpm/open.js';
-import { Tpm2 } from '../../../drivers/tpm/tpm2.js';
-import { probeTpm } from '../../../drivers/tpm/probe.js';
-import { DEFAULT_SEAL_PCRS, sealSeeds, unsealSeeds } from '../../../drivers/tpm/sealed-seeds.js';
+import { TPM_ALG, TPM_CAP, TPM_PT } from '#attestation/tpm/constants.js';
+import { DeviceTransport } from '#drivers/tpm/device-transport.js';
+import { openTpmTransport, parseTpmLocation } from '#drivers/tpm/open.js';
+import { Tpm2 } from '#drivers/tpm/tpm2.js';
+import { probeTpm } from '#drivers/tpm/probe.js';
+import { DEFAULT_SEAL_PCRS, sealSeeds, unsealSeeds } from '#drivers/tpm/sealed-seeds.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from './swtpm.js';
 
 describe('TPM locations', () => {

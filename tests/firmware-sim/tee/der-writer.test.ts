@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enumerated, ia5String, integer, octetString, oid, sequence } from '../../../firmware-sim/tee/der-writer.js';
-import { encodeSgxExtensions } from '../../../firmware-sim/tee/intel-pki.js';
+import { enumerated, ia5String, integer, octetString, oid, sequence } from '#firmware-sim/tee/der-writer.js';
+import { encodeSgxExtensions } from '#firmware-sim/tee/intel-pki.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

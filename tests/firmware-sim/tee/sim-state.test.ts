@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDcapCollateral, verifyDcapQuote } from '../../../attestation/dcap/index.js';
-import { verifySnpReport } from '../../../attestation/sev-snp/index.js';
-import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '../../../attestation/trust/index.js';
-import { SimulatedAmdSp } from '../../../firmware-sim/tee/amd-sp.js';
-import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
-import { parseSimState, type SnpSimState, type TdxSimState } from '../../../firmware-sim/tee/sim-state.js';
+import { parseDcapCollateral, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { verifySnpReport } from '#attestation/sev-snp/index.js';
+import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '#attestation/trust/index.js';
+import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
+import { parseSimState, type SnpSimState, type TdxSimState } from '#firmware-sim/tee/sim-state.js';
 
 const rd = new Uint8Array(64).fill(9);
 const day = 86_400_000;
@@ -54,7 +54,7 @@ describe('simulator state survives a restart (same TEST-ONLY anchors, fresh coll
 
 describe('createSimulatedTee with saved state', () => {
   it('resumes the same anchors and refuses state of the other TEE', async () => {
-    const { createSimulatedTee } = await import('../../../firmware-sim/tee/index.js');
+    const { createSimulatedTee } = await import('#firmware-sim/tee/index.js');
     const a = await createSimulatedTee('tdx');
     const st = await a.exportState();
     const b = await createSimulatedTee('tdx', { state: st });

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAmdSp } from '../../../firmware-sim/tee/amd-sp.js';
-import { ConfigfsTsmProvider } from '../../../drivers/tee/configfs-tsm.js';
-import { CERT_GUID, encodeCertTable } from '../../../drivers/tee/cert-table.js';
+import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
+import { ConfigfsTsmProvider } from '#drivers/tee/configfs-tsm.js';
+import { CERT_GUID, encodeCertTable } from '#drivers/tee/cert-table.js';
 import { FakeTsmFs } from '../../drivers/tee/fake-devices.js';
 import { fixturesDir, haveFixtures } from '../../helpers/fixtures.js';
 

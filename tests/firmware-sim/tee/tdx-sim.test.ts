@@ -2,9 +2,9 @@ import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ByteReader } from '../../../src/core/bytes.js';
-import { sha256 } from '../../../src/crypto/hash.js';
-import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
+import { ByteReader } from '#core/bytes.js';
+import { sha256 } from '#crypto/hash.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 import { fixturesDir, haveFixtures } from '../../helpers/fixtures.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => (i * 7) & 0xff);

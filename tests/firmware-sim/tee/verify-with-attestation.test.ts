@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '../../../attestation/dcap/index.js';
-import { parseSnpReport, serializeSnpReport, verifySnpReport } from '../../../attestation/sev-snp/index.js';
-import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '../../../attestation/trust/index.js';
-import type { QuoteCollateralV3 } from '../../../src/device/tee.js';
-import { SimulatedTdx } from '../../../firmware-sim/tee/tdx-module.js';
-import { SimulatedAmdSp } from '../../../firmware-sim/tee/amd-sp.js';
-import { createSimulatedTee } from '../../../firmware-sim/tee/index.js';
+import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '#attestation/dcap/index.js';
+import { parseSnpReport, serializeSnpReport, verifySnpReport } from '#attestation/sev-snp/index.js';
+import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '#attestation/trust/index.js';
+import type { QuoteCollateralV3 } from '#device/tee.js';
+import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
+import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
+import { createSimulatedTee } from '#firmware-sim/tee/index.js';
 import { fixturesDir, haveFixtures } from '../../helpers/fixtures.js';
 
 /**
