@@ -324,9 +324,10 @@ export class AuditLog {
 
   /**
    * Starts a checkpoint over every durable record: size and root are taken now; signing (ML-DSA in the
-   * pool) and the durable write follow, in order, on the checkpoint chain.
+   * pool) and the durable write follow, in order, on the checkpoint chain. Returns nothing: callers that must
+   * wait await this.cpChain, which never rejects (a failure is kept in this.broken and refuses what follows).
    */
-  private startCheckpoint(): Promise<void> {
+  private startCheckpoint(): void {
     const size = this.seq;
     const root = this.tree.root();
     this.cpStartedSize = size;
@@ -346,7 +347,6 @@ export class AuditLog {
         this.cpInFlight = this.cpStartedSize !== size;
       }
     });
-    return this.cpChain;
   }
 
   /** Signs and stores a checkpoint over every durable record now (waits for it); no-op when nothing is new. */

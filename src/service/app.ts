@@ -103,7 +103,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const answer = await deps.hook.handle(raw);
       // The shim's copy of stdin: removed here once answered, which saves the shim an `rm` process per call.
       const spent = request.headers['x-aegis-input-file'];
-      if (typeof spent === 'string' && deps.isShimInputFile(spent)) reply.raw.once('finish', () => rm(spent, { force: true }).catch(() => undefined));
+      if (typeof spent === 'string' && deps.isShimInputFile(spent)) {
+        reply.raw.once('finish', () => {
+          rm(spent, { force: true }).catch(() => undefined);
+        });
+      }
       return reply.type('text/plain; charset=utf-8').send(encodeWire(answer));
     });
   });

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAegisError } from '#core/errors.js';
 import { CWD, firewall } from './helpers.js';
 
 const VERDICTS = ['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL'];
