@@ -1,11 +1,12 @@
 import { fail } from '#core/errors.js';
+import type { TeeAttestationErrorCode } from '#core/error-codes.js';
 import { certValidAt, signedBy, type Cert } from './x509.js';
 
-/** Codes a caller's area uses for chain failures (each literal is listed in docs/errors.md). */
+/** Codes a caller's area uses for chain failures (typed: each is listed in docs/errors.md). */
 export interface ChainCodes {
-  invalid: string; // linkage or signature
-  untrusted: string; // root not pinned / not self-signed
-  expired: string; // a certificate outside its validity at `at`
+  invalid: TeeAttestationErrorCode; // linkage or signature
+  untrusted: TeeAttestationErrorCode; // root not pinned / not self-signed
+  expired: TeeAttestationErrorCode; // a certificate outside its validity at `at`
 }
 
 /**

@@ -1,4 +1,5 @@
 import { fail } from '#core/errors.js';
+import type { TeeAttestationErrorCode } from '#core/error-codes.js';
 import { isAllZero, type ByteReader } from '#core/bytes.js';
 
 /**
@@ -6,7 +7,7 @@ import { isAllZero, type ByteReader } from '#core/bytes.js';
  * "must be zero"; a verifier that ignored them would accept evidence the hardware never produces).
  * `code` is the caller's area code (DCAP_RESERVED_NONZERO, SNP_RESERVED_NONZERO).
  */
-export function mbz(r: ByteReader, n: number, field: string, code: string): void {
+export function mbz(r: ByteReader, n: number, field: string, code: TeeAttestationErrorCode): void {
   const at = r.offset;
   const b = r.bytes(n, field);
   if (!isAllZero(b)) fail(code, `reserved field ${field} at offset ${at} is not zero`, { field, offset: at });

@@ -1,8 +1,8 @@
-import { toAegisError } from '#core/errors.js';
+import { toAegisError, type ErrorCode } from '#core/errors.js';
 
 /** One failed check of a verification: a stable code (docs/errors.md) and a message for people. */
 export interface VerifyError {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -27,7 +27,7 @@ export class CheckList {
     return this.errors.length === 0;
   }
 
-  has(code: string): boolean {
+  has(code: ErrorCode): boolean {
     return this.errors.some((e) => e.code === code);
   }
 }

@@ -1,5 +1,5 @@
 import { bytesEqual } from '#core/bytes.js';
-import { AegisError, toAegisError } from '#core/errors.js';
+import { AegisError, toAegisError, type ErrorCode } from '#core/errors.js';
 import { fromBase64, fromHex, toHex } from '#core/encoding.js';
 import { fingerprint } from '#crypto/fingerprint.js';
 import { parseDcapCollateral, verifyDcapQuote } from '../dcap/index.js';
@@ -52,13 +52,13 @@ export interface BundleVerdict {
     reset_count: number | null;
     restart_count: number | null;
     binding_ok: boolean;
-    errors: Array<{ code: string; message: string }>;
+    errors: Array<{ code: ErrorCode; message: string }>;
   } | null;
   /** Facts an auditor must weigh that are not failures (e.g. an unpinned AK). */
-  warnings: Array<{ code: string; message: string }>;
+  warnings: Array<{ code: ErrorCode; message: string }>;
   binding: { ok: boolean; report_data: string | null; nonce_ok: boolean; keys: { ed25519: string; ml_dsa_65: string } | null; keys_match_expected: boolean | null };
   policy: { checked: string[]; failed: string[]; not_checked: string[] };
-  errors: Array<{ code: string; message: string }>;
+  errors: Array<{ code: ErrorCode; message: string }>;
 }
 
 export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleVerdict {
@@ -69,7 +69,7 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
     errors: [],
     warnings: [],
   };
-  const err = (code: string, message: string): void => void out.errors.push({ code, message });
+  const err = (code: ErrorCode, message: string): void => void out.errors.push({ code, message });
   let b: EvidenceBundle;
   try {
     b = parseBundle(input);

@@ -1,4 +1,5 @@
 import { AegisError } from '#core/errors.js';
+import type { TpmErrorCode } from '#core/error-codes.js';
 
 /**
  * TPM_RC decoding (TCG TPM 2.0 Library Part 2 §6.6). A response code is either format-zero
@@ -139,8 +140,8 @@ function hexName(v: number): string {
  * Response codes that get an Aegis code of the same name (docs/errors.md, "TPM"); every other non-zero
  * code becomes TPM_RC_ERROR with the TCG name in `detail.tpm_rc_name`.
  */
-export const MAPPED_RC_CODES: ReadonlySet<string> = new Set(
-  [
+export const MAPPED_RC_CODES: ReadonlySet<TpmErrorCode> = new Set(
+  ([
     'POLICY_FAIL',
     'PCR_CHANGED',
     'AUTH_FAIL',
@@ -155,13 +156,14 @@ export const MAPPED_RC_CODES: ReadonlySet<string> = new Set(
     'OBJECT_MEMORY',
     'SESSION_MEMORY',
     'RETRY',
-  ].map((n) => PREFIX + n),
+  ] as const).map((n) => `${PREFIX}${n}` as const),
 );
+const isMappedRc = (name: string): name is TpmErrorCode => (MAPPED_RC_CODES as ReadonlySet<string>).has(name);
 
 /** Builds the AegisError for a failed command; `command` is the TPM_CC name for the message. */
 export function tpmRcError(rc: number, command: string): AegisError {
   const d = decodeRc(rc);
-  const code = MAPPED_RC_CODES.has(d.name) ? d.name : `${PREFIX}ERROR`;
+  const code: TpmErrorCode = isMappedRc(d.name) ? d.name : 'TPM_RC_ERROR';
   const where =
     d.parameter !== undefined
       ? ` (parameter ${d.parameter})`

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { AegisError, fail, toAegisError } from '#core/errors.js';
+import { AegisError, fail, toAegisError, type ErrorCode } from '#core/errors.js';
 import { utf8 } from '#core/bytes.js';
 import type { SnpEvidence, TdxEvidence, TeeEvidence, TeeKind, TeeQuoteProvider } from '#device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
@@ -181,7 +181,7 @@ export interface TsmProbe {
   /** Why a present interface is unusable (EACCES, unknown provider …), for the probe's reason. */
   problem: string | undefined;
   /** Our error code for that problem (TEE_PERMISSION_DENIED, TEE_TSM_PROVIDER_UNKNOWN …). */
-  problemCode: string | undefined;
+  problemCode: ErrorCode | undefined;
 }
 
 /** Reads the provider name of the machine's TSM through a throw-away entry (no report is requested). */

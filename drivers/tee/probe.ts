@@ -1,4 +1,4 @@
-import { fail } from '#core/errors.js';
+import { fail, type ErrorCode } from '#core/errors.js';
 import type { TeeKind, TeeQuoteProvider } from '#device/tee.js';
 import { ConfigfsTsmProvider, TSM_REPORT_ROOT, nodeTsmFs, tsmProbe, type TsmFs } from './configfs-tsm.js';
 import { SEV_GUEST_DEVICE, SevGuestProvider, sevGuestPresent } from './sev-guest.js';
@@ -19,7 +19,7 @@ export interface TeeProbeResult {
   found: {
     configfsTsm: TeeKind | null;
     configfsTsmProblem: string | null;
-    configfsTsmProblemCode: string | null;
+    configfsTsmProblemCode: ErrorCode | null;
     tdxGuest: boolean;
     sevGuest: boolean;
   };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../core/canonical-json.js';
 import { bytesEqual } from '../core/bytes.js';
-import { AegisError, fail } from '../core/errors.js';
+import { AegisError, fail, type ErrorCode } from '../core/errors.js';
 import { fromBase64, fromHex, toHex } from '../core/encoding.js';
 import { decodeSpki } from '../crypto/der.js';
 import { fingerprint } from '../crypto/fingerprint.js';
@@ -28,7 +28,7 @@ export interface VerifyOptions {
 
 export interface VerifyFinding {
   seq: number | null;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -65,7 +65,7 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
     log_id: null, origin: null, pq: null, keys: null, keys_pinned: opts.expectedKeys !== undefined, evidence_digest: null,
   };
   const errors: VerifyFinding[] = [];
-  const errorAt = (seq: number | null, code: string, message: string): void => void errors.push({ seq, code, message });
+  const errorAt = (seq: number | null, code: ErrorCode, message: string): void => void errors.push({ seq, code, message });
 
   // Checkpoints first: the walk below snapshots the Merkle root at each checkpointed size.
   const cps = readCheckpoints(dir, errorAt);
@@ -180,7 +180,7 @@ export async function verifyAuditLog(opts: VerifyOptions): Promise<AuditReport> 
   return report;
 }
 
-type Checker = (seq: number | null, code: string, message: string) => void;
+type Checker = (seq: number | null, code: ErrorCode, message: string) => void;
 
 interface StoredCheckpoint {
   line: number;
@@ -272,7 +272,7 @@ function checkCheckpoints(
   }
 }
 
-type Parsed = { rec: Record<string, unknown>; hash: Uint8Array } | { code: string; message: string };
+type Parsed = { rec: Record<string, unknown>; hash: Uint8Array } | { code: ErrorCode; message: string };
 
 /** Shape, sequence, chain and hash of one line; signatures are checked later in batches. */
 function checkRecord(line: string, seq: number, prev: string): Parsed {

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../core/decision.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/canonical-json.js';
 import { AegisError } from '../core/errors.js';
+import type { ClaudeCodeIntegrationErrorCode } from '../core/error-codes.js';
 
 /**
  * Parses the JSON that Claude Code writes to a hook's stdin (reference/claude-code-hooks.md §2 common
@@ -15,7 +16,7 @@ export const MAX_HOOK_INPUT_BYTES = 16 * 1024 * 1024;
 /** Events Aegis gates or records; others are recorded as `other`. */
 export const KNOWN_EVENTS = ['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'SessionStart', 'Stop'] as const;
 
-function bad(code: string, message: string, event?: string): never {
+function bad(code: ClaudeCodeIntegrationErrorCode, message: string, event?: string): never {
   throw new AegisError(code, message, event === undefined ? undefined : { detail: { event } });
 }
 

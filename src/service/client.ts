@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { AegisError } from '../core/errors.js';
+import { AegisError, isErrorCode } from '../core/errors.js';
 
 export interface SocketResponse {
   status: number;
@@ -62,7 +62,15 @@ export async function socketJson(socketPath: string, method: 'GET' | 'POST', pat
   }
   if (res.status >= 200 && res.status < 300) return parsed;
   const first = (parsed as { errors?: Array<{ code?: unknown; message?: unknown }> }).errors?.[0];
-  const code = typeof first?.code === 'string' ? first.code : 'DAEMON_BAD_ANSWER';
   const message = typeof first?.message === 'string' ? first.message : `the daemon answered ${res.status}`;
+  if (!isErrorCode(first?.code)) {
+    // A code this CLI does not know (another daemon version, another program): never pass it on as one of ours.
+    const got = typeof first?.code === 'string' ? first.code.slice(0, 64) : undefined;
+    const what = got === undefined ? 'no error code' : `the unknown error code ${got}`;
+    throw new AegisError('DAEMON_BAD_ANSWER', `the daemon answered ${res.status} with ${what}: ${message}`, {
+      detail: { exit: res.status === 400 ? 1 : 2, status: res.status, ...(got === undefined ? {} : { daemon_code: got }) },
+    });
+  }
+  const code = first.code;
   throw new AegisError(code, message, { detail: { exit: res.status === 400 && code !== 'USAGE' ? 1 : 2 } });
 }

@@ -2,7 +2,7 @@ import { decide, type ApprovalBook, type Decider } from '../appliance/decide.js'
 import { clipId as id, decisionRecord, eventName as eventNameOf } from '../appliance/decision-record.js';
 import type { JsonObject } from '../core/canonical-json.js';
 import type { AgentEvent } from '../core/decision.js';
-import { toAegisError } from '../core/errors.js';
+import { toAegisError, type ErrorCode } from '../core/errors.js';
 import { sha3_256Hex } from '../crypto/hash.js';
 import { answerFor, failAnswer, type HookAnswer } from '../hook/answer.js';
 import type { FailPolicy } from '../hook/fail-policy.js';
@@ -32,7 +32,7 @@ export interface HookStats {
 export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Array): Promise<HookAnswer>; stats: HookStats } {
   const stats: HookStats = { events: 0, allow: 0, block: 0, ask: 0, failed: 0 };
 
-  async function failed(code: string, why: string, eventName: string | undefined, extra: JsonObject): Promise<HookAnswer> {
+  async function failed(code: ErrorCode, why: string, eventName: string | undefined, extra: JsonObject): Promise<HookAnswer> {
     stats.failed++;
     const answer = failAnswer(deps.failPolicy.mode, eventName, why);
     try {
