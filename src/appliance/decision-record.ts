@@ -56,6 +56,7 @@ export function decisionRecord(o: Outcome, via: DecisionVia): AuditEvent {
   if (f.blast !== undefined) data['blast'] = f.blast;
   if (f.hw_mask !== undefined) data['hw_mask'] = f.hw_mask;
   if (f.hw_source !== undefined) data['hw_source'] = f.hw_source;
+  if (f.hw_sources !== undefined) data['hw_sources'] = f.hw_sources;
   if (f.exec !== undefined) data['exec'] = f.exec;
   if (f.preview !== undefined) data['preview'] = f.preview;
   if (f.judge !== undefined) Object.assign(data, f.judge);

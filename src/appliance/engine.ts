@@ -4,6 +4,7 @@ import { noHardware, type HwSnapshotProvider } from '../device/hw-snapshot.js';
 import { createFirewall, type Firewall } from '../firewall/firewall.js';
 import type { Decider } from './decide.js';
 import { ensureHome, type AegisHome } from './home.js';
+import { openHwProvider } from './hw/open.js';
 import { homeJudge } from './judge.js';
 
 /**
@@ -16,7 +17,7 @@ import { homeJudge } from './judge.js';
 export interface EngineOptions {
   /** Firewall policy directory (default: the shipped policies/firewall). */
   policiesDir?: string;
-  /** Hardware band source (default: none; every hardware subfield flagged unavailable). */
+  /** Hardware band source (default: $AEGIS_HW — auto: this host's real sources, sim, or off). */
   hardware?: HwSnapshotProvider;
 }
 
@@ -41,7 +42,7 @@ export async function openEngine(home: AegisHome, env: NodeJS.ProcessEnv, opts: 
   ensureHome(home, ['state']);
   const tokenBudget = parseTokenBudget(env);
   const judge = await homeJudge(home, env);
-  const hardware = opts.hardware ?? noHardware;
+  const hardware = opts.hardware ?? openHwProvider(env) ?? noHardware;
   const firewall = createFirewall({
     stateDir: home.state,
     hardware,

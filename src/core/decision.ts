@@ -26,10 +26,14 @@ export interface ToolCall {
   plan?: string;
   /** Identity proof token (step 308). */
   identity?: string;
+  /** The agent's process id (Claude Code: the hook's parent), whose counters fill the hardware band. */
+  agent_pid?: number;
 }
 
 interface EventBase {
   sessionId: string;
+  /** The agent's process id, when the transport knows it (the hook shim sends its parent's pid). */
+  agentPid?: number;
   cwd?: string;
   permissionMode?: string;
   agentId?: string;
@@ -108,6 +112,8 @@ export interface DecisionFacts {
   atv_sha3?: string;
   hw_mask?: number;
   hw_source?: string;
+  /** The sources that filled hardware subfields (perf_event_open, procfs, sim …). */
+  hw_sources?: string[];
   blast?: number;
   exec?: ExecRecommendation;
   /** Redacted, clipped preview of the input. */

@@ -30,12 +30,27 @@ export interface HwSnapshot {
    * "no source on this host": the encoder writes zeros and clears its availability bit.
    */
   readonly values: Partial<Record<HwSubfieldName, readonly number[]>>;
+  /** Which sources filled each subfield (perf_event_open, procfs, tpm, sim …), for the decision record. */
+  readonly sources?: Partial<Record<HwSubfieldName, readonly string[]>>;
+}
+
+/** What the provider is told about the call it samples for (src/firewall builds it from the call). */
+export interface HwCallContext {
+  /** The agent's session: per-call deltas are between its consecutive events. */
+  readonly sessionId: string;
+  /** The agent's process (Claude Code: the hook's parent), when known. */
+  readonly agentPid?: number;
+  /** Input tokens the software band claims for the call (cost_efficiency_metrics s-1). */
+  readonly tokens: number;
+  /** The call uses the network / only reads, by the firewall's normalisation (for SW↔HW linkage). */
+  readonly network: boolean;
+  readonly readOnly: boolean;
 }
 
 export interface HwSnapshotProvider {
   readonly name: string;
   /** A snapshot for the current call, or undefined when no hardware source exists. */
-  snapshot(): Promise<HwSnapshot | undefined> | HwSnapshot | undefined;
+  snapshot(ctx?: HwCallContext): Promise<HwSnapshot | undefined> | HwSnapshot | undefined;
 }
 
 /** The provider used when no hardware is present: every hardware subfield unavailable. */

@@ -16,6 +16,7 @@ export function toolCallOf(e: ToolCallEvent): ToolCall {
     ...(e.cwd === undefined ? {} : { cwd: e.cwd }),
     ...(e.toolUseId === undefined ? {} : { tool_use_id: e.toolUseId }),
     ...(e.agentId === undefined ? {} : { aid: e.agentId }),
+    ...(e.agentPid === undefined ? {} : { agent_pid: e.agentPid }),
   };
 }
 

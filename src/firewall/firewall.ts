@@ -76,6 +76,10 @@ const EPHEMERAL = '';
  */
 export const DEFAULT_AID = 'anonymous';
 
+/** Claims the software side makes about a call, compared with the hardware band's measurements (linkage). */
+const NETWORK_TOOLS: ReadonlySet<string> = new Set(['fetch_url', 'web_search', 'mcp_tool', 'send_message']);
+const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['read_file', 'list_directory', 'search_files']);
+
 export function createFirewall(opts: FirewallOptions = {}): Firewall {
   const policies = opts.policies ?? loadPolicies(opts.policiesDir);
   const home = opts.home ?? homedir();
@@ -130,7 +134,13 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     const sessionStore = sessionId === EPHEMERAL ? new MemoryStateStore() : store;
     const session = sessionStore.loadSession(sessionId);
     session.tokens += Math.ceil(argsJson.length / 4);
-    const hw = await hardware.snapshot();
+    const hw = await hardware.snapshot({
+      sessionId,
+      ...(call.agent_pid === undefined ? {} : { agentPid: call.agent_pid }),
+      tokens: Math.ceil(argsJson.length / 4),
+      network: NETWORK_TOOLS.has(n.tool.canonical) || n.urls.length > 0,
+      readOnly: READ_ONLY_TOOLS.has(n.tool.canonical),
+    });
     const aid = call.aid ?? DEFAULT_AID;
     const atv = encodeAtv(
       {
@@ -191,6 +201,7 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
         atv_sha3: atvSha3(atv.vector),
         hw_mask: atv.hwMask,
         hw_source: atv.hwSource,
+        ...(hw?.sources === undefined ? {} : { hw_sources: [...new Set(Object.values(hw.sources).flat())].sort() }),
         blast,
         exec,
         preview: preview(redactor, argsJson),

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha3_256Hex } from '../crypto/hash.js';
+import type { HwBaseline } from './hw-baseline.js';
 
 /**
  * State of the stateful detectors (loop, circuit breaker, token budget, instruction drift) as small
@@ -28,6 +29,9 @@ export interface StateStore {
   saveSession(session: string, s: SessionState): void;
   loadDrift(cwd: string): DriftState | undefined;
   saveDrift(cwd: string, s: DriftState): void;
+  /** The host's hardware-band baseline (step 337). */
+  loadHwBaseline(): HwBaseline;
+  saveHwBaseline(b: HwBaseline): void;
 }
 
 const emptySession = (): SessionState => ({ loops: {}, tokens: 0, violations: 0 });
@@ -78,6 +82,20 @@ export class DirStateStore implements StateStore {
   saveDrift(cwd: string, s: DriftState): void {
     writeAtomic(join(this.drift, `${sha3_256Hex(cwd).slice(0, 32)}.json`), s);
   }
+
+  private baseline: HwBaseline | undefined;
+  private unsaved = 0;
+
+  loadHwBaseline(): HwBaseline {
+    this.baseline ??= readJson<HwBaseline>(join(this.drift, '..', 'hw-baseline.json')) ?? {};
+    return this.baseline;
+  }
+
+  /** Written every 32 updates (and by the first): the baseline moves slowly; a lost tail of updates is harmless. */
+  saveHwBaseline(b: HwBaseline): void {
+    this.baseline = b;
+    if (this.unsaved++ % 32 === 0) writeAtomic(join(this.drift, '..', 'hw-baseline.json'), b);
+  }
 }
 
 /** In-memory state (tests, and sessions that have no id: each call is its own session). */
@@ -95,5 +113,12 @@ export class MemoryStateStore implements StateStore {
   }
   saveDrift(cwd: string, st: DriftState): void {
     this.d.set(cwd, st);
+  }
+  private b: HwBaseline = {};
+  loadHwBaseline(): HwBaseline {
+    return this.b;
+  }
+  saveHwBaseline(b: HwBaseline): void {
+    this.b = b;
   }
 }

@@ -7,6 +7,7 @@ import type { JudgeResult, Verdict } from '../core/decision.js';
 import type { Policies } from './policy/types.js';
 import type { RuleHit } from './rules/match.js';
 import type { SensitiveMatcher } from './rules/sensitive.js';
+import { BASELINE_FEATURES, isOutlier, observe } from './hw-baseline.js';
 import type { SessionState, StateStore } from './state.js';
 
 /**
@@ -216,17 +217,55 @@ export function step336(ctx: StepContext): StepOutput {
 
 const EGRESS = new Set(['fetch_url', 'web_search', 'send_message', 'mcp_tool']);
 
-/** 337 hardware anomaly thresholds of reference §2.2 over the hardware band; no-op without hardware. */
+interface HwRule {
+  id: string;
+  verdict: 'BLOCK' | 'REQUIRE_APPROVAL';
+  reason: string;
+  fires: (at: (name: string, i: number) => number, tool: string) => boolean;
+}
+
+/**
+ * 337's fixed rules: signals that are anomalous by nature, whatever the host's baseline (reference §2.2 kept where
+ * a real source exists; the rest of the band is judged against the learned baseline below). Thresholds are in band
+ * units (docs/formats.md "Hardware band").
+ */
+const HW_RULES: readonly HwRule[] = [
+  { id: 'hw.iommu-violation', verdict: 'BLOCK', reason: 'hardware reports IOMMU faults during this call (a device or process reached memory it should not)', fires: (at) => at('aid_tag_transitions', 0) >= 0.2 },
+  { id: 'hw.hypervisor-ring', verdict: 'BLOCK', reason: 'hardware reports unexpected hypervisor-ring transitions', fires: (at) => at('atmu_anomaly', 2) >= 0.34 },
+  {
+    id: 'hw.unexpected-egress',
+    verdict: 'BLOCK',
+    reason: "the agent's processes hold many remote connections and sent over 10 MB, from a tool that should not send data",
+    fires: (at, tool) => at('network_telemetry', 0) >= 0.2 && at('dma_fanout', 0) >= 0.25 && !EGRESS.has(tool),
+  },
+  { id: 'hw.tpm-reset', verdict: 'REQUIRE_APPROVAL', reason: 'the TPM was reset or restarted since the previous call (platform state may have been replaced)', fires: (at) => at('atmu_anomaly', 4) >= 1 },
+  { id: 'hw.tee-debug', verdict: 'REQUIRE_APPROVAL', reason: 'the TEE evidence says debug mode is on: the host can read guest memory', fires: (at) => at('atmu_anomaly', 6) >= 1 },
+  { id: 'hw.watchdog', verdict: 'REQUIRE_APPROVAL', reason: 'the machine stalled during this call (watchdog strikes or all tasks stuck on I/O most of the time)', fires: (at) => at('watchdog_signals', 0) >= 0.2 || at('watchdog_signals', 3) >= 0.8 },
+  { id: 'hw.cost-divergence', verdict: 'REQUIRE_APPROVAL', reason: 'measured CPU time is more than the elapsed time and CPUs allow: hardware cost and the call do not agree', fires: (at) => at('hw_cost_attestation', 14) >= 0.5 },
+  { id: 'hw.thermal', verdict: 'REQUIRE_APPROVAL', reason: 'hardware temperature at or above 90 °C', fires: (at) => at('thermal_ecc_drift', 3) >= 1 },
+  { id: 'hw.dma-fanout', verdict: 'REQUIRE_APPROVAL', reason: "the agent's processes hold connections to 16 or more remote endpoints", fires: (at) => at('dma_fanout', 0) >= 0.5 },
+  { id: 'hw.ecc-uncorrectable', verdict: 'REQUIRE_APPROVAL', reason: 'uncorrectable memory errors', fires: (at) => at('atmu_anomaly', 3) >= 1 },
+];
+
+/** 337 hardware anomalies: fixed rules, then per-host baselines learned from earlier calls; no-op without hardware. */
 export function step337(ctx: StepContext): StepOutput {
   if (ctx.hwMask === 0) return { trace: 'no hardware band' };
   const at = (name: string, i: number): number => ctx.atv[subfield(name).offset + i] as number;
-  if (at('aid_tag_transitions', 0) >= 0.2) return { trace: 'hw', finding: { verdict: 'BLOCK', rules: ['hw.iommu-violation'], reason: 'hardware reports IOMMU tag violations during this call' } };
-  if (at('atmu_anomaly', 2) >= 0.34) return { trace: 'hw', finding: { verdict: 'BLOCK', rules: ['hw.hypervisor-ring'], reason: 'hardware reports hypervisor ring anomalies' } };
-  if (at('network_telemetry', 0) >= 0.2 && !EGRESS.has(ctx.call.tool.canonical)) return { trace: 'hw', finding: { verdict: 'BLOCK', rules: ['hw.unexpected-egress'], reason: 'outbound network volume from a tool that should not send data' } };
-  if (at('thermal_ecc_drift', 3) >= 1) return { trace: 'hw', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['hw.thermal'], reason: 'hardware temperature at or above 90 °C' } };
-  if (at('dma_fanout', 0) >= 0.5) return { trace: 'hw', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['hw.dma-fanout'], reason: 'unusual DMA fan-out' } };
-  if (at('atmu_anomaly', 3) >= 1) return { trace: 'hw', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['hw.ecc-uncorrectable'], reason: 'uncorrectable memory errors' } };
-  return { trace: 'hardware band within thresholds' };
+  const baseline = ctx.store.loadHwBaseline();
+  // Learn from every call with a band (outliers included: the baseline is the host's, not a whitelist).
+  let outlier: (typeof BASELINE_FEATURES)[number] | undefined;
+  for (const f of BASELINE_FEATURES) {
+    const key = `${f.subfield}.${f.dim}`;
+    const x = at(f.subfield, f.dim);
+    if (outlier === undefined && isOutlier(baseline[key], x)) outlier = f;
+    observe(baseline, key, x);
+  }
+  ctx.store.saveHwBaseline(baseline);
+  const rule = HW_RULES.find((r) => r.fires(at, ctx.call.tool.canonical));
+  if (rule !== undefined) return { trace: 'hw', finding: { verdict: rule.verdict, rules: [rule.id], reason: rule.reason } };
+  if (outlier !== undefined)
+    return { trace: 'hw baseline', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['hw.baseline-outlier'], reason: `${outlier.what} far above what this host usually shows for one call` } };
+  return { trace: 'hardware band within thresholds and baseline' };
 }
 
 /** 340 policy lists then judge (grey zone only: not safe-listed, not explicitly allowed). */

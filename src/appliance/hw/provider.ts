@@ -1,0 +1,100 @@
+import { availableParallelism } from 'node:os';
+import { HW_METRICS, type HwMetric, type HwMetricSource, type HwProbeEntry, type HwTarget, type HwValues } from '../../device/hw-metrics.js';
+import type { HwCallContext, HwSnapshot, HwSnapshotProvider, HwSubfieldName } from '../../device/hw-snapshot.js';
+import { encodeHwBand, HW_FEATURES } from '../../atv/hw-encode.js';
+
+/**
+ * The hardware band's provider: reads every source for the agent's process (or the host), turns counters into
+ * per-call deltas between the agent's consecutive events (per session), and encodes the band (src/atv/hw-encode.ts).
+ * The first event of a session has no interval before it: its counters are zero deltas, its gauges are read.
+ */
+
+export interface HwProbeReport {
+  provider: string;
+  subfields: Array<{ name: HwSubfieldName; available: boolean; source: string[]; dims: number[]; missing?: string[] }>;
+  metrics: Array<HwProbeEntry & { source: string }>;
+}
+
+export interface HwProvider extends HwSnapshotProvider {
+  /** Synchronous: every source is a file read or one FFI call. */
+  snapshot(ctx?: HwCallContext): HwSnapshot;
+  probe(target: HwTarget): HwProbeReport;
+  /** The raw reading of every source (cumulative counters), for `aegis hw sample`. */
+  read(target: HwTarget): { values: HwValues; sourceOf: Partial<Record<HwMetric, string>> };
+}
+
+interface Last {
+  values: HwValues;
+  first: HwValues | undefined;
+}
+
+export function createHwProvider(name: string, sources: readonly HwMetricSource[], clock: () => bigint = process.hrtime.bigint): HwProvider {
+  const last = new Map<string, Last>();
+  const cpus = availableParallelism();
+
+  function read(target: HwTarget): { values: HwValues; sourceOf: Partial<Record<HwMetric, string>> } {
+    const values: HwValues = { wall_ns: Number(clock()) };
+    const sourceOf: Partial<Record<HwMetric, string>> = { wall_ns: 'clock' };
+    for (const s of sources) {
+      let got: HwValues;
+      try {
+        got = s.read(target);
+      } catch {
+        continue; // a source that fails now is unavailable for this call, never guessed
+      }
+      for (const [m, v] of Object.entries(got) as Array<[HwMetric, number]>) {
+        if (!Number.isFinite(v)) continue;
+        values[m] = v;
+        sourceOf[m] = s.name;
+      }
+    }
+    return { values, sourceOf };
+  }
+
+  function snapshot(ctx?: HwCallContext): HwSnapshot {
+    const target: HwTarget = ctx?.agentPid === undefined ? {} : { pid: ctx.agentPid };
+    const key = `${ctx?.sessionId ?? ''}\0${ctx?.agentPid ?? ''}`;
+    // The first event of a session has no interval before it: read once for the start, and the interval is this
+    // call's own handling (counters opened for a new agent start here too).
+    const prev = last.get(key) ?? { values: read(target).values, first: undefined };
+    const now = read(target);
+    const values: HwValues = {};
+    const changed = new Set<HwMetric>();
+    for (const [m, v] of Object.entries(now.values) as Array<[HwMetric, number]>) {
+      const before = prev.values[m];
+      if (HW_METRICS[m].kind === 'counter') values[m] = before === undefined || v < before ? 0 : v - before;
+      else {
+        values[m] = v;
+        if (before !== undefined && before !== v) changed.add(m);
+      }
+    }
+    const first = prev.first ?? prev.values;
+    if (ctx !== undefined && ctx.sessionId !== '') {
+      last.set(key, { values: now.values, first });
+      if (last.size > 4096) last.delete(last.keys().next().value as string);
+    }
+    const since = { task_clock_ns: (now.values.task_clock_ns ?? 0) - (first.task_clock_ns ?? 0), wall_ns: (now.values.wall_ns ?? 0) - (first.wall_ns ?? 0) };
+    return encodeHwBand(name, { values, changed, sourceOf: now.sourceOf, cpus, since }, { tokens: ctx?.tokens ?? 0, network: ctx?.network ?? false, readOnly: ctx?.readOnly ?? false });
+  }
+
+  function probe(target: HwTarget): HwProbeReport {
+    const metrics: HwProbeReport['metrics'] = [];
+    for (const s of sources) for (const e of s.probe(target)) metrics.push({ ...e, source: s.name });
+    const avail = new Map<HwMetric, string>([['wall_ns', 'clock']]);
+    for (const e of metrics) if (e.available && !avail.has(e.metric)) avail.set(e.metric, e.source);
+    const subfields: HwProbeReport['subfields'] = [];
+    const order: HwSubfieldName[] = [];
+    for (const f of HW_FEATURES) if (!order.includes(f.subfield)) order.push(f.subfield);
+    const all: HwSubfieldName[] = ['memory_timing_histograms', 'aid_tag_transitions', 'atmu_anomaly', 'dma_fanout', 'thermal_ecc_drift', 'watchdog_signals', 'network_telemetry', 'gpu_accelerator_state', 'hypervisor_signals', 'hw_cost_attestation', 'linkage_consistency_features'];
+    for (const name of all) {
+      const feats = HW_FEATURES.filter((f) => f.subfield === name && f.uses.length > 0);
+      const filled = feats.filter((f) => f.uses.every((m) => avail.has(m)));
+      const src = [...new Set(filled.flatMap((f) => f.uses.map((m) => avail.get(m) as string)).filter((s) => s !== 'clock'))];
+      const missing = [...new Set(feats.flatMap((f) => f.uses).filter((m) => !avail.has(m)))];
+      subfields.push({ name, available: filled.length > 0, source: src, dims: filled.map((f) => f.dim), ...(missing.length > 0 ? { missing } : {}) });
+    }
+    return { provider: name, subfields, metrics };
+  }
+
+  return { name, snapshot, probe, read };
+}
