@@ -252,6 +252,11 @@ export type ActionFirewallErrorCode =
   | 'TOKEN_BUDGET_INVALID';
 
 /**
+ * Codes of docs/errors.md, section "Hardware band" (src/appliance/hw, drivers/hw, firmware-sim/hw).
+ */
+export type HardwareBandErrorCode = 'HW_MODE_INVALID' | 'HW_SIM_ATTACK_UNKNOWN';
+
+/**
  * Codes of docs/errors.md, section "TPM sessions" (drivers/tpm/encrypted-session.ts).
  */
 export type TpmSessionsErrorCode = 'TPM_RESPONSE_HMAC_INVALID';
@@ -326,6 +331,7 @@ export type ErrorCode =
   | AuditLogErrorCode
   | ClaudeCodeIntegrationErrorCode
   | ActionFirewallErrorCode
+  | HardwareBandErrorCode
   | TpmSessionsErrorCode
   | TpmAkPinningErrorCode
   | ActionFirewallEngineErrorCode
@@ -336,7 +342,7 @@ export type ErrorCode =
   | DemoErrorCode
   | JudgeCompositionErrorCode;
 
-/** The 225 codes of ErrorCode, for checking a code that arrives at run time (JSON, a child process). */
+/** The 227 codes of ErrorCode, for checking a code that arrives at run time (JSON, a child process). */
 export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INTERNAL_ERROR',
   'USAGE',
@@ -535,6 +541,8 @@ export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'EVALUATE_ROW_INVALID',
   'DECIDE_REQUEST_INVALID',
   'TOKEN_BUDGET_INVALID',
+  'HW_MODE_INVALID',
+  'HW_SIM_ATTACK_UNKNOWN',
   'TPM_RESPONSE_HMAC_INVALID',
   'TPM_AK_NOT_TRUSTED',
   'DECISION_NOT_LOGGED',

@@ -32,7 +32,7 @@ export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<
   try {
     const paths = daemonPaths(home);
     const post = async (): Promise<HookAnswer> => {
-      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream' }, left(5000));
+      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream', headers: agentPidHeader(opts.env) }, left(5000));
       const answer = res.status === 200 ? decodeWire(res.body.toString('utf8')) : undefined;
       if (answer === undefined) throw toAegisError(new Error(`daemon answered HTTP ${res.status}`), 'DAEMON_BAD_ANSWER');
       return answer;
@@ -53,6 +53,14 @@ export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<
 }
 
 /** The event name, if the input is readable JSON naming a known event; the fail answer uses its format. */
+/** The shim passes its parent (the agent) as $AEGIS_AGENT_PID; the daemon reads that process tree's counters. */
+export const AGENT_PID_HEADER = 'x-aegis-agent-pid';
+
+function agentPidHeader(env: NodeJS.ProcessEnv): Record<string, string> {
+  const pid = env['AEGIS_AGENT_PID'];
+  return pid !== undefined && /^[1-9][0-9]{0,9}$/.test(pid) ? { [AGENT_PID_HEADER]: pid } : {};
+}
+
 export function peekEventName(input: Uint8Array): string | undefined {
   try {
     const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input));

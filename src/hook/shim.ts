@@ -29,6 +29,7 @@ ${SHIM_MARKER}
 # Claude Code hook for Aegis T3, written by \`aegis install\`; re-run the installer instead of editing.
 # Fast path: curl posts stdin to the daemon's unix socket (the daemon removes the stdin copy). Fallback: \`aegis hook\` (Node) starts the
 # daemon and asks again, or answers by the fail policy. Last resort: exit 2 (blocks; never allows).
+# $PPID is the agent (Claude Code): the daemon reads its process tree's counters for the hardware band.
 AEGIS_HOME="\${AEGIS_HOME:-${o.home.replace(/[\\"$`]/g, '\\$&')}}"
 export AEGIS_HOME
 umask 077
@@ -46,7 +47,7 @@ cat >"$in" 2>/dev/null || block "cannot save the hook input in $dir"
 if [ -S "$AEGIS_HOME/daemon.sock" ]; then
   # -q first: a user's ~/.curlrc must not change this request.
   resp=$(curl -q -s --fail --max-time ${o.curlMaxTime ?? 5} -H 'Content-Type: application/octet-stream' -H 'Expect:' \\
-    -H "X-Aegis-Input-File: $in" --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
+    -H "X-Aegis-Input-File: $in" -H "X-Aegis-Agent-Pid: $PPID" --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
   if [ $? -eq 0 ]; then
     case "$resp" in
     [02]"$nl"*"$nl"*"$nl".)
@@ -62,7 +63,7 @@ if [ -S "$AEGIS_HOME/daemon.sock" ]; then
     esac
   fi
 fi
-${fallback} <"$in"
+AEGIS_AGENT_PID=$PPID ${fallback} <"$in"
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 2 ] || block "the aegis hook fallback exited with status $rc"
 rm -f "$in"

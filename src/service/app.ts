@@ -14,7 +14,7 @@ import type { AgentEvent } from '../core/decision.js';
 import { agentEventFromWire, DECIDE_ROUTE, decideAnswerToWire, type DecideAnswer } from './decide-wire.js';
 
 export interface AppDeps {
-  hook: { handle(raw: Uint8Array): Promise<HookAnswer>; stats: HookStats };
+  hook: { handle(raw: Uint8Array, agentPid?: number): Promise<HookAnswer>; stats: HookStats };
   /** `aegis evaluate` while the daemon runs: decide on the daemon's engine and record with via "evaluate". */
   decide: (event: AgentEvent) => Promise<DecideAnswer>;
   approvals: ApprovalStore;
@@ -100,7 +100,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     scope.post('/v1/hook', async (request, reply) => {
       const body = request.body;
       const raw = body instanceof Uint8Array ? body : new Uint8Array(0);
-      const answer = await deps.hook.handle(raw);
+      // The shim's parent (the agent): whose counters fill the hardware band. Anything but a plain pid is ignored.
+      const pid = request.headers['x-aegis-agent-pid'];
+      const agentPid = typeof pid === 'string' && /^[1-9][0-9]{0,9}$/.test(pid) ? Number(pid) : undefined;
+      const answer = await deps.hook.handle(raw, agentPid);
       // The shim's copy of stdin: removed here once answered, which saves the shim an `rm` process per call.
       const spent = request.headers['x-aegis-input-file'];
       if (typeof spent === 'string' && deps.isShimInputFile(spent)) {

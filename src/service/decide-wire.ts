@@ -30,6 +30,13 @@ function optStr(o: JsonObject, key: string): string | undefined {
   return v;
 }
 
+function optPid(o: JsonObject): number | undefined {
+  const v = o['agentPid'];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) bad('event "agentPid" must be a process id');
+  return v;
+}
+
 function reqStr(o: JsonObject, key: string): string {
   const v = optStr(o, key);
   if (v === undefined) bad(`event has no "${key}" string`);
@@ -48,6 +55,7 @@ export function agentEventFromWire(v: JsonValue): AgentEvent {
     ...opt('cwd', optStr(v, 'cwd')),
     ...opt('permissionMode', optStr(v, 'permissionMode')),
     ...opt('agentId', optStr(v, 'agentId')),
+    ...opt('agentPid', optPid(v)),
   };
   const toolInput = (): JsonObject => {
     const i = v['toolInput'];

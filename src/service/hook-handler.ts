@@ -29,7 +29,7 @@ export interface HookStats {
  * unreadable input, an engine exception, a log that cannot be written — ends in the fail policy's answer,
  * never in an allow; the failure itself is logged when the log still works.
  */
-export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Array): Promise<HookAnswer>; stats: HookStats } {
+export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Array, agentPid?: number): Promise<HookAnswer>; stats: HookStats } {
   const stats: HookStats = { events: 0, allow: 0, block: 0, ask: 0, failed: 0 };
 
   async function failed(code: ErrorCode, why: string, eventName: string | undefined, extra: JsonObject): Promise<HookAnswer> {
@@ -54,11 +54,12 @@ export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Arr
     return answer;
   }
 
-  async function handle(raw: Uint8Array): Promise<HookAnswer> {
+  async function handle(raw: Uint8Array, agentPid?: number): Promise<HookAnswer> {
     stats.events++;
     let event: AgentEvent;
     try {
       event = parseHookInput(raw);
+      if (agentPid !== undefined) event = { ...event, agentPid };
     } catch (e) {
       const err = toAegisError(e);
       const ev = err.detail?.['event'];

@@ -34,6 +34,7 @@ interface Opts {
   json?: boolean;
   audit?: boolean;
   policies?: string;
+  pid?: string;
 }
 
 interface Evaluator {
@@ -99,9 +100,17 @@ function render(o: Outcome, audit: { seq: number; this_hash: string } | undefine
   lines.push(`  step     ${d.step ?? 'none (all steps passed)'}`);
   if (o.event.kind === 'tool_call') lines.push(`  tool     ${o.event.toolName} → ${d.facts.canonical_tool ?? 'unknown'}`);
   if (d.facts.atv_sha3 !== undefined) lines.push(`  atv_sha3 ${d.facts.atv_sha3}`);
+  if (d.facts.hw_mask !== undefined) lines.push(`  hardware mask 0x${d.facts.hw_mask.toString(16).padStart(3, '0')} from ${d.facts.hw_source ?? 'none'}${d.facts.hw_sources === undefined ? '' : ` (${d.facts.hw_sources.join(', ')})`}`);
   if (d.facts.judge !== undefined) lines.push(`  judge    ${d.facts.judge.judge_engine} ${d.facts.judge.judge_verdict}, model ${d.facts.judge.judge_model_hash.slice(0, 16)}…`);
   if (audit !== undefined) lines.push(`  audit    seq ${audit.seq} ${audit.this_hash.slice(0, 16)}…`);
   return lines.join('\n');
+}
+
+/** --pid, or the process that ran this command (the shell or agent asking). */
+function agentPid(v: string | undefined): number {
+  if (v === undefined) return process.ppid;
+  if (!/^[1-9][0-9]{0,9}$/.test(v)) fail('USAGE', `--pid must be a process id, not "${v.slice(0, 32)}"`);
+  return Number(v);
 }
 
 export const evaluateCommand: CommandModule = {
@@ -114,6 +123,7 @@ export const evaluateCommand: CommandModule = {
       .option('--cwd <dir>', 'working directory of the call (default: the current directory)')
       .option('--session <id>', 'session id: loop, budget and circuit-breaker state is kept per session in $AEGIS_HOME/state')
       .option('--batch <file>', 'evaluate every line of a JSONL file: {tool, input, context?, session_id?} rows or Claude Code hook inputs (PreToolUse, PostToolUse …); one JSON line {decision, reason, rules} out per row')
+      .option('--pid <pid>', 'the agent process whose counters fill the hardware band ($AEGIS_HW; default: the parent of this command)')
       .option('--policies <dir>', 'firewall policy directory (default: policies/firewall of this package)')
       .option('--no-audit', 'do not append decisions to the audit log ($AEGIS_HOME/log); without it, a running daemon decides and records')
       .option('--json', 'single call: print the whole decision as JSON; batch: add line, event, step, trace, args_sha3, atv_sha3, judge fields to each line')
@@ -123,6 +133,7 @@ export const evaluateCommand: CommandModule = {
           if (opts.batch !== undefined) {
             if (opts.tool !== undefined || opts.input !== undefined) fail('USAGE', '--batch cannot be combined with --tool / --input');
             const text = readInputText(opts.batch, 'batch file');
+            const pid = agentPid(opts.pid);
             return withEvaluator(io, opts, async (ev) => {
               const lines = text.split('\n');
               if (lines[lines.length - 1] === '') lines.pop();
@@ -131,7 +142,7 @@ export const evaluateCommand: CommandModule = {
                 if (line === '') continue;
                 let event: AgentEvent;
                 try {
-                  event = rowToEvent(parseJsonObject(line, `line ${i + 1}`), line);
+                  event = { ...rowToEvent(parseJsonObject(line, `line ${i + 1}`), line), agentPid: pid };
                 } catch (e) {
                   const err = toAegisError(e);
                   io.out(JSON.stringify({ line: i + 1, error: { code: err.code, message: err.message } }));
@@ -157,6 +168,7 @@ export const evaluateCommand: CommandModule = {
             toolInput: parseJsonObject(opts.input, '--input'),
             sessionId: opts.session ?? '',
             cwd: opts.cwd ?? process.cwd(),
+            agentPid: agentPid(opts.pid),
           };
           return withEvaluator(io, opts, async (ev) => {
             const { outcome, audit } = await ev.run(event);

@@ -16,6 +16,7 @@ import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
 import { attestBundleCommand } from './attest-bundle.js';
 import { demoCommand } from './demo.js';
+import { hwCommand } from './hw.js';
 
 /**
  * Every verb module of the CLI, one file each. Add yours with one import and one list entry.
@@ -38,4 +39,5 @@ export const commands: CommandModule[] = [
   keysCommand,
   attestBundleCommand,
   demoCommand,
+  hwCommand,
 ];

@@ -73,7 +73,8 @@ function seenOf(event: string, exit: number | null, stdout: string): { seen: See
 export async function runDemo(opts: { home?: string; env: NodeJS.ProcessEnv; progress: (s: string) => void }): Promise<DemoResult> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'aegis-demo-'));
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const env: NodeJS.ProcessEnv = { ...opts.env, AEGIS_HOME: home };
+  // Simulated hardware by default (DEVELOPERS.md: the main job runs on simulators); AEGIS_HW=auto shows this host's.
+  const env: NodeJS.ProcessEnv = { AEGIS_HW: 'sim', ...opts.env, AEGIS_HOME: home };
   delete env['AEGIS_TPM'];
   const project = join(home, 'project');
   mkdirSync(join(project, 'src'), { recursive: true });
