@@ -22,7 +22,11 @@ export function table(rows: Array<Record<string, string | number>>): string {
   const cols = Object.keys(rows[0] as object);
   const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i] as number)).join('  ');
-  return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+  return [
+    line(cols),
+    line(w.map((n) => '-'.repeat(n))),
+    ...rows.map((r) => line(cols.map((c) => String(r[c])))),
+  ].join('\n');
 }
 
 /** Median and p95 of one operation, in milliseconds. */
@@ -42,7 +46,8 @@ export async function measure(n: number, fn: () => Promise<unknown> | unknown, w
     t.push(performance.now() - s);
   }
   t.sort((a, b) => a - b);
-  const at = (q: number): number => Number((t[Math.min(t.length - 1, Math.floor(q * t.length))] as number).toFixed(3));
+  const at = (q: number): number =>
+    Number((t[Math.min(t.length - 1, Math.floor(q * t.length))] as number).toFixed(3));
   return { n, median_ms: at(0.5), p95_ms: at(0.95) };
 }
 

@@ -16,7 +16,12 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verify as qvlVerify, type Collateral } from '@phala/dcap-qvl';
-import { parseDcapCollateral, parseDcapQuote, serializeQeReport, verifyDcapQuote } from '#attestation/dcap/index.js';
+import {
+  parseDcapCollateral,
+  parseDcapQuote,
+  serializeQeReport,
+  verifyDcapQuote,
+} from '#attestation/dcap/index.js';
 import { p256KeyFromXY, verifyRawEcdsa } from '#attestation/abi-common/ecdsa.js';
 import { parseCrl, parsePemChain, verifySigned } from '#attestation/abi-common/x509.js';
 import { parseSnpReport, snpSignatureP1363, verifySnpReport } from '#attestation/sev-snp/index.js';
@@ -26,7 +31,10 @@ import { utf8 } from '#core/bytes.js';
 import { runParserFuzz } from '#tests/attestation/fuzz.js';
 import { machine } from './_util.js';
 
-const fixtures = resolve(process.env['AEGIS_FIXTURES'] ?? join(process.cwd(), '..', 'shared', 'fixtures'), 'tee');
+const fixtures = resolve(
+  process.env['AEGIS_FIXTURES'] ?? join(process.cwd(), '..', 'shared', 'fixtures'),
+  'tee',
+);
 if (!existsSync(fixtures)) {
   console.log(JSON.stringify({ bench: 'attestation', skipped: `no fixtures at ${fixtures}` }));
   process.exit(0);
@@ -52,7 +60,14 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 // ---- DCAP ---------------------------------------------------------------------------------------------
-interface DcapRow { name: string; ours_warm_ms: number; ours_cold_ms: number; floor_ms: number; dcap_qvl_ms: number | null; dcap_qvl_result: string }
+interface DcapRow {
+  name: string;
+  ours_warm_ms: number;
+  ours_cold_ms: number;
+  floor_ms: number;
+  dcap_qvl_ms: number | null;
+  dcap_qvl_result: string;
+}
 const dcapRows: DcapRow[] = [];
 for (const name of readdirSync(join(fixtures, 'dcap')).sort()) {
   const dir = join(fixtures, 'dcap', name);
@@ -75,33 +90,70 @@ for (const name of readdirSync(join(fixtures, 'dcap')).sort()) {
   const parsed = parseDcapQuote(quote);
   const chain = parsePemChain(Buffer.from(parsed.qe.certData).toString('latin1'));
   const signing = parsePemChain(collateral.tcbInfoIssuerChain)[0];
-  const [leaf, inter, root] = chain as [ReturnType<typeof parseCert>, ReturnType<typeof parseCert>, ReturnType<typeof parseCert>];
+  const [leaf, inter, root] = chain as [
+    ReturnType<typeof parseCert>,
+    ReturnType<typeof parseCert>,
+    ReturnType<typeof parseCert>,
+  ];
   const rootCrl = parseCrl(collateral.rootCaCrl);
   const pckCrl = parseCrl(collateral.pckCrl);
   const qeReport = serializeQeReport(parsed.qe);
   const floor = (): boolean => {
     const ak = p256KeyFromXY(parsed.attestationKey);
-    return signing !== undefined && ak !== undefined &&
-      verifySigned(leaf, inter.publicKey) && verifySigned(inter, root.publicKey) && verifySigned(root, root.publicKey) &&
-      verifySigned(signing, root.publicKey) && verifySigned(rootCrl, root.publicKey) && verifySigned(pckCrl, inter.publicKey) &&
-      verifyRawEcdsa('sha256', utf8.encode(collateral.tcbInfo), signing.publicKey, collateral.tcbInfoSignature) &&
-      verifyRawEcdsa('sha256', utf8.encode(collateral.qeIdentity), signing.publicKey, collateral.qeIdentitySignature) &&
+    return (
+      signing !== undefined &&
+      ak !== undefined &&
+      verifySigned(leaf, inter.publicKey) &&
+      verifySigned(inter, root.publicKey) &&
+      verifySigned(root, root.publicKey) &&
+      verifySigned(signing, root.publicKey) &&
+      verifySigned(rootCrl, root.publicKey) &&
+      verifySigned(pckCrl, inter.publicKey) &&
+      verifyRawEcdsa(
+        'sha256',
+        utf8.encode(collateral.tcbInfo),
+        signing.publicKey,
+        collateral.tcbInfoSignature,
+      ) &&
+      verifyRawEcdsa(
+        'sha256',
+        utf8.encode(collateral.qeIdentity),
+        signing.publicKey,
+        collateral.qeIdentitySignature,
+      ) &&
       verifyRawEcdsa('sha256', qeReport, leaf.publicKey, parsed.qe.qeReportSignature) &&
-      verifyRawEcdsa('sha256', parsed.signedRegion, ak, parsed.signature);
+      verifyRawEcdsa('sha256', parsed.signedRegion, ak, parsed.signature)
+    );
   };
   const warm = timeMs(iterations, ours);
   const cold = timeMs(Math.max(5, iterations / 4), ours, clearX509Caches);
   const qvlMs = timeMs(Math.max(5, iterations / 4), theirs);
   const floorMs = timeMs(iterations, floor);
-  dcapRows.push({ name, ours_warm_ms: r2(warm), ours_cold_ms: r2(cold), floor_ms: r2(floorMs), dcap_qvl_ms: r2(qvlMs), dcap_qvl_result: result });
+  dcapRows.push({
+    name,
+    ours_warm_ms: r2(warm),
+    ours_cold_ms: r2(cold),
+    floor_ms: r2(floorMs),
+    dcap_qvl_ms: r2(qvlMs),
+    dcap_qvl_result: result,
+  });
 }
-const agreeing = dcapRows.filter((r) => r.dcap_qvl_result === 'ok' || r.dcap_qvl_result.includes('No matching TCB'));
+const agreeing = dcapRows.filter(
+  (r) => r.dcap_qvl_result === 'ok' || r.dcap_qvl_result.includes('No matching TCB'),
+);
 
 // ---- SNP ----------------------------------------------------------------------------------------------
 const amdDir = join(fixtures, 'trust-anchors', 'amd');
-const anchorCerts = readdirSync(amdDir).flatMap((f) => certsFromBlob(new Uint8Array(readFileSync(join(amdDir, f))), f));
+const anchorCerts = readdirSync(amdDir).flatMap((f) =>
+  certsFromBlob(new Uint8Array(readFileSync(join(amdDir, f))), f),
+);
 const anchors = { certs: snpAnchorsFromCerts(anchorCerts).certs };
-interface SnpRow { name: string; ours_warm_ms: number; ours_cold_ms: number; floor_ms: number }
+interface SnpRow {
+  name: string;
+  ours_warm_ms: number;
+  ours_cold_ms: number;
+  floor_ms: number;
+}
 const snpRows: SnpRow[] = [];
 for (const name of readdirSync(join(fixtures, 'snp')).sort()) {
   const dir = join(fixtures, 'snp', name);
@@ -119,7 +171,8 @@ for (const name of readdirSync(join(fixtures, 'snp')).sort()) {
   const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 };
   const floor = (): boolean =>
     cryptoVerify('sha384', parsed.signedRegion, { key: vekCert.publicKey, dsaEncoding: 'ieee-p1363' }, sig) &&
-    ask !== undefined && ark !== undefined &&
+    ask !== undefined &&
+    ark !== undefined &&
     cryptoVerify('sha384', vekCert.tbs, { key: ask.publicKey, ...pss }, vekCert.signature) &&
     cryptoVerify('sha384', ask.tbs, { key: ark.publicKey, ...pss }, ask.signature) &&
     cryptoVerify('sha384', ark.tbs, { key: ark.publicKey, ...pss }, ark.signature);
@@ -152,10 +205,14 @@ const fuzzMs = performance.now() - fuzzStart;
 
 // ---- report -------------------------------------------------------------------------------------------
 for (const r of dcapRows) {
-  console.log(`dcap ${r.name.padEnd(30)} ours warm ${r.ours_warm_ms.toFixed(2)} ms  cold ${r.ours_cold_ms.toFixed(2)} ms  floor ${r.floor_ms.toFixed(2)} ms  dcap-qvl ${String(r.dcap_qvl_ms)} ms (${r.dcap_qvl_result})`);
+  console.log(
+    `dcap ${r.name.padEnd(30)} ours warm ${r.ours_warm_ms.toFixed(2)} ms  cold ${r.ours_cold_ms.toFixed(2)} ms  floor ${r.floor_ms.toFixed(2)} ms  dcap-qvl ${String(r.dcap_qvl_ms)} ms (${r.dcap_qvl_result})`,
+  );
 }
 for (const r of snpRows) {
-  console.log(`snp  ${r.name.padEnd(30)} ours warm ${r.ours_warm_ms.toFixed(2)} ms  cold ${r.ours_cold_ms.toFixed(2)} ms  floor ${r.floor_ms.toFixed(2)} ms`);
+  console.log(
+    `snp  ${r.name.padEnd(30)} ours warm ${r.ours_warm_ms.toFixed(2)} ms  cold ${r.ours_cold_ms.toFixed(2)} ms  floor ${r.floor_ms.toFixed(2)} ms`,
+  );
 }
 const dcapWarm = mean(dcapRows.map((r) => r.ours_warm_ms));
 const dcapCold = mean(dcapRows.map((r) => r.ours_cold_ms));
@@ -182,7 +239,9 @@ console.log(
     snp_ms_per_report_ours_warm: r2(mean(snpRows.map((r) => r.ours_warm_ms))),
     snp_ms_per_report_ours_cold: r2(mean(snpRows.map((r) => r.ours_cold_ms))),
     snp_ms_per_report_floor: r2(mean(snpRows.map((r) => r.floor_ms))),
-    snp_ratio_to_floor_warm: r2(mean(snpRows.map((r) => r.ours_warm_ms)) / mean(snpRows.map((r) => r.floor_ms))),
+    snp_ratio_to_floor_warm: r2(
+      mean(snpRows.map((r) => r.ours_warm_ms)) / mean(snpRows.map((r) => r.floor_ms)),
+    ),
     fuzz_runs_per_property: fuzzRuns,
     fuzz_seconds: r2(fuzzMs / 1000),
     dcap: dcapRows,

@@ -18,9 +18,14 @@ const signer = signerFromSeeds(new Uint8Array(randomBytes(32)), new Uint8Array(r
 
 function event(i: number) {
   return {
-    kind: 'decision', session: `sess-${i % 13}`, tool: 'Bash', decision: i % 9 ? 'ALLOW' : 'BLOCK',
-    reason: 'matched rule fs.rm-rf-root: recursive delete of /', rules: ['fs.rm-rf-root'],
-    args_sha3: randomBytes(32).toString('hex'), atv_sha3: randomBytes(32).toString('hex'),
+    kind: 'decision',
+    session: `sess-${i % 13}`,
+    tool: 'Bash',
+    decision: i % 9 ? 'ALLOW' : 'BLOCK',
+    reason: 'matched rule fs.rm-rf-root: recursive delete of /',
+    rules: ['fs.rm-rf-root'],
+    args_sha3: randomBytes(32).toString('hex'),
+    atv_sha3: randomBytes(32).toString('hex'),
   };
 }
 
@@ -52,26 +57,61 @@ try {
   t = performance.now();
   const full = await verifyAuditLog({ dir: join(root, 'default'), expectedKeys: keys });
   const verifyRate = full.records / ((performance.now() - t) / 1000);
-  if (!full.ok || !base.ok) throw new Error(`bench log failed verification: ${JSON.stringify(full.first_error)}`);
+  if (!full.ok || !base.ok)
+    throw new Error(`bench log failed verification: ${JSON.stringify(full.first_error)}`);
   t = performance.now();
   const pqVerify = await verifyAuditLog({ dir: join(root, 'pq'), expectedKeys: keys });
   const pqVerifyRate = pqVerify.records / ((performance.now() - t) / 1000);
 
   console.log(`audit log benchmark on ${JSON.stringify(machine())}`);
-  console.log(table([
-    { measure: 'durable appends/s, one at a time (baseline)', value: round(seqRate), goal: '-', ratio: '1.0x' },
-    { measure: `durable appends/s, default (Ed25519/record), ${N} x 256 in flight`, value: round(defRate), goal: '>= 5000', ratio: `${round(defRate / seqRate)}x` },
-    { measure: `durable appends/s, ML-DSA-65 on every record, ${N_PQ} x 64 in flight`, value: round(pqRate), goal: '>= 150', ratio: `${round(pqRate / seqRate, 2)}x` },
-    { measure: 'verified records/s, 1 worker (baseline)', value: round(verify1), goal: '-', ratio: '1.0x' },
-    { measure: `verified records/s, default pool (${full.records} records)`, value: round(verifyRate), goal: '>= 8000', ratio: `${round(verifyRate / verify1, 2)}x` },
-    { measure: 'verified records/s, per-record ML-DSA log', value: round(pqVerifyRate), goal: '-', ratio: '-' },
-  ]));
-  console.log(JSON.stringify({
-    bench: 'audit', machine: machine(), appends_per_s_sequential: round(seqRate), appends_per_s_default: round(defRate),
-    appends_per_s_mldsa_per_record: round(pqRate), verified_records_per_s: round(verifyRate),
-    verified_records_per_s_1_worker: round(verify1), verified_records_per_s_mldsa_per_record: round(pqVerifyRate),
-    goals_met: { appends: defRate >= 5000, mldsa: pqRate >= 150, verify: verifyRate >= 8000 },
-  }));
+  console.log(
+    table([
+      {
+        measure: 'durable appends/s, one at a time (baseline)',
+        value: round(seqRate),
+        goal: '-',
+        ratio: '1.0x',
+      },
+      {
+        measure: `durable appends/s, default (Ed25519/record), ${N} x 256 in flight`,
+        value: round(defRate),
+        goal: '>= 5000',
+        ratio: `${round(defRate / seqRate)}x`,
+      },
+      {
+        measure: `durable appends/s, ML-DSA-65 on every record, ${N_PQ} x 64 in flight`,
+        value: round(pqRate),
+        goal: '>= 150',
+        ratio: `${round(pqRate / seqRate, 2)}x`,
+      },
+      { measure: 'verified records/s, 1 worker (baseline)', value: round(verify1), goal: '-', ratio: '1.0x' },
+      {
+        measure: `verified records/s, default pool (${full.records} records)`,
+        value: round(verifyRate),
+        goal: '>= 8000',
+        ratio: `${round(verifyRate / verify1, 2)}x`,
+      },
+      {
+        measure: 'verified records/s, per-record ML-DSA log',
+        value: round(pqVerifyRate),
+        goal: '-',
+        ratio: '-',
+      },
+    ]),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'audit',
+      machine: machine(),
+      appends_per_s_sequential: round(seqRate),
+      appends_per_s_default: round(defRate),
+      appends_per_s_mldsa_per_record: round(pqRate),
+      verified_records_per_s: round(verifyRate),
+      verified_records_per_s_1_worker: round(verify1),
+      verified_records_per_s_mldsa_per_record: round(pqVerifyRate),
+      goals_met: { appends: defRate >= 5000, mldsa: pqRate >= 150, verify: verifyRate >= 8000 },
+    }),
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

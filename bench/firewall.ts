@@ -4,7 +4,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEngine } from '#appliance/engine.js';
 import { aegisHome } from '#appliance/home.js';
-import { emptyScore, isDefaultPreToolUse, pct, rowToCall, scoreRow, type CorpusRow, type Score } from '#firewall/corpus.js';
+import {
+  emptyScore,
+  isDefaultPreToolUse,
+  pct,
+  rowToCall,
+  scoreRow,
+  type CorpusRow,
+  type Score,
+} from '#firewall/corpus.js';
 
 /**
  * Firewall benchmark: detection on the peer corpora (default-mode PreToolUse rows, as the fixtures
@@ -32,10 +40,15 @@ function raisePriority(): string {
 const priority = raisePriority();
 
 // The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
-const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), { HOME: '/home/user', AEGIS_JUDGE: 'off' });
+const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), {
+  HOME: '/home/user',
+  AEGIS_JUDGE: 'off',
+});
 const fw = engine.firewall;
 const rows: Array<{ src: string; row: CorpusRow }> = [];
-for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.jsonl')).sort()) {
+for (const f of readdirSync(fixtures)
+  .filter((x) => x.endsWith('.jsonl'))
+  .sort()) {
   for (const line of readFileSync(join(fixtures, f), 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const row = JSON.parse(line) as CorpusRow;
@@ -60,13 +73,22 @@ for (let i = 0; i < rows.length; i++) {
   bySource.set(src, s);
   scoreRow(s, row.expected, d.decision);
   scoreRow(total, row.expected, d.decision);
-  const wrong = (row.expected === 'allow' && d.decision !== 'ALLOW') || (row.expected !== 'allow' && d.decision === 'ALLOW');
-  if (wrong) misses.push(`${row.expected.padEnd(5)} → ${d.decision.padEnd(16)} ${src} ${JSON.stringify(row.input).slice(0, 110)}  [${d.rules.join(',')}]`);
+  const wrong =
+    (row.expected === 'allow' && d.decision !== 'ALLOW') ||
+    (row.expected !== 'allow' && d.decision === 'ALLOW');
+  if (wrong)
+    misses.push(
+      `${row.expected.padEnd(5)} → ${d.decision.padEnd(16)} ${src} ${JSON.stringify(row.input).slice(0, 110)}  [${d.rules.join(',')}]`,
+    );
 }
 
 // Latency: three timed passes over the corpus; wall clock and process CPU time per call. The machine is
 // shared, so wall-clock tails include time the process waited for a core (load average is reported).
-interface Pass { wall: number[]; cpu: number[]; base: number[] }
+interface Pass {
+  wall: number[];
+  cpu: number[];
+  base: number[];
+}
 const passes: Pass[] = [];
 for (let p = 0; p < 3; p++) {
   const pass: Pass = { wall: [], cpu: [], base: [] };
@@ -94,19 +116,27 @@ const p99 = q(mid.wall, 0.99);
 const cpu50 = q(mid.cpu, 0.5);
 const cpu99 = q(mid.cpu, 0.99);
 const base50 = q(mid.base, 0.5);
-const load = loadavg().map((x) => x.toFixed(1)).join(' / ');
+const load = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
 const times = mid.wall;
 
 const lines: string[] = [];
 lines.push('| source | block/ask rows | caught | allow rows | falsely blocked | sent to approval |');
 lines.push('|---|---:|---:|---:|---:|---:|');
 for (const [src, s] of [...bySource.entries(), ['**total**', total] as const]) {
-  lines.push(`| ${src} | ${s.harmful} | ${s.caught} (${pct(s.caught, s.harmful)}) | ${s.benign} | ${s.blocked} (${pct(s.blocked, s.benign)}) | ${s.asked} (${pct(s.asked, s.benign)}) |`);
+  lines.push(
+    `| ${src} | ${s.harmful} | ${s.caught} (${pct(s.caught, s.harmful)}) | ${s.benign} | ${s.blocked} (${pct(s.blocked, s.benign)}) | ${s.asked} (${pct(s.asked, s.benign)}) |`,
+  );
 }
 const table = lines.join('\n');
 console.log(table);
-console.log(`\nlatency over ${times.length} calls (median of 3 passes): wall p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms; CPU p50 ${cpu50.toFixed(3)} ms, p99 ${cpu99.toFixed(3)} ms (goal 0.5 / 5 ms); load average ${load} on ${cpus().length} cores; priority ${priority}`);
-console.log(`passes (wall p50 / p99 ms): ${passes.map((p) => `${q(p.wall, 0.5).toFixed(3)} / ${q(p.wall, 0.99).toFixed(3)}`).join(', ')}; baseline normalise-only p50 ${base50.toFixed(3)} ms, evaluate/normalise ${(p50 / base50).toFixed(1)}x`);
+console.log(
+  `\nlatency over ${times.length} calls (median of 3 passes): wall p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms; CPU p50 ${cpu50.toFixed(3)} ms, p99 ${cpu99.toFixed(3)} ms (goal 0.5 / 5 ms); load average ${load} on ${cpus().length} cores; priority ${priority}`,
+);
+console.log(
+  `passes (wall p50 / p99 ms): ${passes.map((p) => `${q(p.wall, 0.5).toFixed(3)} / ${q(p.wall, 0.99).toFixed(3)}`).join(', ')}; baseline normalise-only p50 ${base50.toFixed(3)} ms, evaluate/normalise ${(p50 / base50).toFixed(1)}x`,
+);
 if (process.env['BENCH_VERBOSE'] !== undefined) for (const m of misses) console.log(m);
 
 const section = [
@@ -135,7 +165,9 @@ const section = [
   '<!-- firewall-bench:end -->',
 ].join('\n');
 const perf = join(root, 'docs', 'PERFORMANCE.md');
-const old = existsSync(perf) ? readFileSync(perf, 'utf8') : '# Performance\n\nFigures and how they were measured.\n';
+const old = existsSync(perf)
+  ? readFileSync(perf, 'utf8')
+  : '# Performance\n\nFigures and how they were measured.\n';
 const re = /<!-- firewall-bench:start[\s\S]*?<!-- firewall-bench:end -->/;
 writeFileSync(perf, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}\n`);
 

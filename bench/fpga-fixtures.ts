@@ -31,7 +31,10 @@ const arg = (name: string): string | undefined => {
 const modelPath = arg('model') ?? join(fpgaDir, 'model', 'judgenet-h32.ajn');
 const labelsOut = arg('labels');
 const split = process.argv.includes('--split');
-const fixtures = join(process.env['AEGIS_FIXTURES'] ?? join(fpgaDir, '..', '..', 'shared', 'fixtures'), 'firewall');
+const fixtures = join(
+  process.env['AEGIS_FIXTURES'] ?? join(fpgaDir, '..', '..', 'shared', 'fixtures'),
+  'firewall',
+);
 if (!existsSync(fixtures)) {
   console.log(JSON.stringify({ bench: 'fpga-fixtures', skipped: `no fixtures at ${fixtures}` }));
   process.exit(0);
@@ -40,17 +43,26 @@ if (!existsSync(fixtures)) {
 const bytes = new Uint8Array(readFileSync(modelPath));
 const model = parseModel(bytes);
 const hash = modelHash(bytes);
-const judge = new FpgaJudge(bytes, new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000))));
+const judge = new FpgaJudge(
+  bytes,
+  new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000))),
+);
 // The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
-const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), { HOME: '/home/user', AEGIS_JUDGE: 'off' });
+const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), {
+  HOME: '/home/user',
+  AEGIS_JUDGE: 'off',
+});
 const fw = engine.firewall;
 
 const rows: Array<{ src: string; row: CorpusRow }> = [];
-for (const f of readdirSync(fixtures).filter((x) => x.endsWith('.jsonl')).sort()) {
+for (const f of readdirSync(fixtures)
+  .filter((x) => x.endsWith('.jsonl'))
+  .sort()) {
   for (const line of readFileSync(join(fixtures, f), 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const row = JSON.parse(line) as CorpusRow;
-    if (isDefaultPreToolUse(row) && row.session_id === undefined) rows.push({ src: f.replace(/\.jsonl$/, ''), row });
+    if (isDefaultPreToolUse(row) && row.session_id === undefined)
+      rows.push({ src: f.replace(/\.jsonl$/, ''), row });
   }
 }
 
@@ -75,7 +87,12 @@ for (const { src, row } of rows) {
   const blast = Math.max(base, ...hits.map((h) => h.rule.blast ?? (h.rule.decision === 'BLOCK' ? 9 : 7)));
   const tokens = Math.ceil(argsJson.length / 4);
   const atv = encodeAtv({
-    aid: call.aid ?? 'anonymous', tenant: call.tenant ?? 'local', plan: call.plan, tool: n.tool.canonical, argsJson, blast,
+    aid: call.aid ?? 'anonymous',
+    tenant: call.tenant ?? 'local',
+    plan: call.plan,
+    tool: n.tool.canonical,
+    argsJson,
+    blast,
     cost: { input_token_count: tokens, cumulative_tokens: tokens },
   }).vector;
   if (atvSha3(atv) !== d.facts.atv_sha3) {
@@ -97,10 +114,21 @@ for (const { src, row } of rows) {
     if (rule === mine) held.agree++;
   }
   if (labelsOut !== undefined && isTrain)
-    labels.push(JSON.stringify({ atv_b64: Buffer.from(atvBytes(atv)).toString('base64'), decision: d.decision, source: src }));
+    labels.push(
+      JSON.stringify({
+        atv_b64: Buffer.from(atvBytes(atv)).toString('base64'),
+        decision: d.decision,
+        source: src,
+      }),
+    );
   if (rule !== mine && diffs.length < 12) {
-    const top = [...j.attribution].sort((a, b) => b.value - a.value).slice(0, 3).map((a) => `${a.subfield} ${a.value}`);
-    diffs.push(`rules ${d.decision} [${d.rules.join(',') || `step ${d.step ?? '-'}`}] vs judge ${j.verdict} (conf ${j.confidence.toFixed(2)}; top ${top.join(', ')}): ${src} ${JSON.stringify(row.input).slice(0, 90)}`);
+    const top = [...j.attribution]
+      .sort((a, b) => b.value - a.value)
+      .slice(0, 3)
+      .map((a) => `${a.subfield} ${a.value}`);
+    diffs.push(
+      `rules ${d.decision} [${d.rules.join(',') || `step ${d.step ?? '-'}`}] vs judge ${j.verdict} (conf ${j.confidence.toFixed(2)}; top ${top.join(', ')}): ${src} ${JSON.stringify(row.input).slice(0, 90)}`,
+    );
   }
   i++;
 }
@@ -108,16 +136,28 @@ if (labelsOut !== undefined) writeFileSync(labelsOut, labels.join('\n') + '\n');
 
 const total = confusion.flat().reduce((a, b) => a + b, 0);
 const agree = [0, 1, 2].reduce((a, k) => a + ((confusion[k] as number[])[k] as number), 0);
-console.log(`model ${hash.slice(0, 16)}… on ${total} fixture calls (${notReproduced} skipped: ATV not reproduced); judge engine fpga (sim) on ${engineFpga}`);
-console.log(`agreement with the rule engine: ${((100 * agree) / Math.max(1, total)).toFixed(1)} %${split ? `; held-out (odd rows) ${((100 * held.agree) / Math.max(1, held.n)).toFixed(1)} % of ${held.n}` : ''}`);
+console.log(
+  `model ${hash.slice(0, 16)}… on ${total} fixture calls (${notReproduced} skipped: ATV not reproduced); judge engine fpga (sim) on ${engineFpga}`,
+);
+console.log(
+  `agreement with the rule engine: ${((100 * agree) / Math.max(1, total)).toFixed(1)} %${split ? `; held-out (odd rows) ${((100 * held.agree) / Math.max(1, held.n)).toFixed(1)} % of ${held.n}` : ''}`,
+);
 console.log('confusion (rows = rule engine, columns = judge):        ALLOW   BLOCK   REQUIRE_APPROVAL');
-confusion.forEach((r, k) => console.log(`  ${(VERDICTS[k] as string).padEnd(18)} ${r.map((v) => String(v).padStart(7)).join(' ')}`));
+confusion.forEach((r, k) =>
+  console.log(`  ${(VERDICTS[k] as string).padEnd(18)} ${r.map((v) => String(v).padStart(7)).join(' ')}`),
+);
 for (const [src, s] of bySource) console.log(`  ${src.padEnd(24)} ${s.agree}/${s.n}`);
 for (const line of diffs) console.log(`  ${line}`);
 console.log(
   JSON.stringify({
-    bench: 'fpga-fixtures', model_hash: hash, n: total, agreement: agree / Math.max(1, total),
+    bench: 'fpga-fixtures',
+    model_hash: hash,
+    n: total,
+    agreement: agree / Math.max(1, total),
     held_out: split ? { n: held.n, agreement: held.agree / Math.max(1, held.n) } : null,
-    confusion, by_source: Object.fromEntries(bySource), not_reproduced: notReproduced, engine_fpga: engineFpga,
+    confusion,
+    by_source: Object.fromEntries(bySource),
+    not_reproduced: notReproduced,
+    engine_fpga: engineFpga,
   }),
 );

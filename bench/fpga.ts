@@ -53,10 +53,15 @@ for (let r = 0; r < 5; r++) {
   qr.push((now() - t0) / atvs.length);
 }
 const cpuWithQuantUs = median(qr);
-console.log(`CPU reference: ${r2(cpuUs)} µs/inference (int8 in), ${r2(cpuWithQuantUs)} µs with float->int8 quantisation`);
+console.log(
+  `CPU reference: ${r2(cpuUs)} µs/inference (int8 in), ${r2(cpuWithQuantUs)} µs with float->int8 quantisation`,
+);
 
 // 2. Cycle model: cycles per inference and simulation speed per lane setting.
-const lanes: Record<string, { cycles: number; device_us: number; sim_cycles_per_s: number; cpu_over_device: number }> = {};
+const lanes: Record<
+  string,
+  { cycles: number; device_us: number; sim_cycles_per_s: number; cpu_over_device: number }
+> = {};
 for (const L of LANE_SETTINGS) {
   const core = new JudgeCoreModel(model, L);
   for (const x of vectors.slice(0, 10)) core.run(x);
@@ -65,12 +70,26 @@ for (const L of LANE_SETTINGS) {
   for (const x of vectors.slice(0, 60)) cycles = core.run(x).cycles;
   const secs = (now() - t0) / 1e6;
   const deviceUs = cycles / CLOCK_MHZ;
-  lanes[L] = { cycles, device_us: r2(deviceUs), sim_cycles_per_s: Math.round((60 * cycles) / secs), cpu_over_device: r2(cpuUs / deviceUs) };
-  console.log(`lanes ${String(L).padStart(3)}: ${cycles} cycles = ${r2(deviceUs)} µs at ${CLOCK_MHZ} MHz; cycle model ${(lanes[L].sim_cycles_per_s / 1e6).toFixed(2)} M cycles/s`);
+  lanes[L] = {
+    cycles,
+    device_us: r2(deviceUs),
+    sim_cycles_per_s: Math.round((60 * cycles) / secs),
+    cpu_over_device: r2(cpuUs / deviceUs),
+  };
+  console.log(
+    `lanes ${String(L).padStart(3)}: ${cycles} cycles = ${r2(deviceUs)} µs at ${CLOCK_MHZ} MHz; cycle model ${(lanes[L].sim_cycles_per_s / 1e6).toFixed(2)} M cycles/s`,
+  );
 }
 
 // 3. Transport versus device time: in-process sim and the pty bridge (serialport <-> simulator child process).
-const sim = await labBench(new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, CLOCK_MHZ * 1000))), 'sim', model, hash, vectors.slice(0, 60), CLOCK_MHZ);
+const sim = await labBench(
+  new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, CLOCK_MHZ * 1000))),
+  'sim',
+  model,
+  hash,
+  vectors.slice(0, 60),
+  CLOCK_MHZ,
+);
 const board = await startPtyBoard(modelPath, 64, CLOCK_MHZ * 1000);
 const ptyLink = new WireFpgaLink('pty', await openSerialTransport(board.path));
 const pty = await labBench(ptyLink, 'pty', model, hash, vectors.slice(0, 60), CLOCK_MHZ);
@@ -84,9 +103,15 @@ for (const r of [sim, pty])
 
 // 4. What a real UART adds (a pty has no baud rate): wire bytes of one INFER request and reply, 10 bits per byte.
 const req = encodeFrame({ opcode: 3, seq: 1, body: new Uint8Array(model.inputDim).fill(1) }).length;
-const rep = encodeFrame({ opcode: 0x83, seq: 1, body: encodeInferBody(0, inferReference(model, vectors[0] as Int8Array) as never) }).length;
+const rep = encodeFrame({
+  opcode: 0x83,
+  seq: 1,
+  body: encodeInferBody(0, inferReference(model, vectors[0] as Int8Array) as never),
+}).length;
 const wire = (baud: number): number => r2(((req + rep) * 10 * 1e6) / baud);
-console.log(`UART wire time per inference: ${wire(115200)} µs at 115200 baud, ${wire(3_000_000)} µs at 3 Mbaud (${req}+${rep} bytes)`);
+console.log(
+  `UART wire time per inference: ${wire(115200)} µs at 115200 baud, ${wire(3_000_000)} µs at 3 Mbaud (${req}+${rep} bytes)`,
+);
 
 console.log(
   JSON.stringify({
@@ -97,10 +122,19 @@ console.log(
     cpu_reference_us: r2(cpuUs),
     cpu_reference_with_quantise_us: r2(cpuWithQuantUs),
     lanes,
-    sim: { device_us: sim.device_latency_us, transport_us: sim.transport_us, end_to_end_us: sim.end_to_end_us, agreement: sim.agreement },
+    sim: {
+      device_us: sim.device_latency_us,
+      transport_us: sim.transport_us,
+      end_to_end_us: sim.end_to_end_us,
+      agreement: sim.agreement,
+    },
     pty: {
-      device_us: pty.device_latency_us, transport_us: pty.transport_us, end_to_end_us: pty.end_to_end_us,
-      transport_over_device: r2(pty.transport_us / pty.device_latency_us), agreement: pty.agreement, deterministic: pty.deterministic,
+      device_us: pty.device_latency_us,
+      transport_us: pty.transport_us,
+      end_to_end_us: pty.end_to_end_us,
+      transport_over_device: r2(pty.transport_us / pty.device_latency_us),
+      agreement: pty.agreement,
+      deterministic: pty.deterministic,
     },
     uart_wire_us: { '115200': wire(115200), '3000000': wire(3_000_000) },
     wire_bytes: { request: req, reply: rep },

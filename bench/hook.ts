@@ -32,23 +32,31 @@ const paths = daemonPaths(home);
 const events = [
   { tool_name: 'Bash', tool_input: { command: 'git status' } },
   { tool_name: 'Read', tool_input: { file_path: '/work/project/src/index.ts' } },
-  { tool_name: 'Edit', tool_input: { file_path: '/work/project/src/index.ts', old_string: 'a', new_string: 'b' } },
+  {
+    tool_name: 'Edit',
+    tool_input: { file_path: '/work/project/src/index.ts', old_string: 'a', new_string: 'b' },
+  },
   { tool_name: 'Bash', tool_input: { command: 'npm test -- --run' } },
   { tool_name: 'Grep', tool_input: { pattern: 'TODO', path: '/work/project/src' } },
   { tool_name: 'Bash', tool_input: { command: 'rm -rf /' } },
   { tool_name: 'Bash', tool_input: { command: 'git push --force origin main' } },
-].map((e, i) => (n: number) =>
-  JSON.stringify({
-    session_id: `bench-${i}-${n}`,
-    cwd: '/work/project',
-    permission_mode: 'default',
-    hook_event_name: 'PreToolUse',
-    tool_use_id: `toolu_${n}`,
-    ...e,
-  }),
+].map(
+  (e, i) => (n: number) =>
+    JSON.stringify({
+      session_id: `bench-${i}-${n}`,
+      cwd: '/work/project',
+      permission_mode: 'default',
+      hook_event_name: 'PreToolUse',
+      tool_use_id: `toolu_${n}`,
+      ...e,
+    }),
 );
 
-function timeMs(cmd: string, args: string[], input?: string): { ms: number; status: number | null; stdout: string } {
+function timeMs(
+  cmd: string,
+  args: string[],
+  input?: string,
+): { ms: number; status: number | null; stdout: string } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { input, env, encoding: 'utf8' });
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: r.status, stdout: r.stdout };
@@ -56,7 +64,13 @@ function timeMs(cmd: string, args: string[], input?: string): { ms: number; stat
 
 const stats = (xs: number[]): { p50: number; p90: number; p99: number; min: number; n: number } => {
   const s = [...xs].sort((a, b) => a - b);
-  return { p50: round(percentile(s, 50), 2), p90: round(percentile(s, 90), 2), p99: round(percentile(s, 99), 2), min: round(s[0] ?? NaN, 2), n: s.length };
+  return {
+    p50: round(percentile(s, 50), 2),
+    p90: round(percentile(s, 90), 2),
+    p99: round(percentile(s, 99), 2),
+    min: round(s[0] ?? NaN, 2),
+    n: s.length,
+  };
 };
 
 const load0 = loadavg()[0] ?? 0;

@@ -28,9 +28,6 @@ import { aegisHome, ensureHome } from '#appliance/home.js';
 import { readPublicKeys, writeFileKeys } from '#crypto/key-files.js';
 import { measure, ratio, type Stat } from './_util.js';
 
-
-
-
 if (!haveSwtpm()) {
   console.log(JSON.stringify({ bench: 'hwroots', skipped: 'swtpm not installed' }));
 } else {
@@ -70,7 +67,14 @@ if (!haveSwtpm()) {
     writeConfig(home, { tpm: sw.spec, tee: 'sim' });
     writeFileKeys(home.keys);
     const keys = readPublicKeys(home.keys);
-    const collectOpts = { home, env: { AEGIS_DEVICE: 'sim' }, keys, keyBackend: 'file', packageRoot: process.cwd(), version: 'bench' };
+    const collectOpts = {
+      home,
+      env: { AEGIS_DEVICE: 'sim' },
+      keys,
+      keyBackend: 'file',
+      packageRoot: process.cwd(),
+      version: 'bench',
+    };
     const { bundle } = await collectEvidence(collectOpts);
     const collect = await measure(10, () => collectEvidence(collectOpts));
     const verifyBundleStat = await measure(30, () => {

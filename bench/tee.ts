@@ -21,18 +21,22 @@ import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
 import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 import { measure, ratio, type Stat } from './_util.js';
 
-
-
 const rd = new Uint8Array(64).fill(0x5a);
 const now = new Date();
 const fixtures = process.env['AEGIS_FIXTURES'] ?? join(process.cwd(), '..', 'shared', 'fixtures');
 
 const subtle = webcrypto.subtle;
-const p256 = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as webcrypto.CryptoKeyPair;
-const p384 = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, ['sign'])) as webcrypto.CryptoKeyPair;
+const p256 = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+  'sign',
+])) as webcrypto.CryptoKeyPair;
+const p384 = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, [
+  'sign',
+])) as webcrypto.CryptoKeyPair;
 const msg = new Uint8Array(632);
-const signP256 = (): Promise<unknown> => subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, p256.privateKey, msg);
-const signP384 = (): Promise<unknown> => subtle.sign({ name: 'ECDSA', hash: 'SHA-384' }, p384.privateKey, msg);
+const signP256 = (): Promise<unknown> =>
+  subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, p256.privateKey, msg);
+const signP384 = (): Promise<unknown> =>
+  subtle.sign({ name: 'ECDSA', hash: 'SHA-384' }, p384.privateKey, msg);
 /** Baselines are measured at the start and at the end; the faster run is kept (2 shared cores are noisy). */
 const faster = (a: Stat, b: Stat): Stat => (a.median_ms <= b.median_ms ? a : b);
 const baseP256First = await measure(200, signP256);
@@ -47,7 +51,8 @@ const tev = await tdx.getEvidence(rd);
 const tColl = parseDcapCollateral(JSON.stringify(tev.collateral));
 const tAnchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(tdx.trustAnchor.pem), 'sim'));
 const tdxVerify = await measure(100, () => {
-  if (!verifyDcapQuote(tev.quote, tColl, { at: now, trustAnchors: tAnchors }).ok) throw new Error('sim quote did not verify');
+  if (!verifyDcapQuote(tev.quote, tColl, { at: now, trustAnchors: tAnchors }).ok)
+    throw new Error('sim quote did not verify');
 });
 
 process.stderr.write('bench tee: generating fresh RSA-4096 ARK + ASK (seconds each)...\n');
@@ -58,9 +63,14 @@ const snpState = await sp.exportState();
 const snpResume = await measure(10, () => SimulatedAmdSp.create({ now, state: snpState }), 1);
 const snpEvidence = await measure(200, () => sp.getEvidence(rd));
 const sev = await sp.getEvidence(rd);
-const sAnchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'sim'));
+const sAnchors = snpAnchorsFromCerts(
+  certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'sim'),
+);
 const snpVerify = await measure(100, () => {
-  if (!verifySnpReport(sev.report, sev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: sAnchors }).ok) {
+  if (
+    !verifySnpReport(sev.report, sev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: sAnchors })
+      .ok
+  ) {
     throw new Error('sim report did not verify');
   }
 });
@@ -71,14 +81,20 @@ const sr = join(fixtures, 'tee/snp/trustee-az-milan-v3');
 if (existsSync(dq) && existsSync(sr)) {
   const quote = new Uint8Array(readFileSync(join(dq, 'quote.bin')));
   const coll = parseDcapCollateral(readFileSync(join(dq, 'collateral.json'), 'utf8'));
-  const at = new Date((JSON.parse(readFileSync(join(dq, 'expected.json'), 'utf8')) as { verify_at: string }).verify_at);
+  const at = new Date(
+    (JSON.parse(readFileSync(join(dq, 'expected.json'), 'utf8')) as { verify_at: string }).verify_at,
+  );
   const report = new Uint8Array(readFileSync(join(sr, 'report.bin')));
   const vek = new Uint8Array(readFileSync(join(sr, 'vek.der')));
-  const amd = ['milan_ark.pem', 'milan_ask.pem'].flatMap((f) => certsFromBlob(readFileSync(join(fixtures, 'tee/trust-anchors/amd', f)), f));
+  const amd = ['milan_ark.pem', 'milan_ask.pem'].flatMap((f) =>
+    certsFromBlob(readFileSync(join(fixtures, 'tee/trust-anchors/amd', f)), f),
+  );
   const snpAt = new Date('2026-01-01T00:00:00Z');
   real = {
     tdx_verify: await measure(100, () => verifyDcapQuote(quote, coll, { at })),
-    snp_verify: await measure(100, () => verifySnpReport(report, vek, { at: snpAt, trustAnchors: snpAnchorsFromCerts(amd) })),
+    snp_verify: await measure(100, () =>
+      verifySnpReport(report, vek, { at: snpAt, trustAnchors: snpAnchorsFromCerts(amd) }),
+    ),
   };
 }
 
@@ -90,8 +106,21 @@ const out = {
   bench: 'tee',
   node: process.version,
   baseline: { ecdsa_p256_sign: baseP256, ecdsa_p384_sign: baseP384 },
-  tdx: { start: tdxStart, start_from_state: tdxResume, evidence: tdxEvidence, verify: tdxVerify, quote_bytes: tev.quote.length },
-  snp: { start_shared_roots: snpStart, start_from_state: snpResume, start_fresh_rsa4096_roots: coldRoots, evidence: snpEvidence, verify: snpVerify, report_bytes: sev.report.length },
+  tdx: {
+    start: tdxStart,
+    start_from_state: tdxResume,
+    evidence: tdxEvidence,
+    verify: tdxVerify,
+    quote_bytes: tev.quote.length,
+  },
+  snp: {
+    start_shared_roots: snpStart,
+    start_from_state: snpResume,
+    start_fresh_rsa4096_roots: coldRoots,
+    evidence: snpEvidence,
+    verify: snpVerify,
+    report_bytes: sev.report.length,
+  },
   real,
   ratios: {
     tdx_evidence_vs_p256_sign: ratio(tdxEvidence, baseP256),
@@ -117,6 +146,12 @@ const rows: [string, Stat | undefined][] = [
 ];
 console.log('what'.padEnd(40), 'n'.padStart(5), 'median ms'.padStart(11), 'p95 ms'.padStart(11));
 for (const [what, st] of rows) {
-  if (st !== undefined) console.log(what.padEnd(40), String(st.n).padStart(5), st.median_ms.toFixed(3).padStart(11), st.p95_ms.toFixed(3).padStart(11));
+  if (st !== undefined)
+    console.log(
+      what.padEnd(40),
+      String(st.n).padStart(5),
+      st.median_ms.toFixed(3).padStart(11),
+      st.p95_ms.toFixed(3).padStart(11),
+    );
 }
 console.log(JSON.stringify(out));

@@ -4,5 +4,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const root = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const imports = Object.fromEntries(Object.entries(root.imports).map(([k, v]) => [k, v.replace(/\.ts$/, '.js')]));
-writeFileSync(new URL('../dist/package.json', import.meta.url), JSON.stringify({ type: 'module', imports }, null, 2) + '\n');
+const imports = Object.fromEntries(
+  Object.entries(root.imports).map(([k, v]) => [k, v.replace(/\.ts$/, '.js')]),
+);
+writeFileSync(
+  new URL('../dist/package.json', import.meta.url),
+  JSON.stringify({ type: 'module', imports }, null, 2) + '\n',
+);

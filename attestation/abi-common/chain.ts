@@ -13,12 +13,19 @@ export interface ChainCodes {
  * Checks a chain ordered leaf → root (RFC 5280 §6.1, reduced to what vendor PKIs need: issuer/subject
  * linkage, signatures, validity at `at`, a self-signed root whose SHA-256 is pinned).
  */
-export function verifyChain(chain: readonly Cert[], at: Date, rootSha256: readonly string[], codes: ChainCodes, what: string): void {
+export function verifyChain(
+  chain: readonly Cert[],
+  at: Date,
+  rootSha256: readonly string[],
+  codes: ChainCodes,
+  what: string,
+): void {
   if (chain.length < 2) fail(codes.invalid, `${what}: needs at least a leaf and a root`);
   for (let i = 0; i < chain.length; i++) {
     const c = chain[i] as Cert;
     const issuer = chain[Math.min(i + 1, chain.length - 1)] as Cert;
-    if (c.issuerKey !== issuer.subjectKey) fail(codes.invalid, `${what}: certificate ${i} is not issued by the next one`);
+    if (c.issuerKey !== issuer.subjectKey)
+      fail(codes.invalid, `${what}: certificate ${i} is not issued by the next one`);
     if (!signedBy(c, issuer)) fail(codes.invalid, `${what}: signature of certificate ${i} does not verify`);
     if (!certValidAt(c, at)) {
       fail(codes.expired, `${what}: certificate ${i} (${c.subject}) is not valid at ${at.toISOString()}`, {
@@ -28,5 +35,6 @@ export function verifyChain(chain: readonly Cert[], at: Date, rootSha256: readon
     }
   }
   const root = chain[chain.length - 1] as Cert;
-  if (!rootSha256.includes(root.sha256)) fail(codes.untrusted, `${what}: root ${root.subject} is not a pinned trust anchor`);
+  if (!rootSha256.includes(root.sha256))
+    fail(codes.untrusted, `${what}: root ${root.subject} is not a pinned trust anchor`);
 }

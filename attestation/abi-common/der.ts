@@ -51,7 +51,7 @@ export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
 /** The child TLVs of a constructed element. */
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.contentStart; p < parent.end; ) {
+  for (let p = parent.contentStart; p < parent.end;) {
     const t = readTlv(buf, p, parent.end);
     out.push(t);
     p = t.end;
@@ -64,7 +64,8 @@ export function content(buf: Uint8Array, t: Tlv): Uint8Array {
 }
 
 export function expectTag(t: Tlv, tag: number, what: string): Tlv {
-  if (t.tag !== tag) fail('X509_DER_INVALID', `${what}: expected DER tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+  if (t.tag !== tag)
+    fail('X509_DER_INVALID', `${what}: expected DER tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
   return t;
 }
 
@@ -99,7 +100,8 @@ export function splitSigned(der: Uint8Array): { tbs: Uint8Array; sigAlgOid: stri
   const outer = expectTag(readTlv(der, 0), TAG.SEQUENCE, 'signed object');
   if (outer.end !== der.length) fail('X509_DER_INVALID', 'trailing bytes after the signed object');
   const [tbs, alg, sig] = children(der, outer);
-  if (tbs === undefined || alg === undefined || sig === undefined) fail('X509_DER_INVALID', 'signed object needs 3 fields');
+  if (tbs === undefined || alg === undefined || sig === undefined)
+    fail('X509_DER_INVALID', 'signed object needs 3 fields');
   expectTag(tbs, TAG.SEQUENCE, 'tbs');
   const algOid = children(der, expectTag(alg, TAG.SEQUENCE, 'signatureAlgorithm'))[0];
   if (algOid === undefined) fail('X509_DER_INVALID', 'signatureAlgorithm without OID');

@@ -24,7 +24,12 @@ export function p256KeyFromXY(xy: Uint8Array): KeyObject | undefined {
 }
 
 /** Verifies a raw r‖s ECDSA signature; false (never an exception) for malformed keys or signatures. */
-export function verifyRawEcdsa(hash: 'sha256' | 'sha384', data: Uint8Array, key: KeyObject, rs: Uint8Array): boolean {
+export function verifyRawEcdsa(
+  hash: 'sha256' | 'sha384',
+  data: Uint8Array,
+  key: KeyObject,
+  rs: Uint8Array,
+): boolean {
   try {
     return cryptoVerify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, rs);
   } catch {

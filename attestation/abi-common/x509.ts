@@ -82,7 +82,12 @@ export function normSerial(hex: string): string {
 }
 
 const NAME_ATTRS: Readonly<Record<string, string>> = {
-  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
 };
 
 /** RFC 4514-like rendering of a Name, most specific first (messages only; never compared). */
@@ -112,7 +117,13 @@ function derTime(buf: Uint8Array, t: Tlv, what: string): Date {
   } else {
     return fail('X509_DER_INVALID', `${what} is not a DER UTCTime or GeneralizedTime`);
   }
-  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return new Date(Date.UTC(year, mo - 1, d, h, mi, se));
 }
 
@@ -143,8 +154,12 @@ function parseCertDer(der: Uint8Array): Cert {
       const e = children(der, expectTag(ext, TAG.SEQUENCE, 'extension'));
       const id = e[0];
       const value = e[e.length - 1];
-      if (id === undefined || value === undefined || e.length < 2) fail('X509_DER_INVALID', 'malformed extension');
-      extensions.set(oidToString(content(der, expectTag(id, TAG.OID, 'extnID'))), content(der, expectTag(value, TAG.OCTET_STRING, 'extnValue')));
+      if (id === undefined || value === undefined || e.length < 2)
+        fail('X509_DER_INVALID', 'malformed extension');
+      extensions.set(
+        oidToString(content(der, expectTag(id, TAG.OID, 'extnID'))),
+        content(der, expectTag(value, TAG.OCTET_STRING, 'extnValue')),
+      );
     }
   }
   const [nb, na] = validity;
@@ -188,7 +203,8 @@ function parseCrlDer(der: Uint8Array): Crl {
   const issuer = expectTag(at('issuer'), TAG.SEQUENCE, 'issuer');
   const thisUpdate = derTime(der, at('thisUpdate'), 'thisUpdate');
   let nextUpdate: Date | undefined;
-  if (f[i] !== undefined && ((f[i] as Tlv).tag === 0x17 || (f[i] as Tlv).tag === 0x18)) nextUpdate = derTime(der, at('nextUpdate'), 'nextUpdate');
+  if (f[i] !== undefined && ((f[i] as Tlv).tag === 0x17 || (f[i] as Tlv).tag === 0x18))
+    nextUpdate = derTime(der, at('nextUpdate'), 'nextUpdate');
   const revoked = new Set<string>();
   if (f[i] !== undefined && (f[i] as Tlv).tag === TAG.SEQUENCE) {
     for (const entry of children(der, at('revokedCertificates'))) {
@@ -198,11 +214,14 @@ function parseCrlDer(der: Uint8Array): Crl {
     }
   }
   return {
-    der, ...parts,
+    der,
+    ...parts,
     sha256: toHex(sha256(der)),
     issuer: nameString(der, issuer),
     issuerKey: toHex(der.subarray(issuer.start, issuer.end)),
-    thisUpdate, nextUpdate, revokedSerials: revoked,
+    thisUpdate,
+    nextUpdate,
+    revokedSerials: revoked,
   };
 }
 
@@ -244,7 +263,10 @@ export function parsePemChain(pem: string, what = 'certificate chain'): Cert[] {
 }
 
 /** Verifies a DER-signed structure's signature with `key`; false on any mismatch, never throws for bad bytes. */
-export function verifySigned(obj: { tbs: Uint8Array; sigAlgOid: string; signature: Uint8Array }, key: KeyObject): boolean {
+export function verifySigned(
+  obj: { tbs: Uint8Array; sigAlgOid: string; signature: Uint8Array },
+  key: KeyObject,
+): boolean {
   try {
     switch (obj.sigAlgOid) {
       case OID_ECDSA_SHA256:
@@ -255,7 +277,12 @@ export function verifySigned(obj: { tbs: Uint8Array; sigAlgOid: string; signatur
         return cryptoVerify('sha384', obj.tbs, key, obj.signature);
       case OID_RSA_PSS:
         // AMD #57230: ARK, ASK/ASVK and VEK use RSASSA-PSS, SHA-384, MGF1-SHA-384, salt length 48.
-        return cryptoVerify('sha384', obj.tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 }, obj.signature);
+        return cryptoVerify(
+          'sha384',
+          obj.tbs,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 },
+          obj.signature,
+        );
       default:
         return false;
     }

@@ -11,7 +11,8 @@ import { sha3_256, sha512 } from '#crypto/hash.js';
 export const BINDING_LABEL = utf8.encode('aegis-evidence-v1');
 
 export function bindingDigest(ed25519Spki: Uint8Array, mldsaSpki: Uint8Array, nonce: Uint8Array): Uint8Array {
-  if (nonce.length < 16 || nonce.length > 64) fail('BUNDLE_NONCE_INVALID', 'the nonce must be 16 to 64 bytes');
+  if (nonce.length < 16 || nonce.length > 64)
+    fail('BUNDLE_NONCE_INVALID', 'the nonce must be 16 to 64 bytes');
   return sha512(concatBytes(BINDING_LABEL, sha3_256(ed25519Spki), sha3_256(mldsaSpki), nonce));
 }
 

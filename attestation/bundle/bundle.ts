@@ -44,7 +44,13 @@ export interface EvidenceBundle {
   format: typeof BUNDLE_FORMAT;
   created: string;
   nonce: string;
-  keys: { ed25519_spki_b64: string; ml_dsa_65_spki_b64: string; backend: string; ed25519: string; ml_dsa_65: string };
+  keys: {
+    ed25519_spki_b64: string;
+    ml_dsa_65_spki_b64: string;
+    backend: string;
+    ed25519: string;
+    ml_dsa_65: string;
+  };
   /** report_data the evidence must carry (hex of the 64-byte binding digest). */
   binding: string;
   software: { name: string; version: string; measurement: string };
@@ -60,16 +66,24 @@ export function bundleDigest(b: EvidenceBundle): string {
 /** Shape check with stable codes; contents are checked by verifyBundle. */
 export function parseBundle(v: unknown): EvidenceBundle {
   if (!isJsonObject(v)) fail('BUNDLE_INVALID', 'an evidence bundle must be a JSON object');
-  if (v['format'] !== BUNDLE_FORMAT) fail('BUNDLE_INVALID', `unknown bundle format ${String(v['format'])} (expected ${BUNDLE_FORMAT})`);
-  for (const k of ['created', 'nonce', 'binding'] as const) if (typeof v[k] !== 'string') fail('BUNDLE_INVALID', `bundle.${k} must be a string`);
+  if (v['format'] !== BUNDLE_FORMAT)
+    fail('BUNDLE_INVALID', `unknown bundle format ${String(v['format'])} (expected ${BUNDLE_FORMAT})`);
+  for (const k of ['created', 'nonce', 'binding'] as const)
+    if (typeof v[k] !== 'string') fail('BUNDLE_INVALID', `bundle.${k} must be a string`);
   const keys = v['keys'];
-  if (!isJsonObject(keys) || typeof keys['ed25519_spki_b64'] !== 'string' || typeof keys['ml_dsa_65_spki_b64'] !== 'string') {
+  if (
+    !isJsonObject(keys) ||
+    typeof keys['ed25519_spki_b64'] !== 'string' ||
+    typeof keys['ml_dsa_65_spki_b64'] !== 'string'
+  ) {
     fail('BUNDLE_INVALID', 'bundle.keys must carry ed25519_spki_b64 and ml_dsa_65_spki_b64');
   }
   const tee = v['tee'];
-  if (tee !== null && !(isJsonObject(tee) && (tee['kind'] === 'tdx' || tee['kind'] === 'sev-snp'))) fail('BUNDLE_INVALID', 'bundle.tee must be null or a tdx / sev-snp object');
+  if (tee !== null && !(isJsonObject(tee) && (tee['kind'] === 'tdx' || tee['kind'] === 'sev-snp')))
+    fail('BUNDLE_INVALID', 'bundle.tee must be null or a tdx / sev-snp object');
   const tpm = v['tpm'];
-  if (tpm !== null && !(isJsonObject(tpm) && isJsonObject(tpm['quote']))) fail('BUNDLE_INVALID', 'bundle.tpm must be null or carry a quote');
+  if (tpm !== null && !(isJsonObject(tpm) && isJsonObject(tpm['quote'])))
+    fail('BUNDLE_INVALID', 'bundle.tpm must be null or carry a quote');
   if (!isJsonObject(v['software'])) fail('BUNDLE_INVALID', 'bundle.software must be an object');
   return v as unknown as EvidenceBundle;
 }

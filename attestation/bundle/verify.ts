@@ -7,7 +7,13 @@ import { verifySnpReport } from '../sev-snp/index.js';
 import { verifyTpmEvidence } from '../tpm/verify-evidence.js';
 import { quoteFromJson } from '../tpm/quote-json.js';
 import { objectName } from '../tpm/public.js';
-import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts, type DcapTrustAnchors, type SnpTrustAnchors } from '../trust/index.js';
+import {
+  certsFromBlob,
+  dcapAnchorsFromCerts,
+  snpAnchorsFromCerts,
+  type DcapTrustAnchors,
+  type SnpTrustAnchors,
+} from '../trust/index.js';
 import { dcapReport, snpReport, type AppraisalPolicy, type AttestationReport } from '../validate/index.js';
 import { defaultAmdRoots } from '../trust/anchors.js';
 import { bindingDigest, qualifyingData } from './binding.js';
@@ -56,15 +62,31 @@ export interface BundleVerdict {
   } | null;
   /** Facts an auditor must weigh that are not failures (e.g. an unpinned AK). */
   warnings: Array<{ code: ErrorCode; message: string }>;
-  binding: { ok: boolean; report_data: string | null; nonce_ok: boolean; keys: { ed25519: string; ml_dsa_65: string } | null; keys_match_expected: boolean | null };
+  binding: {
+    ok: boolean;
+    report_data: string | null;
+    nonce_ok: boolean;
+    keys: { ed25519: string; ml_dsa_65: string } | null;
+    keys_match_expected: boolean | null;
+  };
   policy: { checked: string[]; failed: string[]; not_checked: string[] };
   errors: Array<{ code: ErrorCode; message: string }>;
 }
 
 export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleVerdict {
   const out: BundleVerdict = {
-    ok: false, simulated: false, digest: null, tee: null, tpm: null,
-    binding: { ok: false, report_data: null, nonce_ok: opts.nonce === undefined, keys: null, keys_match_expected: null },
+    ok: false,
+    simulated: false,
+    digest: null,
+    tee: null,
+    tpm: null,
+    binding: {
+      ok: false,
+      report_data: null,
+      nonce_ok: opts.nonce === undefined,
+      keys: null,
+      keys_match_expected: null,
+    },
     policy: { checked: [], failed: [], not_checked: [] },
     errors: [],
     warnings: [],
@@ -90,13 +112,17 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
     out.binding.keys = { ed25519: fingerprint(ed), ml_dsa_65: fingerprint(pq) };
     if (opts.nonce !== undefined) {
       out.binding.nonce_ok = bytesEqual(opts.nonce, nonce);
-      if (!out.binding.nonce_ok) err('BUNDLE_NONCE_MISMATCH', 'the bundle was made for another nonce (stale or replayed evidence)');
+      if (!out.binding.nonce_ok)
+        err('BUNDLE_NONCE_MISMATCH', 'the bundle was made for another nonce (stale or replayed evidence)');
     }
     if (opts.expectedKeys) {
-      out.binding.keys_match_expected = bytesEqual(opts.expectedKeys.ed25519, ed) && bytesEqual(opts.expectedKeys.mldsa, pq);
-      if (!out.binding.keys_match_expected) err('BUNDLE_KEYS_MISMATCH', 'the bundle binds other audit keys than the expected ones');
+      out.binding.keys_match_expected =
+        bytesEqual(opts.expectedKeys.ed25519, ed) && bytesEqual(opts.expectedKeys.mldsa, pq);
+      if (!out.binding.keys_match_expected)
+        err('BUNDLE_KEYS_MISMATCH', 'the bundle binds other audit keys than the expected ones');
     }
-    if (b.binding !== out.binding.report_data) err('BUNDLE_BINDING_MISMATCH', 'bundle.binding is not the digest of its keys and nonce');
+    if (b.binding !== out.binding.report_data)
+      err('BUNDLE_BINDING_MISMATCH', 'bundle.binding is not the digest of its keys and nonce');
   } catch (e) {
     const x = toAegisError(e);
     err(x.code, x.message);
@@ -106,15 +132,24 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
   if (b.tee) {
     const simulated = b.tee.simulated === true;
     out.simulated ||= simulated;
-    if (simulated && !opts.allowSimulated) err('BUNDLE_SIMULATED_REJECTED', `the ${b.tee.kind} evidence comes from a simulator; pass --allow-simulated to accept it (flagged)`);
+    if (simulated && !opts.allowSimulated)
+      err(
+        'BUNDLE_SIMULATED_REJECTED',
+        `the ${b.tee.kind} evidence comes from a simulator; pass --allow-simulated to accept it (flagged)`,
+      );
     try {
       // Operator-supplied anchors, when given, are the only roots; the simulator's embedded TEST-ONLY anchors
       // are used only without them and only with allowSimulated.
-      const simCerts = simulated && opts.allowSimulated && b.tee.simulator_anchors_pem ? certsFromBlob(new TextEncoder().encode(b.tee.simulator_anchors_pem), 'simulator anchors') : [];
+      const simCerts =
+        simulated && opts.allowSimulated && b.tee.simulator_anchors_pem
+          ? certsFromBlob(new TextEncoder().encode(b.tee.simulator_anchors_pem), 'simulator anchors')
+          : [];
       const anchorCerts = userCerts.length > 0 ? userCerts : simCerts;
-      const report = b.tee.kind === 'tdx' ? verifyTdx(b.tee, opts, anchorCerts) : verifySnp(b.tee, opts, anchorCerts);
+      const report =
+        b.tee.kind === 'tdx' ? verifyTdx(b.tee, opts, anchorCerts) : verifySnp(b.tee, opts, anchorCerts);
       const bindingOk = binding !== undefined && report.report_data === toHex(binding);
-      if (!bindingOk) err('BUNDLE_BINDING_MISMATCH', 'the TEE report_data does not bind the audit keys and the nonce');
+      if (!bindingOk)
+        err('BUNDLE_BINDING_MISMATCH', 'the TEE report_data does not bind the audit keys and the nonce');
       out.tee = { ...report, simulated, binding_ok: bindingOk };
       out.policy = report.policy;
       for (const e of report.errors) err(e.code, e.message);
@@ -127,8 +162,23 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
   if (b.tpm) {
     const simulated = b.tpm.simulated === true;
     out.simulated ||= simulated;
-    if (simulated && !opts.allowSimulated) err('BUNDLE_SIMULATED_REJECTED', `the TPM quote comes from a software TPM (${b.tpm.description}); pass --allow-simulated to accept it (flagged)`);
-    const tpm: NonNullable<BundleVerdict['tpm']> = { ok: false, simulated, ak_name: null, ak_trusted: false, pcrs: {}, clock: null, reset_count: null, restart_count: null, binding_ok: false, errors: [] };
+    if (simulated && !opts.allowSimulated)
+      err(
+        'BUNDLE_SIMULATED_REJECTED',
+        `the TPM quote comes from a software TPM (${b.tpm.description}); pass --allow-simulated to accept it (flagged)`,
+      );
+    const tpm: NonNullable<BundleVerdict['tpm']> = {
+      ok: false,
+      simulated,
+      ak_name: null,
+      ak_trusted: false,
+      pcrs: {},
+      clock: null,
+      reset_count: null,
+      restart_count: null,
+      binding_ok: false,
+      errors: [],
+    };
     try {
       const v = verifyTpmEvidence(b.tpm.quote, {
         qualifyingData: qualifyingData(binding ?? new Uint8Array(64)),
@@ -138,10 +188,14 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
       tpm.ak_name = toHex(objectName(quoteFromJson(b.tpm.quote).akPublic));
       tpm.ak_trusted = opts.akName !== undefined;
       if (!tpm.ak_trusted) {
-        out.warnings.push({ code: 'BUNDLE_AK_NOT_PINNED', message: `the TPM quote is signed by AK ${tpm.ak_name.slice(0, 16)}…, which this verification did not pin (--ak-name); trust it only if you know that AK belongs to this platform's TPM` });
+        out.warnings.push({
+          code: 'BUNDLE_AK_NOT_PINNED',
+          message: `the TPM quote is signed by AK ${tpm.ak_name.slice(0, 16)}…, which this verification did not pin (--ak-name); trust it only if you know that AK belongs to this platform's TPM`,
+        });
       }
       tpm.binding_ok = binding !== undefined;
-      for (const p of v.pcrs) tpm.pcrs[`${p.hash === 0x000b ? 'sha256' : `alg${p.hash}`}:${p.index}`] = toHex(p.value);
+      for (const p of v.pcrs)
+        tpm.pcrs[`${p.hash === 0x000b ? 'sha256' : `alg${p.hash}`}:${p.index}`] = toHex(p.value);
       tpm.clock = String(v.attest.clockInfo.clock);
       tpm.reset_count = v.attest.clockInfo.resetCount;
       tpm.restart_count = v.attest.clockInfo.restartCount;
@@ -152,24 +206,55 @@ export function verifyBundle(input: unknown, opts: BundleVerifyOptions): BundleV
     }
     out.tpm = tpm;
   }
-  if (!b.tee && !b.tpm) err('BUNDLE_NO_EVIDENCE', 'the bundle carries neither TEE evidence nor a TPM quote: the keys are not bound to hardware');
-  out.binding.ok = binding !== undefined && (out.tee?.binding_ok ?? true) && (out.tpm?.binding_ok ?? true) && out.binding.nonce_ok && out.binding.keys_match_expected !== false;
+  if (!b.tee && !b.tpm)
+    err(
+      'BUNDLE_NO_EVIDENCE',
+      'the bundle carries neither TEE evidence nor a TPM quote: the keys are not bound to hardware',
+    );
+  out.binding.ok =
+    binding !== undefined &&
+    (out.tee?.binding_ok ?? true) &&
+    (out.tpm?.binding_ok ?? true) &&
+    out.binding.nonce_ok &&
+    out.binding.keys_match_expected !== false;
   out.ok = out.errors.length === 0;
   return out;
 }
 
-function verifyTdx(t: BundleTdx, opts: BundleVerifyOptions, certs: ReturnType<typeof certsFromBlob>): AttestationReport {
-  if (!t.collateral) throw new AegisError('BUNDLE_COLLATERAL_MISSING', 'the TDX quote has no collateral in the bundle; fetch it from Intel PCS and add it');
+function verifyTdx(
+  t: BundleTdx,
+  opts: BundleVerifyOptions,
+  certs: ReturnType<typeof certsFromBlob>,
+): AttestationReport {
+  if (!t.collateral)
+    throw new AegisError(
+      'BUNDLE_COLLATERAL_MISSING',
+      'the TDX quote has no collateral in the bundle; fetch it from Intel PCS and add it',
+    );
   const collateral = parseDcapCollateral(JSON.stringify(t.collateral));
   const anchors: DcapTrustAnchors | undefined = certs.length > 0 ? dcapAnchorsFromCerts(certs) : undefined;
   const quote = fromBase64(t.quote_b64, 'TDX quote');
-  return dcapReport(verifyDcapQuote(quote, collateral, anchors ? { at: opts.at, trustAnchors: anchors } : { at: opts.at }), opts.policy);
+  return dcapReport(
+    verifyDcapQuote(quote, collateral, anchors ? { at: opts.at, trustAnchors: anchors } : { at: opts.at }),
+    opts.policy,
+  );
 }
 
-function verifySnp(s: BundleSnp, opts: BundleVerifyOptions, certs: ReturnType<typeof certsFromBlob>): AttestationReport {
-  if (!s.vek_chain) throw new AegisError('BUNDLE_COLLATERAL_MISSING', 'the SEV-SNP report has no VCEK/VLEK in the bundle');
-  const chain = [s.vek_chain.vek_b64, s.vek_chain.ask_b64, s.vek_chain.ark_b64].filter((x): x is string => typeof x === 'string').map((x) => fromBase64(x, 'VEK chain'));
+function verifySnp(
+  s: BundleSnp,
+  opts: BundleVerifyOptions,
+  certs: ReturnType<typeof certsFromBlob>,
+): AttestationReport {
+  if (!s.vek_chain)
+    throw new AegisError('BUNDLE_COLLATERAL_MISSING', 'the SEV-SNP report has no VCEK/VLEK in the bundle');
+  const chain = [s.vek_chain.vek_b64, s.vek_chain.ask_b64, s.vek_chain.ark_b64]
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => fromBase64(x, 'VEK chain'));
   // Default: the chain's own ASK/ARK as candidates, accepted only if the ARK matches AMD's pinned SHA-256.
-  const anchors: SnpTrustAnchors = certs.length > 0 ? snpAnchorsFromCerts(certs) : { certs: chain.slice(1), rootSha256: defaultAmdRoots() };
-  return snpReport(verifySnpReport(fromBase64(s.report_b64, 'SNP report'), chain, { at: opts.at, trustAnchors: anchors }), opts.policy);
+  const anchors: SnpTrustAnchors =
+    certs.length > 0 ? snpAnchorsFromCerts(certs) : { certs: chain.slice(1), rootSha256: defaultAmdRoots() };
+  return snpReport(
+    verifySnpReport(fromBase64(s.report_b64, 'SNP report'), chain, { at: opts.at, trustAnchors: anchors }),
+    opts.policy,
+  );
 }

@@ -52,4 +52,3 @@ export function parseDcapCollateral(text: string): DcapCollateral {
     throw e;
   }
 }
-

@@ -36,7 +36,8 @@ function entries(buf: Uint8Array, seq: Tlv): Map<string, Tlv> {
 
 function need(m: Map<string, Tlv>, oid: string, tag: number, name: string): Tlv {
   const t = m.get(oid);
-  if (t === undefined || t.tag !== tag) fail('DCAP_PCK_EXTENSION_INVALID', `PCK certificate lacks ${name} (${oid})`);
+  if (t === undefined || t.tag !== tag)
+    fail('DCAP_PCK_EXTENSION_INVALID', `PCK certificate lacks ${name} (${oid})`);
   return t;
 }
 
@@ -49,7 +50,9 @@ export function pckExtensions(cert: Cert): PckExtensions {
   const tcb = entries(buf, need(top, `${P}.2`, TAG.SEQUENCE, 'TCB'));
   const compSvn: number[] = [];
   for (let i = 1; i <= 16; i++) {
-    compSvn.push(intToNumber(content(buf, need(tcb, `${P}.2.${i}`, TAG.INTEGER, `TCB comp ${i}`)), `comp${i}`));
+    compSvn.push(
+      intToNumber(content(buf, need(tcb, `${P}.2.${i}`, TAG.INTEGER, `TCB comp ${i}`)), `comp${i}`),
+    );
   }
   const sgxTypeTlv = top.get(`${P}.5`);
   return {

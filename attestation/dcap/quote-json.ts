@@ -19,7 +19,10 @@ export function dcapQuoteJson(q: DcapQuote): JsonValue {
       user_data: toHex(h.userData),
     },
     body_type: q.bodyType ?? null,
-    body: { kind: q.body.kind, ...(q.body.kind === 'sgx' ? sgxReportBodyJson(q.body.report) : tdReportBodyJson(q.body.report)) },
+    body: {
+      kind: q.body.kind,
+      ...(q.body.kind === 'sgx' ? sgxReportBodyJson(q.body.report) : tdReportBodyJson(q.body.report)),
+    },
     signature: toHex(q.signature),
     attestation_key: toHex(q.attestationKey),
     qe_report: sgxReportBodyJson(q.qe.qeReport),

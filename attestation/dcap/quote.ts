@@ -3,7 +3,11 @@ import { fail } from '#core/errors.js';
 import { take } from '../abi-common/fields.js';
 import { parseSgxReportBody, writeSgxReportBody, type SgxReportBody } from '../sgx/report-body.js';
 import {
-  parseTdReportBody, writeTdReportBody, TD_REPORT_10_SIZE, TD_REPORT_15_SIZE, type TdReportBody,
+  parseTdReportBody,
+  writeTdReportBody,
+  TD_REPORT_10_SIZE,
+  TD_REPORT_15_SIZE,
+  type TdReportBody,
 } from '../tdx/td-report-body.js';
 import { SGX_REPORT_BODY_SIZE } from '../sgx/report-body.js';
 
@@ -69,7 +73,10 @@ function parseHeader(r: ByteReader): QuoteHeader {
   }
   const attKeyType = r.u16le('header.att_key_type');
   if (attKeyType !== ATT_KEY_TYPE_ECDSA_P256) {
-    fail('DCAP_ATT_KEY_TYPE_UNSUPPORTED', `attestation key type ${attKeyType} is not ECDSA-256-with-P-256 (2)`);
+    fail(
+      'DCAP_ATT_KEY_TYPE_UNSUPPORTED',
+      `attestation key type ${attKeyType} is not ECDSA-256-with-P-256 (2)`,
+    );
   }
   const teeType = r.u32le('header.tee_type');
   if (teeType !== TEE_TYPE_SGX && teeType !== TEE_TYPE_TDX) {
@@ -90,16 +97,24 @@ function parseHeader(r: ByteReader): QuoteHeader {
 }
 
 function parseBody(r: ByteReader, h: QuoteHeader): { bodyType: 1 | 2 | 3 | undefined; body: QuoteBody } {
-  if (h.version === 3) return { bodyType: undefined, body: { kind: 'sgx', report: parseSgxReportBody(r, 'enclave') } };
-  if (h.version === 4) return { bodyType: undefined, body: { kind: 'td', report: parseTdReportBody(r, '1.0') } };
+  if (h.version === 3)
+    return { bodyType: undefined, body: { kind: 'sgx', report: parseSgxReportBody(r, 'enclave') } };
+  if (h.version === 4)
+    return { bodyType: undefined, body: { kind: 'td', report: parseTdReportBody(r, '1.0') } };
   const type = r.u16le('body.type');
   const size = r.u32le('body.size');
-  const want = type === 1 ? SGX_REPORT_BODY_SIZE : type === 2 ? TD_REPORT_10_SIZE : type === 3 ? TD_REPORT_15_SIZE : -1;
+  const want =
+    type === 1 ? SGX_REPORT_BODY_SIZE : type === 2 ? TD_REPORT_10_SIZE : type === 3 ? TD_REPORT_15_SIZE : -1;
   if (want < 0) fail('DCAP_BODY_TYPE_UNSUPPORTED', `v5 body type ${type} is not 1, 2 or 3`);
-  if (size !== want) fail('DCAP_BODY_TYPE_UNSUPPORTED', `v5 body type ${type} must be ${want} bytes, header says ${size}`);
-  if ((type === 1) !== (h.teeType === TEE_TYPE_SGX)) fail('DCAP_BODY_TYPE_UNSUPPORTED', `v5 body type ${type} does not match tee_type`);
+  if (size !== want)
+    fail('DCAP_BODY_TYPE_UNSUPPORTED', `v5 body type ${type} must be ${want} bytes, header says ${size}`);
+  if ((type === 1) !== (h.teeType === TEE_TYPE_SGX))
+    fail('DCAP_BODY_TYPE_UNSUPPORTED', `v5 body type ${type} does not match tee_type`);
   if (type === 1) return { bodyType: 1, body: { kind: 'sgx', report: parseSgxReportBody(r, 'enclave') } };
-  return { bodyType: type as 2 | 3, body: { kind: 'td', report: parseTdReportBody(r, type === 2 ? '1.0' : '1.5') } };
+  return {
+    bodyType: type as 2 | 3,
+    body: { kind: 'td', report: parseTdReportBody(r, type === 2 ? '1.0' : '1.5') },
+  };
 }
 
 /** QE report + signature + auth data + certification data (§3.1 from offset 128, §3.2 inner structure). */
@@ -133,26 +148,49 @@ export function parseDcapQuote(quote: Uint8Array): DcapQuote {
   } else {
     const outerType = sr.u16le('certification_data.type');
     if (outerType !== CERT_TYPE_QE_REPORT) {
-      fail('DCAP_CERT_DATA_UNSUPPORTED', `v${header.version} certification data type ${outerType} is not QE report (6)`);
+      fail(
+        'DCAP_CERT_DATA_UNSUPPORTED',
+        `v${header.version} certification data type ${outerType} is not QE report (6)`,
+      );
     }
     const outerLen = sr.u32le('certification_data.size');
-    const inner = new ByteReader(sr.bytes(outerLen, 'qe_report_certification_data'), 'QE report certification data');
+    const inner = new ByteReader(
+      sr.bytes(outerLen, 'qe_report_certification_data'),
+      'QE report certification data',
+    );
     qe = parseQeCertData(inner);
     if (inner.remaining !== 0) {
-      fail('DCAP_SIGNATURE_DATA_LENGTH_MISMATCH', `QE report certification data has ${inner.remaining} unexplained bytes`);
+      fail(
+        'DCAP_SIGNATURE_DATA_LENGTH_MISMATCH',
+        `QE report certification data has ${inner.remaining} unexplained bytes`,
+      );
     }
   }
   if (sr.remaining !== 0) {
-    fail('DCAP_SIGNATURE_DATA_LENGTH_MISMATCH', `signature data has ${sr.remaining} unexplained bytes`, { offset: sigStart });
+    fail('DCAP_SIGNATURE_DATA_LENGTH_MISMATCH', `signature data has ${sr.remaining} unexplained bytes`, {
+      offset: sigStart,
+    });
   }
   return {
-    header, bodyType, body, signature, attestationKey, qe, trailing: quote.slice(r.offset), signedRegion,
+    header,
+    bodyType,
+    body,
+    signature,
+    attestationKey,
+    qe,
+    trailing: quote.slice(r.offset),
+    signedRegion,
   };
 }
 
 function writeHeader(w: ByteWriter, h: QuoteHeader): void {
-  w.u16le(h.version).u16le(h.attKeyType).u32le(h.teeType).u16le(h.qeSvn).u16le(h.pceSvn)
-    .bytes(h.qeVendorId).bytes(h.userData);
+  w.u16le(h.version)
+    .u16le(h.attKeyType)
+    .u32le(h.teeType)
+    .u16le(h.qeSvn)
+    .u16le(h.pceSvn)
+    .bytes(h.qeVendorId)
+    .bytes(h.userData);
 }
 
 /** Header (+ v5 body descriptor) + body: exactly the bytes the attestation key signs (§2.2). */
@@ -161,7 +199,9 @@ export function serializeQuoteSignedRegion(q: Pick<DcapQuote, 'header' | 'bodyTy
   writeHeader(w, q.header);
   if (q.header.version === 5) {
     const type = q.bodyType ?? (q.body.kind === 'sgx' ? 1 : q.body.report.tdReportVersion === '1.0' ? 2 : 3);
-    w.u16le(type).u32le(type === 1 ? SGX_REPORT_BODY_SIZE : type === 2 ? TD_REPORT_10_SIZE : TD_REPORT_15_SIZE);
+    w.u16le(type).u32le(
+      type === 1 ? SGX_REPORT_BODY_SIZE : type === 2 ? TD_REPORT_10_SIZE : TD_REPORT_15_SIZE,
+    );
   }
   if (q.body.kind === 'sgx') writeSgxReportBody(w, q.body.report);
   else writeTdReportBody(w, q.body.report);
@@ -171,8 +211,12 @@ export function serializeQuoteSignedRegion(q: Pick<DcapQuote, 'header' | 'bodyTy
 function qeCertDataBytes(qe: QeCertificationData): Uint8Array {
   const w = new ByteWriter();
   writeSgxReportBody(w, qe.qeReport);
-  w.bytes(qe.qeReportSignature).u16le(qe.qeAuthData.length).bytes(qe.qeAuthData)
-    .u16le(qe.certDataType).u32le(qe.certData.length).bytes(qe.certData);
+  w.bytes(qe.qeReportSignature)
+    .u16le(qe.qeAuthData.length)
+    .bytes(qe.qeAuthData)
+    .u16le(qe.certDataType)
+    .u32le(qe.certData.length)
+    .bytes(qe.certData);
   return w.finish();
 }
 

@@ -19,8 +19,15 @@ export type TcbStatus =
   | 'TDRelaunchAdvisedConfigurationNeeded';
 
 const STATUSES: ReadonlySet<string> = new Set<TcbStatus>([
-  'UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded', 'OutOfDate',
-  'OutOfDateConfigurationNeeded', 'Revoked', 'TDRelaunchAdvised', 'TDRelaunchAdvisedConfigurationNeeded',
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigurationNeeded',
+  'Revoked',
+  'TDRelaunchAdvised',
+  'TDRelaunchAdvisedConfigurationNeeded',
 ]);
 
 export interface PlatformTcbLevel {
@@ -83,7 +90,9 @@ function obj(v: JsonValue | undefined, what: string): JsonObject {
 }
 function num(o: JsonObject, k: string, what: string): number {
   const v = o[k];
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : bad(what, `${k} must be a non-negative integer`);
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0
+    ? v
+    : bad(what, `${k} must be a non-negative integer`);
 }
 function text(o: JsonObject, k: string, what: string): string {
   const v = o[k];
@@ -91,7 +100,9 @@ function text(o: JsonObject, k: string, what: string): string {
 }
 function hexField(o: JsonObject, k: string, what: string, bytes: number): string {
   const v = text(o, k, what);
-  return /^[0-9a-fA-F]*$/.test(v) && v.length === bytes * 2 ? v : bad(what, `${k} must be ${bytes} bytes of hex`);
+  return /^[0-9a-fA-F]*$/.test(v) && v.length === bytes * 2
+    ? v
+    : bad(what, `${k} must be ${bytes} bytes of hex`);
 }
 function date(o: JsonObject, k: string, what: string): Date {
   const d = new Date(text(o, k, what));
@@ -107,7 +118,9 @@ function status(o: JsonObject, what: string): TcbStatus {
 function advisories(o: JsonObject, what: string): string[] {
   const v = o['advisoryIDs'];
   if (v === undefined) return [];
-  return arr(v, `${what}.advisoryIDs`).map((x) => (typeof x === 'string' ? x : bad(what, 'advisoryIDs must be strings')));
+  return arr(v, `${what}.advisoryIDs`).map((x) =>
+    typeof x === 'string' ? x : bad(what, 'advisoryIDs must be strings'),
+  );
 }
 
 function isvLevels(v: JsonValue | undefined, what: string): IsvTcbLevel[] {
@@ -133,12 +146,17 @@ function platformLevel(l: JsonValue, version: 2 | 3, what: string): PlatformTcbL
   const tcb = obj(o['tcb'], `${what}.tcb`);
   const sgxComponents =
     version === 2
-      ? Array.from({ length: 16 }, (_, i) => num(tcb, `sgxtcbcomp${String(i + 1).padStart(2, '0')}svn`, `${what}.tcb`))
+      ? Array.from({ length: 16 }, (_, i) =>
+          num(tcb, `sgxtcbcomp${String(i + 1).padStart(2, '0')}svn`, `${what}.tcb`),
+        )
       : components(tcb['sgxtcbcomponents'], `${what}.tcb.sgxtcbcomponents`);
   return {
     sgxComponents,
     pceSvn: num(tcb, 'pcesvn', `${what}.tcb`),
-    tdxComponents: tcb['tdxtcbcomponents'] === undefined ? undefined : components(tcb['tdxtcbcomponents'], `${what}.tcb.tdxtcbcomponents`),
+    tdxComponents:
+      tcb['tdxtcbcomponents'] === undefined
+        ? undefined
+        : components(tcb['tdxtcbcomponents'], `${what}.tcb.tdxtcbcomponents`),
     tcbDate: text(o, 'tcbDate', what),
     tcbStatus: status(o, what),
     advisoryIds: advisories(o, what),
@@ -150,12 +168,14 @@ export function parseTcbInfo(json: string): TcbInfo {
   const w = 'tcbInfo';
   const o = obj(parseJson(json, w), w);
   const version = num(o, 'version', w);
-  if (version !== 2 && version !== 3) fail('DCAP_TCB_INFO_VERSION_UNSUPPORTED', `TCB Info version ${version} is not 2 or 3`);
+  if (version !== 2 && version !== 3)
+    fail('DCAP_TCB_INFO_VERSION_UNSUPPORTED', `TCB Info version ${version} is not 2 or 3`);
   // TCB Info v2 has no "id" and describes SGX only (PCS API v3).
   const rawId = o['id'] === undefined ? 'SGX' : text(o, 'id', w);
   const id = rawId === 'SGX' || rawId === 'TDX' ? rawId : bad(w, `id ${rawId} is not SGX or TDX`);
   const mod = o['tdxModule'] === undefined ? undefined : obj(o['tdxModule'], `${w}.tdxModule`);
-  const ids = o['tdxModuleIdentities'] === undefined ? [] : arr(o['tdxModuleIdentities'], `${w}.tdxModuleIdentities`);
+  const ids =
+    o['tdxModuleIdentities'] === undefined ? [] : arr(o['tdxModuleIdentities'], `${w}.tdxModuleIdentities`);
   return {
     id,
     version,
@@ -184,7 +204,9 @@ export function parseTcbInfo(json: string): TcbInfo {
         tcbLevels: isvLevels(m['tcbLevels'], `${mw}.tcbLevels`),
       };
     }),
-    tcbLevels: arr(o['tcbLevels'], `${w}.tcbLevels`).map((l, i) => platformLevel(l, version, `${w}.tcbLevels[${i}]`)),
+    tcbLevels: arr(o['tcbLevels'], `${w}.tcbLevels`).map((l, i) =>
+      platformLevel(l, version, `${w}.tcbLevels[${i}]`),
+    ),
   };
 }
 
@@ -193,7 +215,10 @@ export function parseQeIdentity(json: string): QeIdentity {
   const w = 'enclaveIdentity';
   const o = obj(parseJson(json, w), w);
   const rawId = text(o, 'id', w);
-  const id = rawId === 'QE' || rawId === 'TD_QE' || rawId === 'QVE' ? rawId : bad(w, `id ${rawId} is not QE, TD_QE or QVE`);
+  const id =
+    rawId === 'QE' || rawId === 'TD_QE' || rawId === 'QVE'
+      ? rawId
+      : bad(w, `id ${rawId} is not QE, TD_QE or QVE`);
   return {
     id,
     version: num(o, 'version', w),

@@ -38,19 +38,27 @@ export function matchTcbLevels(
     if (!ok) continue;
     sgx ??= level;
     if (td === undefined) return { sgx, tdx: undefined };
-    if (level.tdxComponents !== undefined && tdxTcbHigherOrEqual(td.teeTcbSvn, level.tdxComponents)) return { sgx, tdx: level };
+    if (level.tdxComponents !== undefined && tdxTcbHigherOrEqual(td.teeTcbSvn, level.tdxComponents))
+      return { sgx, tdx: level };
   }
   return { sgx, tdx: undefined };
 }
 
 /** The level that decides the platform status: TDX level for a TD, SGX level otherwise. */
-export function selectPlatformLevel(info: TcbInfo, pck: PckExtensions, td: TdReportBody | undefined): PlatformTcbLevel | undefined {
+export function selectPlatformLevel(
+  info: TcbInfo,
+  pck: PckExtensions,
+  td: TdReportBody | undefined,
+): PlatformTcbLevel | undefined {
   const m = matchTcbLevels(info, pck, td);
   return td === undefined ? m.sgx : m.tdx;
 }
 
 const CONFIG_NEEDED: ReadonlySet<TcbStatus> = new Set<TcbStatus>([
-  'ConfigurationNeeded', 'OutOfDateConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded', 'TDRelaunchAdvisedConfigurationNeeded',
+  'ConfigurationNeeded',
+  'OutOfDateConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'TDRelaunchAdvisedConfigurationNeeded',
 ]);
 
 /**
@@ -67,7 +75,12 @@ export function tdRelaunchStatus(
   qeStatus: TcbStatus | undefined,
 ): TcbStatus {
   if (qeStatus === 'OutOfDate' || qeStatus === 'Revoked') return tdxStatus;
-  if (!['UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded'].includes(sgxStatus)) return tdxStatus;
+  if (
+    !['UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded'].includes(
+      sgxStatus,
+    )
+  )
+    return tdxStatus;
   if (tdxStatus !== 'OutOfDate' && tdxStatus !== 'OutOfDateConfigurationNeeded') return tdxStatus;
   if (moduleStatus !== 'OutOfDate') return tdxStatus;
   const latest = info.tcbLevels[0];
@@ -80,13 +93,16 @@ export function tdRelaunchStatus(
   } else {
     const id = `TDX_${svn(1).toString(16).toUpperCase().padStart(2, '0')}`;
     const ident = info.tdxModuleIdentities.find((x) => x.id.toUpperCase() === id);
-    if (ident === undefined) fail('DCAP_TDX_MODULE_MISMATCH', `TCB Info has no TDX module identity ${id} for TEE_TCB_SVN2`);
+    if (ident === undefined)
+      fail('DCAP_TDX_MODULE_MISMATCH', `TCB Info has no TDX module identity ${id} for TEE_TCB_SVN2`);
     const top = ident.tcbLevels[0];
     if (top === undefined) fail('DCAP_TCB_NO_MATCH', `TDX module identity ${id} has no TCB level`);
     moduleFloor = top.isvSvn;
   }
   if (svn(0) >= moduleFloor && svn(2) >= (tdx[2] ?? 0)) {
-    return CONFIG_NEEDED.has(sgxStatus) || CONFIG_NEEDED.has(tdxStatus) ? 'TDRelaunchAdvisedConfigurationNeeded' : 'TDRelaunchAdvised';
+    return CONFIG_NEEDED.has(sgxStatus) || CONFIG_NEEDED.has(tdxStatus)
+      ? 'TDRelaunchAdvisedConfigurationNeeded'
+      : 'TDRelaunchAdvised';
   }
   return tdxStatus;
 }
@@ -104,7 +120,8 @@ export interface TdxModuleResult {
 function maskedEqual(value: Uint8Array, maskHex: string, wantHex: string): boolean {
   const mask = Buffer.from(maskHex, 'hex');
   const want = Buffer.from(wantHex, 'hex');
-  for (let i = 0; i < value.length; i++) if (((value[i] as number) & (mask[i] as number)) !== want[i]) return false;
+  for (let i = 0; i < value.length; i++)
+    if (((value[i] as number) & (mask[i] as number)) !== want[i]) return false;
   return true;
 }
 
@@ -117,17 +134,22 @@ export function checkTdxModule(info: TcbInfo, td: TdReportBody): TdxModuleResult
   if (major === 0) {
     const m = info.tdxModule;
     if (m === undefined) fail('DCAP_TDX_MODULE_MISMATCH', 'TCB Info has no tdxModule');
-    if (toHex(td.mrSignerSeam) !== m.mrSigner.toLowerCase()) fail('DCAP_TDX_MODULE_MISMATCH', 'MRSIGNERSEAM differs from tdxModule.mrsigner');
-    if (!maskedEqual(td.seamAttributes, m.attributesMask, m.attributes)) fail('DCAP_TDX_MODULE_MISMATCH', 'SEAMATTRIBUTES differ from tdxModule');
+    if (toHex(td.mrSignerSeam) !== m.mrSigner.toLowerCase())
+      fail('DCAP_TDX_MODULE_MISMATCH', 'MRSIGNERSEAM differs from tdxModule.mrsigner');
+    if (!maskedEqual(td.seamAttributes, m.attributesMask, m.attributes))
+      fail('DCAP_TDX_MODULE_MISMATCH', 'SEAMATTRIBUTES differ from tdxModule');
     return { level: undefined };
   }
   const id = `TDX_${major.toString(16).toUpperCase().padStart(2, '0')}`;
   const ident = info.tdxModuleIdentities.find((x) => x.id.toUpperCase() === id);
   if (ident === undefined) fail('DCAP_TDX_MODULE_MISMATCH', `TCB Info has no TDX module identity ${id}`);
-  if (toHex(td.mrSignerSeam) !== ident.mrSigner.toLowerCase()) fail('DCAP_TDX_MODULE_MISMATCH', `MRSIGNERSEAM differs from ${id}`);
-  if (!maskedEqual(td.seamAttributes, ident.attributesMask, ident.attributes)) fail('DCAP_TDX_MODULE_MISMATCH', `SEAMATTRIBUTES differ from ${id}`);
+  if (toHex(td.mrSignerSeam) !== ident.mrSigner.toLowerCase())
+    fail('DCAP_TDX_MODULE_MISMATCH', `MRSIGNERSEAM differs from ${id}`);
+  if (!maskedEqual(td.seamAttributes, ident.attributesMask, ident.attributes))
+    fail('DCAP_TDX_MODULE_MISMATCH', `SEAMATTRIBUTES differ from ${id}`);
   const level = selectIsvLevel(ident.tcbLevels, td.teeTcbSvn[0] as number);
-  if (level === undefined) fail('DCAP_TCB_NO_MATCH', `no ${id} TCB level matches module SVN ${td.teeTcbSvn[0]}`);
+  if (level === undefined)
+    fail('DCAP_TCB_NO_MATCH', `no ${id} TCB level matches module SVN ${td.teeTcbSvn[0]}`);
   return { level };
 }
 
@@ -139,7 +161,8 @@ export function checkTdxModule(info: TcbInfo, td: TdReportBody): TdxModuleResult
 export function converge(platform: TcbStatus, component: TcbStatus | undefined): TcbStatus {
   if (component === 'OutOfDate') {
     if (platform === 'UpToDate' || platform === 'SWHardeningNeeded') return 'OutOfDate';
-    if (platform === 'ConfigurationNeeded' || platform === 'ConfigurationAndSWHardeningNeeded') return 'OutOfDateConfigurationNeeded';
+    if (platform === 'ConfigurationNeeded' || platform === 'ConfigurationAndSWHardeningNeeded')
+      return 'OutOfDateConfigurationNeeded';
   }
   if (component === 'Revoked') return 'Revoked';
   return platform;

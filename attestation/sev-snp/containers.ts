@@ -9,8 +9,12 @@ const HCL_MAGIC = [0x48, 0x43, 0x4c, 0x41]; // "HCLA"
 const HCL_REPORT_OFFSET = 0x20;
 
 export function extractSnpReport(blob: Uint8Array): { report: Uint8Array; container: 'none' | 'azure-hcl' } {
-  const isHcl = blob.length >= HCL_REPORT_OFFSET + SNP_REPORT_SIZE && HCL_MAGIC.every((b, i) => blob[i] === b);
+  const isHcl =
+    blob.length >= HCL_REPORT_OFFSET + SNP_REPORT_SIZE && HCL_MAGIC.every((b, i) => blob[i] === b);
   return isHcl
-    ? { report: blob.subarray(HCL_REPORT_OFFSET, HCL_REPORT_OFFSET + SNP_REPORT_SIZE), container: 'azure-hcl' }
+    ? {
+        report: blob.subarray(HCL_REPORT_OFFSET, HCL_REPORT_OFFSET + SNP_REPORT_SIZE),
+        container: 'azure-hcl',
+      }
     : { report: blob, container: 'none' };
 }

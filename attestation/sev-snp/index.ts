@@ -3,8 +3,16 @@
  * Entry point for other layers; see docs/auditor-guide.md.
  */
 export {
-  parseSnpReport, serializeSnpReport, serializeSnpSignedRegion, snpSignatureP1363, snpSignatureFromP1363,
-  snpSigningKey, productFromCpuid, snpPolicyDebug, SNP_REPORT_SIZE, SNP_SIGNED_SIZE,
+  parseSnpReport,
+  serializeSnpReport,
+  serializeSnpSignedRegion,
+  snpSignatureP1363,
+  snpSignatureFromP1363,
+  snpSigningKey,
+  productFromCpuid,
+  snpPolicyDebug,
+  SNP_REPORT_SIZE,
+  SNP_SIGNED_SIZE,
 } from './report.js';
 export type { SnpReport } from './report.js';
 export { decodeTcb, encodeTcb } from './tcb.js';

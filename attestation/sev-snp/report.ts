@@ -58,9 +58,12 @@ const RESERVED = 'SNP_RESERVED_NONZERO';
 
 export function parseSnpReport(buf: Uint8Array): SnpReport {
   if (buf.length < SNP_REPORT_SIZE) {
-    fail('PARSE_TRUNCATED', `SNP report is ${buf.length} bytes, expected ${SNP_REPORT_SIZE}`, { offset: buf.length });
+    fail('PARSE_TRUNCATED', `SNP report is ${buf.length} bytes, expected ${SNP_REPORT_SIZE}`, {
+      offset: buf.length,
+    });
   }
-  if (buf.length > SNP_REPORT_SIZE) fail('SNP_REPORT_SIZE', `SNP report is ${buf.length} bytes, expected ${SNP_REPORT_SIZE}`);
+  if (buf.length > SNP_REPORT_SIZE)
+    fail('SNP_REPORT_SIZE', `SNP report is ${buf.length} bytes, expected ${SNP_REPORT_SIZE}`);
   const r = new ByteReader(buf, 'SNP report');
   const version = r.u32le('version');
   if (version !== 2 && version !== 3 && version !== 4 && version !== 5) {
@@ -75,7 +78,8 @@ export function parseSnpReport(buf: Uint8Array): SnpReport {
   const currentTcb = take(r, 8, 'current_tcb');
   const platformInfo = r.u64le('platform_info');
   const keyInfo = r.u32le('key_info');
-  if (keyInfo >>> 5 !== 0) fail(RESERVED, 'KEY_INFO bits 31:5 must be zero', { field: 'key_info', offset: 0x48 });
+  if (keyInfo >>> 5 !== 0)
+    fail(RESERVED, 'KEY_INFO bits 31:5 must be zero', { field: 'key_info', offset: 0x48 });
   mbz(r, 4, 'reserved_04c', RESERVED);
   const reportData = take(r, 64, 'report_data');
   const measurement = take(r, 48, 'measurement');
@@ -120,14 +124,48 @@ export function parseSnpReport(buf: Uint8Array): SnpReport {
   const sigS = take(r, 72, 'signature.s');
   mbz(r, 368, 'signature.reserved', RESERVED);
   // #56860 "Digital Signatures": r and s are 48-byte little-endian values zero-extended to 72 bytes.
-  for (const [name, v] of [['r', sigR], ['s', sigS]] as const) {
-    if (v.subarray(48).some((b) => b !== 0)) fail(RESERVED, `signature ${name} bytes 48..71 must be zero`, { field: `signature.${name}` });
+  for (const [name, v] of [
+    ['r', sigR],
+    ['s', sigS],
+  ] as const) {
+    if (v.subarray(48).some((b) => b !== 0))
+      fail(RESERVED, `signature ${name} bytes 48..71 must be zero`, { field: `signature.${name}` });
   }
   return {
-    version, guestSvn, policy, familyId, imageId, vmpl, signatureAlgo, currentTcb, platformInfo, keyInfo,
-    reportData, measurement, hostData, idKeyDigest, authorKeyDigest, reportId, reportIdMa, reportedTcb,
-    cpuidFamId, cpuidModId, cpuidStep, chipId, committedTcb, currentBuild, currentMinor, currentMajor,
-    committedBuild, committedMinor, committedMajor, launchTcb, launchMitVector, currentMitVector, sigR, sigS,
+    version,
+    guestSvn,
+    policy,
+    familyId,
+    imageId,
+    vmpl,
+    signatureAlgo,
+    currentTcb,
+    platformInfo,
+    keyInfo,
+    reportData,
+    measurement,
+    hostData,
+    idKeyDigest,
+    authorKeyDigest,
+    reportId,
+    reportIdMa,
+    reportedTcb,
+    cpuidFamId,
+    cpuidModId,
+    cpuidStep,
+    chipId,
+    committedTcb,
+    currentBuild,
+    currentMinor,
+    currentMajor,
+    committedBuild,
+    committedMinor,
+    committedMajor,
+    launchTcb,
+    launchMitVector,
+    currentMitVector,
+    sigR,
+    sigS,
     signedRegion: buf.slice(0, SNP_SIGNED_SIZE),
   };
 }
@@ -135,14 +173,39 @@ export function parseSnpReport(buf: Uint8Array): SnpReport {
 /** The signed bytes 0x000–0x29F of a report (what the AMD-SP signs with the VCEK / VLEK). */
 export function serializeSnpSignedRegion(p: Omit<SnpReport, 'signedRegion' | 'sigR' | 'sigS'>): Uint8Array {
   const w = new ByteWriter();
-  w.u32le(p.version).u32le(p.guestSvn).u64le(p.policy).bytes(p.familyId).bytes(p.imageId).u32le(p.vmpl)
-    .u32le(p.signatureAlgo).bytes(p.currentTcb).u64le(p.platformInfo).u32le(p.keyInfo).zeros(4)
-    .bytes(p.reportData).bytes(p.measurement).bytes(p.hostData).bytes(p.idKeyDigest).bytes(p.authorKeyDigest)
-    .bytes(p.reportId).bytes(p.reportIdMa).bytes(p.reportedTcb);
+  w.u32le(p.version)
+    .u32le(p.guestSvn)
+    .u64le(p.policy)
+    .bytes(p.familyId)
+    .bytes(p.imageId)
+    .u32le(p.vmpl)
+    .u32le(p.signatureAlgo)
+    .bytes(p.currentTcb)
+    .u64le(p.platformInfo)
+    .u32le(p.keyInfo)
+    .zeros(4)
+    .bytes(p.reportData)
+    .bytes(p.measurement)
+    .bytes(p.hostData)
+    .bytes(p.idKeyDigest)
+    .bytes(p.authorKeyDigest)
+    .bytes(p.reportId)
+    .bytes(p.reportIdMa)
+    .bytes(p.reportedTcb);
   if (p.version >= 3) w.u8(p.cpuidFamId).u8(p.cpuidModId).u8(p.cpuidStep);
   else w.zeros(3);
-  w.zeros(21).bytes(p.chipId).bytes(p.committedTcb).u8(p.currentBuild).u8(p.currentMinor).u8(p.currentMajor).zeros(1)
-    .u8(p.committedBuild).u8(p.committedMinor).u8(p.committedMajor).zeros(1).bytes(p.launchTcb);
+  w.zeros(21)
+    .bytes(p.chipId)
+    .bytes(p.committedTcb)
+    .u8(p.currentBuild)
+    .u8(p.currentMinor)
+    .u8(p.currentMajor)
+    .zeros(1)
+    .u8(p.committedBuild)
+    .u8(p.committedMinor)
+    .u8(p.committedMajor)
+    .zeros(1)
+    .bytes(p.launchTcb);
   if (p.version >= 5) w.u64le(p.launchMitVector).u64le(p.currentMitVector);
   else w.zeros(16);
   w.zeros(0x98);
@@ -179,11 +242,14 @@ export function snpSigningKey(p: Pick<SnpReport, 'keyInfo'>): 'vcek' | 'vlek' | 
 }
 
 /** Product from CPUID_FAM_ID / CPUID_MOD_ID (v3+); undefined for v2 reports or unknown models (§4, 0x188). */
-export function productFromCpuid(p: Pick<SnpReport, 'version' | 'cpuidFamId' | 'cpuidModId'>): SnpProduct | undefined {
+export function productFromCpuid(
+  p: Pick<SnpReport, 'version' | 'cpuidFamId' | 'cpuidModId'>,
+): SnpProduct | undefined {
   if (p.version < 3) return undefined;
   if (p.cpuidFamId === 0x19) {
     if (p.cpuidModId <= 0x0f) return 'milan';
-    if ((p.cpuidModId >= 0x10 && p.cpuidModId <= 0x1f) || (p.cpuidModId >= 0xa0 && p.cpuidModId <= 0xaf)) return 'genoa';
+    if ((p.cpuidModId >= 0x10 && p.cpuidModId <= 0x1f) || (p.cpuidModId >= 0xa0 && p.cpuidModId <= 0xaf))
+      return 'genoa';
   }
   if (p.cpuidFamId === 0x1a && p.cpuidModId <= 0x11) return 'turin';
   return undefined;

@@ -33,7 +33,8 @@ function spl(cert: Cert, suffix: string, name: string, required: boolean): numbe
     return undefined;
   }
   const t = readTlv(v, 0);
-  if (t.tag !== TAG.INTEGER || t.end !== v.length) fail('SNP_VEK_EXTENSION_INVALID', `VEK ${name} is not a DER INTEGER`);
+  if (t.tag !== TAG.INTEGER || t.end !== v.length)
+    fail('SNP_VEK_EXTENSION_INVALID', `VEK ${name} is not a DER INTEGER`);
   return intToNumber(content(v, t), name);
 }
 
@@ -41,7 +42,8 @@ function text(cert: Cert, oid: string): string | undefined {
   const v = raw(cert, oid);
   if (v === undefined) return undefined;
   const t = readTlv(v, 0);
-  if (t.tag !== TAG.IA5_STRING && t.tag !== TAG.UTF8_STRING) fail('SNP_VEK_EXTENSION_INVALID', `VEK extension ${oid} is not a string`);
+  if (t.tag !== TAG.IA5_STRING && t.tag !== TAG.UTF8_STRING)
+    fail('SNP_VEK_EXTENSION_INVALID', `VEK extension ${oid} is not a string`);
   return Buffer.from(content(v, t)).toString('latin1');
 }
 
@@ -58,7 +60,8 @@ export function vekExtensions(cert: Cert): VekExtensions {
   // KDS-issued VCEKs carry the raw 64 (Turin: 8) bytes; an OCTET STRING wrapper also occurs: accept both.
   if (hwId !== undefined && hwId.length !== 64 && hwId.length !== 8) {
     const t = readTlv(hwId, 0);
-    if (t.tag !== TAG.OCTET_STRING || t.end !== hwId.length) fail('SNP_VEK_EXTENSION_INVALID', 'VEK hwID has an unexpected encoding');
+    if (t.tag !== TAG.OCTET_STRING || t.end !== hwId.length)
+      fail('SNP_VEK_EXTENSION_INVALID', 'VEK hwID has an unexpected encoding');
     hwId = content(hwId, t);
   }
   return {

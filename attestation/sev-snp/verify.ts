@@ -3,9 +3,23 @@ import { bytesEqual } from '#core/bytes.js';
 import { toHex } from '#core/encoding.js';
 import { verifyRawEcdsa } from '../abi-common/ecdsa.js';
 import { CheckList, type VerifyError } from '../abi-common/verdict.js';
-import { certValidAt, crlValidAt, parseCert, parseCrl, parsePemChain, signedBy, type Cert } from '../abi-common/x509.js';
+import {
+  certValidAt,
+  crlValidAt,
+  parseCert,
+  parseCrl,
+  parsePemChain,
+  signedBy,
+  type Cert,
+} from '../abi-common/x509.js';
 import { defaultAmdRoots, type SnpProduct, type SnpTrustAnchors } from '../trust/anchors.js';
-import { parseSnpReport, productFromCpuid, snpSignatureP1363, snpSigningKey, type SnpReport } from './report.js';
+import {
+  parseSnpReport,
+  productFromCpuid,
+  snpSignatureP1363,
+  snpSigningKey,
+  type SnpReport,
+} from './report.js';
 import { decodeTcb, type SnpTcb } from './tcb.js';
 import { vekExtensions, type VekExtensions } from './vek-extensions.js';
 
@@ -48,12 +62,21 @@ function checkValid(c: Cert, at: Date, what: string): void {
 }
 
 /** VEK → ASK / ASVK → ARK, where the ARK is self-signed and pinned for `product`. */
-function checkChain(vek: Cert, candidates: readonly Cert[], product: SnpProduct, anchors: SnpTrustAnchors, at: Date): void {
+function checkChain(
+  vek: Cert,
+  candidates: readonly Cert[],
+  product: SnpProduct,
+  anchors: SnpTrustAnchors,
+  at: Date,
+): void {
   const roots = anchors.rootSha256?.[product] ?? defaultAmdRoots()[product];
   const ask = candidates.find((c) => c.subjectKey === vek.issuerKey && signedBy(vek, c));
   if (ask === undefined) fail('SNP_CHAIN_INVALID', `no supplied ASK / ASVK (${vek.issuer}) signs the VEK`);
-  const ark = candidates.find((c) => c.subjectKey === ask.issuerKey && c.issuerKey === c.subjectKey && signedBy(ask, c));
-  if (ark === undefined) fail('SNP_CHAIN_INVALID', `no supplied ARK (${ask.issuer}) signs the ${ask.subject} certificate`);
+  const ark = candidates.find(
+    (c) => c.subjectKey === ask.issuerKey && c.issuerKey === c.subjectKey && signedBy(ask, c),
+  );
+  if (ark === undefined)
+    fail('SNP_CHAIN_INVALID', `no supplied ARK (${ask.issuer}) signs the ${ask.subject} certificate`);
   if (!signedBy(ark, ark)) fail('SNP_CHAIN_INVALID', 'the ARK self-signature does not verify');
   if (!roots.includes(ark.sha256)) fail('SNP_ROOT_UNTRUSTED', `the ARK is not a pinned ${product} root`);
   checkValid(vek, at, 'VEK');
@@ -63,9 +86,14 @@ function checkChain(vek: Cert, candidates: readonly Cert[], product: SnpProduct,
     const crl = parseCrl(der, 'AMD CRL');
     if (crl.issuerKey !== ark.subjectKey) continue; // another product's CRL
     if (!signedBy(crl, ark)) fail('SNP_CRL_INVALID', `the ${ark.subject} CRL signature does not verify`);
-    if (!crlValidAt(crl, at)) fail('SNP_CRL_EXPIRED', `the ${ark.subject} CRL is not valid at ${at.toISOString()}`);
-    for (const [c, what] of [[ask, 'ASK / ASVK'], [vek, 'VEK']] as const) {
-      if (crl.revokedSerials.has(c.serial)) fail('SNP_CERT_REVOKED', `${what} (serial ${c.serial}) is revoked by the ARK CRL`);
+    if (!crlValidAt(crl, at))
+      fail('SNP_CRL_EXPIRED', `the ${ark.subject} CRL is not valid at ${at.toISOString()}`);
+    for (const [c, what] of [
+      [ask, 'ASK / ASVK'],
+      [vek, 'VEK'],
+    ] as const) {
+      if (crl.revokedSerials.has(c.serial))
+        fail('SNP_CERT_REVOKED', `${what} (serial ${c.serial}) is revoked by the ARK CRL`);
     }
   }
 }
@@ -79,7 +107,11 @@ function checkTcb(reported: SnpTcb, ext: VekExtensions, product: SnpProduct): vo
   ];
   if (product === 'turin') pairs.push(['fmc', reported.fmc ?? 0, ext.fmc]);
   for (const [name, r, v] of pairs) {
-    if (r !== v) fail('SNP_TCB_MISMATCH', `REPORTED_TCB ${name} ${r} differs from the VEK's ${name} SPL ${v ?? 'absent'}`);
+    if (r !== v)
+      fail(
+        'SNP_TCB_MISMATCH',
+        `REPORTED_TCB ${name} ${r} differs from the VEK's ${name} SPL ${v ?? 'absent'}`,
+      );
   }
 }
 
@@ -90,8 +122,14 @@ export function verifySnpReport(
 ): SnpVerdict {
   const checks = new CheckList();
   const verdict: SnpVerdict = {
-    ok: false, tee: 'sev-snp', version: undefined, product: undefined, signer: undefined, reportedTcb: undefined,
-    report: undefined, errors: checks.errors,
+    ok: false,
+    tee: 'sev-snp',
+    version: undefined,
+    product: undefined,
+    signer: undefined,
+    reportedTcb: undefined,
+    report: undefined,
+    errors: checks.errors,
   };
   const r = report instanceof Uint8Array ? checks.run(() => parseSnpReport(report)) : report;
   if (r === undefined) return verdict;
@@ -109,7 +147,8 @@ export function verifySnpReport(
       fail('SNP_PRODUCT_MISMATCH', `report CPUID says ${fromCpuid}, the VEK says ${fromVek}`);
     }
     const p = fromCpuid ?? fromVek;
-    if (p === undefined) fail('SNP_PRODUCT_UNKNOWN', 'cannot tell Milan, Genoa or Turin from the report or the VEK');
+    if (p === undefined)
+      fail('SNP_PRODUCT_UNKNOWN', 'cannot tell Milan, Genoa or Turin from the report or the VEK');
     return p;
   });
   verdict.product = product;
@@ -120,21 +159,38 @@ export function verifySnpReport(
     verdict.signer = signer;
     checks.run(() => {
       const k = snpSigningKey(r);
-      if (k !== signer) fail('SNP_SIGNER_MISMATCH', `report SIGNING_KEY is ${k}, the certificate is a ${signer.toUpperCase()}`);
+      if (k !== signer)
+        fail(
+          'SNP_SIGNER_MISMATCH',
+          `report SIGNING_KEY is ${k}, the certificate is a ${signer.toUpperCase()}`,
+        );
     });
     if (product !== undefined) {
-      checks.run(() => checkChain(vekCert, [...(certs ?? []).slice(1), ...opts.trustAnchors.certs.map((d) => parseCert(d, 'trust anchor'))], product, opts.trustAnchors, opts.at));
+      checks.run(() =>
+        checkChain(
+          vekCert,
+          [...(certs ?? []).slice(1), ...opts.trustAnchors.certs.map((d) => parseCert(d, 'trust anchor'))],
+          product,
+          opts.trustAnchors,
+          opts.at,
+        ),
+      );
       checks.run(() => checkTcb(decodeTcb(r.reportedTcb, product), ext, product));
       if (signer === 'vcek') {
         checks.run(() => {
           // Turin VCEKs carry the first 8 bytes of CHIP_ID (#57230 hwID).
           const want = product === 'turin' ? r.chipId.subarray(0, 8) : r.chipId;
-          if (ext.hwId === undefined || !bytesEqual(ext.hwId, want)) fail('SNP_CHIP_ID_MISMATCH', 'VCEK hwID differs from the report CHIP_ID');
+          if (ext.hwId === undefined || !bytesEqual(ext.hwId, want))
+            fail('SNP_CHIP_ID_MISMATCH', 'VCEK hwID differs from the report CHIP_ID');
         });
       }
     }
     checks.run(() => {
-      if (r.signatureAlgo !== 1) fail('SNP_SIGNATURE_ALGO_UNSUPPORTED', `signature algorithm ${r.signatureAlgo} is not ECDSA P-384 with SHA-384 (1)`);
+      if (r.signatureAlgo !== 1)
+        fail(
+          'SNP_SIGNATURE_ALGO_UNSUPPORTED',
+          `signature algorithm ${r.signatureAlgo} is not ECDSA P-384 with SHA-384 (1)`,
+        );
     });
     // Checked even when the algorithm field is wrong: the field is signed, so a change also breaks the signature.
     checks.run(() => {

@@ -45,15 +45,38 @@ export function parseSgxReportBody(r: ByteReader, what = 'report'): SgxReportBod
   const isvFamilyId = take(r, 16, `${what}.isvfamilyid`);
   const reportData = take(r, 64, `${what}.reportdata`);
   return {
-    cpuSvn, miscSelect, isvExtProdId, attributes, mrEnclave, mrSigner, configId,
-    isvProdId, isvSvn, configSvn, isvFamilyId, reportData,
+    cpuSvn,
+    miscSelect,
+    isvExtProdId,
+    attributes,
+    mrEnclave,
+    mrSigner,
+    configId,
+    isvProdId,
+    isvSvn,
+    configSvn,
+    isvFamilyId,
+    reportData,
   };
 }
 
 export function writeSgxReportBody(w: ByteWriter, b: SgxReportBody): void {
-  w.bytes(b.cpuSvn).u32le(b.miscSelect).zeros(12).bytes(b.isvExtProdId).bytes(b.attributes).bytes(b.mrEnclave)
-    .zeros(32).bytes(b.mrSigner).zeros(32).bytes(b.configId).u16le(b.isvProdId).u16le(b.isvSvn)
-    .u16le(b.configSvn).zeros(42).bytes(b.isvFamilyId).bytes(b.reportData);
+  w.bytes(b.cpuSvn)
+    .u32le(b.miscSelect)
+    .zeros(12)
+    .bytes(b.isvExtProdId)
+    .bytes(b.attributes)
+    .bytes(b.mrEnclave)
+    .zeros(32)
+    .bytes(b.mrSigner)
+    .zeros(32)
+    .bytes(b.configId)
+    .u16le(b.isvProdId)
+    .u16le(b.isvSvn)
+    .u16le(b.configSvn)
+    .zeros(42)
+    .bytes(b.isvFamilyId)
+    .bytes(b.reportData);
 }
 
 /** DEBUG flag: ATTRIBUTES byte 0, bit 1 (SGX Developer Reference, sgx_attributes_t FLAGS). */

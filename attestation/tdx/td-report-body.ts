@@ -44,7 +44,12 @@ export function parseTdReportBody(r: ByteReader, version: '1.0' | '1.5'): TdRepo
     mrConfigId: take(r, 48, 'td.mrconfigid'),
     mrOwner: take(r, 48, 'td.mrowner'),
     mrOwnerConfig: take(r, 48, 'td.mrownerconfig'),
-    rtmr: [take(r, 48, 'td.rtmr0'), take(r, 48, 'td.rtmr1'), take(r, 48, 'td.rtmr2'), take(r, 48, 'td.rtmr3')],
+    rtmr: [
+      take(r, 48, 'td.rtmr0'),
+      take(r, 48, 'td.rtmr1'),
+      take(r, 48, 'td.rtmr2'),
+      take(r, 48, 'td.rtmr3'),
+    ],
     reportData: take(r, 64, 'td.reportdata'),
   };
   if (version === '1.5') {
@@ -55,8 +60,16 @@ export function parseTdReportBody(r: ByteReader, version: '1.0' | '1.5'): TdRepo
 }
 
 export function writeTdReportBody(w: ByteWriter, b: TdReportBody): void {
-  w.bytes(b.teeTcbSvn).bytes(b.mrSeam).bytes(b.mrSignerSeam).bytes(b.seamAttributes).bytes(b.tdAttributes)
-    .bytes(b.xfam).bytes(b.mrTd).bytes(b.mrConfigId).bytes(b.mrOwner).bytes(b.mrOwnerConfig);
+  w.bytes(b.teeTcbSvn)
+    .bytes(b.mrSeam)
+    .bytes(b.mrSignerSeam)
+    .bytes(b.seamAttributes)
+    .bytes(b.tdAttributes)
+    .bytes(b.xfam)
+    .bytes(b.mrTd)
+    .bytes(b.mrConfigId)
+    .bytes(b.mrOwner)
+    .bytes(b.mrOwnerConfig);
   for (const m of b.rtmr) w.bytes(m);
   w.bytes(b.reportData);
   if (b.tdReportVersion === '1.5') {

@@ -64,7 +64,15 @@ export function decryptResponseParameter(
   aesKeyBits: number,
   data: Uint8Array,
 ): Uint8Array {
-  return cfb('decrypt', hash, concatBytes(sessionKeyBytes, authValue), nonceTPM, nonceCaller, aesKeyBits, data);
+  return cfb(
+    'decrypt',
+    hash,
+    concatBytes(sessionKeyBytes, authValue),
+    nonceTPM,
+    nonceCaller,
+    aesKeyBits,
+    data,
+  );
 }
 
 /**
@@ -109,7 +117,15 @@ export function encryptCommandParameter(
   aesKeyBits: number,
   data: Uint8Array,
 ): Uint8Array {
-  return cfb('encrypt', hash, concatBytes(sessionKeyBytes, authValue), nonceCaller, nonceTPM, aesKeyBits, data);
+  return cfb(
+    'encrypt',
+    hash,
+    concatBytes(sessionKeyBytes, authValue),
+    nonceCaller,
+    nonceTPM,
+    aesKeyBits,
+    data,
+  );
 }
 
 /**

@@ -141,22 +141,24 @@ function hexName(v: number): string {
  * code becomes TPM_RC_ERROR with the TCG name in `detail.tpm_rc_name`.
  */
 export const MAPPED_RC_CODES: ReadonlySet<TpmErrorCode> = new Set(
-  ([
-    'POLICY_FAIL',
-    'PCR_CHANGED',
-    'AUTH_FAIL',
-    'BAD_AUTH',
-    'LOCKOUT',
-    'INITIALIZE',
-    'FAILURE',
-    'INTEGRITY',
-    'HANDLE',
-    'VALUE',
-    'SIZE',
-    'OBJECT_MEMORY',
-    'SESSION_MEMORY',
-    'RETRY',
-  ] as const).map((n) => `${PREFIX}${n}` as const),
+  (
+    [
+      'POLICY_FAIL',
+      'PCR_CHANGED',
+      'AUTH_FAIL',
+      'BAD_AUTH',
+      'LOCKOUT',
+      'INITIALIZE',
+      'FAILURE',
+      'INTEGRITY',
+      'HANDLE',
+      'VALUE',
+      'SIZE',
+      'OBJECT_MEMORY',
+      'SESSION_MEMORY',
+      'RETRY',
+    ] as const
+  ).map((n) => `${PREFIX}${n}` as const),
 );
 const isMappedRc = (name: string): name is TpmErrorCode => (MAPPED_RC_CODES as ReadonlySet<string>).has(name);
 

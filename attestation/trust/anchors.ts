@@ -54,5 +54,9 @@ export interface SnpTrustAnchors {
 }
 
 export function defaultAmdRoots(): Record<SnpProduct, string[]> {
-  return { milan: [AMD_PINNED_SHA256.milan.ark], genoa: [AMD_PINNED_SHA256.genoa.ark], turin: [AMD_PINNED_SHA256.turin.ark] };
+  return {
+    milan: [AMD_PINNED_SHA256.milan.ark],
+    genoa: [AMD_PINNED_SHA256.genoa.ark],
+    turin: [AMD_PINNED_SHA256.turin.ark],
+  };
 }

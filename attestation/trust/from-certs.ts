@@ -18,7 +18,8 @@ function selfSigned(c: Cert): boolean {
 
 export function dcapAnchorsFromCerts(certs: readonly Cert[]): DcapTrustAnchors {
   const roots = certs.filter(selfSigned).map((c) => c.sha256);
-  if (roots.length === 0) fail('TRUST_ANCHORS_INVALID', 'no self-signed root certificate among the supplied trust anchors');
+  if (roots.length === 0)
+    fail('TRUST_ANCHORS_INVALID', 'no self-signed root certificate among the supplied trust anchors');
   return { rootSha256: roots };
 }
 
@@ -31,6 +32,7 @@ export function snpAnchorsFromCerts(certs: readonly Cert[]): SnpTrustAnchors {
     const named = PRODUCTS.filter((p) => c.subject.toLowerCase().includes(p));
     for (const p of named.length > 0 ? named : PRODUCTS) roots[p].push(c.sha256);
   }
-  if (PRODUCTS.every((p) => roots[p].length === 0)) fail('TRUST_ANCHORS_INVALID', 'no self-signed ARK among the supplied trust anchors');
+  if (PRODUCTS.every((p) => roots[p].length === 0))
+    fail('TRUST_ANCHORS_INVALID', 'no self-signed ARK among the supplied trust anchors');
   return { certs: certs.map((c) => c.der), rootSha256: roots };
 }

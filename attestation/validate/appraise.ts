@@ -35,16 +35,27 @@ export function dcapClaims(q: DcapQuote, tcbStatus: string | undefined): Claims 
   const v = new Map<string, ClaimValue>([['accepted_tcb_statuses', tcbStatus]]);
   if (q.body.kind === 'sgx') {
     const b = q.body.report;
-    v.set('tee', 'sgx').set('report_data', toHex(b.reportData)).set('debug_forbidden', sgxIsDebug(b))
-      .set('sgx.mr_enclave', toHex(b.mrEnclave)).set('sgx.mr_signer', toHex(b.mrSigner))
-      .set('sgx.isv_prod_id', b.isvProdId).set('sgx.min_isv_svn', b.isvSvn);
+    v.set('tee', 'sgx')
+      .set('report_data', toHex(b.reportData))
+      .set('debug_forbidden', sgxIsDebug(b))
+      .set('sgx.mr_enclave', toHex(b.mrEnclave))
+      .set('sgx.mr_signer', toHex(b.mrSigner))
+      .set('sgx.isv_prod_id', b.isvProdId)
+      .set('sgx.min_isv_svn', b.isvSvn);
     return { tee: 'sgx', values: v };
   }
   const t = q.body.report;
-  v.set('tee', 'tdx').set('report_data', toHex(t.reportData)).set('debug_forbidden', tdIsDebug(t))
-    .set('tdx.mr_td', toHex(t.mrTd)).set('tdx.mr_seam', toHex(t.mrSeam)).set('tdx.mr_signer_seam', toHex(t.mrSignerSeam))
-    .set('tdx.td_attributes', toHex(t.tdAttributes)).set('tdx.xfam', toHex(t.xfam)).set('tdx.mr_config_id', toHex(t.mrConfigId))
-    .set('tdx.mr_owner', toHex(t.mrOwner)).set('tdx.mr_owner_config', toHex(t.mrOwnerConfig));
+  v.set('tee', 'tdx')
+    .set('report_data', toHex(t.reportData))
+    .set('debug_forbidden', tdIsDebug(t))
+    .set('tdx.mr_td', toHex(t.mrTd))
+    .set('tdx.mr_seam', toHex(t.mrSeam))
+    .set('tdx.mr_signer_seam', toHex(t.mrSignerSeam))
+    .set('tdx.td_attributes', toHex(t.tdAttributes))
+    .set('tdx.xfam', toHex(t.xfam))
+    .set('tdx.mr_config_id', toHex(t.mrConfigId))
+    .set('tdx.mr_owner', toHex(t.mrOwner))
+    .set('tdx.mr_owner_config', toHex(t.mrOwnerConfig));
   t.rtmr.forEach((m, i) => v.set(`tdx.rtmr${i}`, toHex(m)));
   return { tee: 'tdx', values: v };
 }
@@ -83,7 +94,8 @@ function passes(kind: string, want: PolicyValue, got: ClaimValue): boolean {
   }
 }
 
-const show = (x: PolicyValue | ClaimValue): string => (x === undefined ? 'absent' : Array.isArray(x) ? x.join('|') : String(x));
+const show = (x: PolicyValue | ClaimValue): string =>
+  x === undefined ? 'absent' : Array.isArray(x) ? x.join('|') : String(x);
 
 export function appraise(claims: Claims, policy: AppraisalPolicy | undefined): PolicyResult {
   const res: PolicyResult = { checked: [], failed: [], not_checked: [], violations: [] };

@@ -18,7 +18,12 @@ export interface CheckDef {
 const ALL: readonly Tee[] = ['sgx', 'tdx', 'sev-snp'];
 const DCAP: readonly Tee[] = ['sgx', 'tdx'];
 
-const hex = (name: string, bytes: number, tees: readonly Tee[]): CheckDef => ({ name, kind: 'hex', bytes, tees });
+const hex = (name: string, bytes: number, tees: readonly Tee[]): CheckDef => ({
+  name,
+  kind: 'hex',
+  bytes,
+  tees,
+});
 
 export const SNP_TCB_PARTS = ['bootloader', 'tee', 'snp', 'microcode', 'fmc'] as const;
 /** GUEST_POLICY bits a policy may pin (#56860 "GUEST_POLICY"; bit numbers in policyBit). */
@@ -62,7 +67,11 @@ export const CHECKS: readonly CheckDef[] = [
   { name: 'sev_snp.vmpl', kind: 'eq', tees: ['sev-snp'] },
   { name: 'sev_snp.min_guest_svn', kind: 'min', tees: ['sev-snp'] },
   ...SNP_TCB_PARTS.map((p): CheckDef => ({ name: `sev_snp.min_tcb.${p}`, kind: 'min', tees: ['sev-snp'] })),
-  ...Object.keys(SNP_POLICY_BITS).map((b): CheckDef => ({ name: `sev_snp.guest_policy.${b}`, kind: 'bool', tees: ['sev-snp'] })),
+  ...Object.keys(SNP_POLICY_BITS).map((b): CheckDef => ({
+    name: `sev_snp.guest_policy.${b}`,
+    kind: 'bool',
+    tees: ['sev-snp'],
+  })),
 ];
 
 export const CHECK_BY_NAME: ReadonlyMap<string, CheckDef> = new Map(CHECKS.map((c) => [c.name, c]));

@@ -21,11 +21,13 @@ function value(def: CheckDef, v: JsonValue): PolicyValue {
   switch (def.kind) {
     case 'hex': {
       const n = (def.bytes ?? 0) * 2;
-      if (typeof v !== 'string' || !/^(0x)?[0-9a-fA-F]*$/.test(v) || v.replace(/^0x/, '').length !== n) return bad(`${def.bytes}-byte hex`);
+      if (typeof v !== 'string' || !/^(0x)?[0-9a-fA-F]*$/.test(v) || v.replace(/^0x/, '').length !== n)
+        return bad(`${def.bytes}-byte hex`);
       return v.replace(/^0x/, '').toLowerCase();
     }
     case 'eq':
-      if (def.name === 'tee') return v === 'sgx' || v === 'tdx' || v === 'sev-snp' ? v : bad('"sgx", "tdx" or "sev-snp"');
+      if (def.name === 'tee')
+        return v === 'sgx' || v === 'tdx' || v === 'sev-snp' ? v : bad('"sgx", "tdx" or "sev-snp"');
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : bad('a non-negative integer');
     case 'min':
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : bad('a non-negative integer');
@@ -33,7 +35,9 @@ function value(def: CheckDef, v: JsonValue): PolicyValue {
     case 'forbid':
       return typeof v === 'boolean' ? v : bad('true or false');
     case 'one-of':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : bad('a non-empty list of strings');
+      return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')
+        ? (v as string[])
+        : bad('a non-empty list of strings');
   }
 }
 
@@ -43,7 +47,8 @@ function flatten(prefix: string, o: { [k: string]: JsonValue }, out: Map<string,
     const name = prefix === '' ? k : `${prefix}.${k}`;
     const def = CHECK_BY_NAME.get(name);
     if (def !== undefined) out.set(name, value(def, v));
-    else if (isJsonObject(v) && [...CHECK_BY_NAME.keys()].some((n) => n.startsWith(`${name}.`))) flatten(name, v, out);
+    else if (isJsonObject(v) && [...CHECK_BY_NAME.keys()].some((n) => n.startsWith(`${name}.`)))
+      flatten(name, v, out);
     else fail('POLICY_INVALID', `policy names an unknown check ${name}`);
   }
 }

@@ -9,13 +9,16 @@ import { DEFAULT_BAUD } from '#fpga/protocol/generated.js';
  */
 export async function openSerialTransport(path: string, baudRate = DEFAULT_BAUD): Promise<ByteTransport> {
   const port = new SerialPort({ path, baudRate, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve()))).catch((e: unknown) =>
-    fail('FPGA_SERIAL_OPEN_FAILED', `cannot open serial device ${path}: ${(e as Error).message}`),
+  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve()))).catch(
+    (e: unknown) =>
+      fail('FPGA_SERIAL_OPEN_FAILED', `cannot open serial device ${path}: ${(e as Error).message}`),
   );
   return {
     write: (bytes) =>
       new Promise<void>((resolve, reject) => {
-        port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve()))));
+        port.write(Buffer.from(bytes), (e) =>
+          e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve())),
+        );
       }),
     onData: (listener) => {
       port.on('data', (b: Buffer) => listener(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));

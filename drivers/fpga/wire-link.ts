@@ -1,6 +1,12 @@
 import { fail } from '#core/errors.js';
 import { toHex } from '#core/encoding.js';
-import type { ByteTransport, FpgaDeviceInfo, FpgaInference, FpgaLink, FpgaTransportKind } from '#device/fpga.js';
+import type {
+  ByteTransport,
+  FpgaDeviceInfo,
+  FpgaInference,
+  FpgaLink,
+  FpgaTransportKind,
+} from '#device/fpga.js';
 import { decodeFrame, encodeFrame, FrameSplitter, type Frame } from '#fpga/protocol/frame.js';
 import { ERROR_OPCODE, Opcode, RESPONSE_FLAG, Status } from '#fpga/protocol/generated.js';
 import { decodeInferBody, decodeInfoBody } from '#fpga/protocol/messages.js';
@@ -55,13 +61,19 @@ export class WireFpgaLink implements FpgaLink {
       await this.transport.write(encodeFrame({ opcode, seq, body }));
       const f = await reply;
       if (f.opcode === ERROR_OPCODE || f.body.length === 0)
-        fail('FPGA_DEVICE_ERROR', `device rejected the request: ${STATUS_NAMES.get(f.body[0] ?? -1) ?? 'unknown status'}`);
-      if (f.opcode !== (opcode | RESPONSE_FLAG)) fail('FPGA_PROTOCOL_ERROR', `response opcode ${f.opcode} to request ${opcode}`);
+        fail(
+          'FPGA_DEVICE_ERROR',
+          `device rejected the request: ${STATUS_NAMES.get(f.body[0] ?? -1) ?? 'unknown status'}`,
+        );
+      if (f.opcode !== (opcode | RESPONSE_FLAG))
+        fail('FPGA_PROTOCOL_ERROR', `response opcode ${f.opcode} to request ${opcode}`);
       const status = f.body[0] as number;
-      if (status !== Status.OK) fail('FPGA_DEVICE_ERROR', `device status ${STATUS_NAMES.get(status) ?? status}`, { status });
+      if (status !== Status.OK)
+        fail('FPGA_DEVICE_ERROR', `device status ${STATUS_NAMES.get(status) ?? status}`, { status });
       return f.body;
     } catch (e) {
-      if (e instanceof AegisTimeout) fail('FPGA_TIMEOUT', `no response from the ${this.kind} device within ${this.timeoutMs} ms`);
+      if (e instanceof AegisTimeout)
+        fail('FPGA_TIMEOUT', `no response from the ${this.kind} device within ${this.timeoutMs} ms`);
       if (e instanceof BadFrame) fail('FPGA_PROTOCOL_ERROR', e.message);
       throw e;
     } finally {
@@ -74,7 +86,11 @@ export class WireFpgaLink implements FpgaLink {
     if (i === undefined) fail('FPGA_PROTOCOL_ERROR', 'INFO response has the wrong length');
     this.nSubfields = i.nSubfields;
     return {
-      lanes: i.lanes, hidden: i.hidden, inputDim: i.inputDim, nSubfields: i.nSubfields, clockKhz: i.clockKhz,
+      lanes: i.lanes,
+      hidden: i.hidden,
+      inputDim: i.inputDim,
+      nSubfields: i.nSubfields,
+      clockKhz: i.clockKhz,
       modelHash: toHex(i.modelHash),
     };
   }

@@ -36,7 +36,16 @@ const PER_TASK: ReadonlyArray<{ metric: HwMetric; type: number; config: number }
   { metric: 'branch_misses', type: PERF_TYPE_HARDWARE, config: 5 },
 ];
 
-const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 13: 'EACCES', 19: 'ENODEV', 22: 'EINVAL', 24: 'EMFILE', 95: 'EOPNOTSUPP' };
+const ERRNO: Record<number, string> = {
+  1: 'EPERM',
+  2: 'ENOENT',
+  3: 'ESRCH',
+  13: 'EACCES',
+  19: 'ENODEV',
+  22: 'EINVAL',
+  24: 'EMFILE',
+  95: 'EOPNOTSUPP',
+};
 
 interface Libc {
   perfOpen(attr: Buffer, pid: number, cpu: number, group?: number): { fd: number; errno: number };
@@ -66,23 +75,50 @@ function loadLibc(): Libc | undefined {
           funcName: 'syscall',
           retType: DataType.I64,
           errno: true as const,
-          paramsType: [DataType.I64, DataType.U8Array, DataType.I32, DataType.I32, DataType.I32, DataType.U64],
+          paramsType: [
+            DataType.I64,
+            DataType.U8Array,
+            DataType.I32,
+            DataType.I32,
+            DataType.I32,
+            DataType.U64,
+          ],
           paramsValue: [NR_PERF_EVENT_OPEN, attr, pid, cpu, group, PERF_FLAG_FD_CLOEXEC],
         });
         // errno is stale on success (§10): only read it when the call failed.
         return r.value < 0 ? { fd: -1, errno: r.errnoCode } : { fd: Number(r.value), errno: 0 };
       },
       read(fd, out) {
-        return Number(load({ library: 'libc-perf', funcName: 'read', retType: DataType.I64, paramsType: [DataType.I32, DataType.U8Array, DataType.U64], paramsValue: [fd, out, out.length] }));
+        return Number(
+          load({
+            library: 'libc-perf',
+            funcName: 'read',
+            retType: DataType.I64,
+            paramsType: [DataType.I32, DataType.U8Array, DataType.U64],
+            paramsValue: [fd, out, out.length],
+          }),
+        );
       },
       read8(fd) {
         return this.read(fd, buf) === 8 ? buf.readBigUInt64LE(0) : undefined;
       },
       ioctl(fd, req) {
-        load({ library: 'libc-perf', funcName: 'ioctl', retType: DataType.I32, paramsType: [DataType.I32, DataType.U64, DataType.U64], paramsValue: [fd, req, 0] });
+        load({
+          library: 'libc-perf',
+          funcName: 'ioctl',
+          retType: DataType.I32,
+          paramsType: [DataType.I32, DataType.U64, DataType.U64],
+          paramsValue: [fd, req, 0],
+        });
       },
       close(fd) {
-        load({ library: 'libc-perf', funcName: 'close', retType: DataType.I32, paramsType: [DataType.I32], paramsValue: [fd] });
+        load({
+          library: 'libc-perf',
+          funcName: 'close',
+          retType: DataType.I32,
+          paramsType: [DataType.I32],
+          paramsValue: [fd],
+        });
       },
     };
   } catch (e) {
@@ -153,7 +189,10 @@ export function perfEventSource(): HwMetricSource {
         fresh.fds.push(r.fd);
         fresh.members.push(e.metric);
       } else {
-        fresh.why[e.metric] = e.type === PERF_TYPE_HARDWARE && r.errno === 2 ? 'ENOENT: no PMU (virtualised host)' : (ERRNO[r.errno] ?? `errno ${r.errno}`);
+        fresh.why[e.metric] =
+          e.type === PERF_TYPE_HARDWARE && r.errno === 2
+            ? 'ENOENT: no PMU (virtualised host)'
+            : (ERRNO[r.errno] ?? `errno ${r.errno}`);
       }
     }
     if (fresh.leader !== undefined) l.ioctl(fresh.leader, PERF_EVENT_IOC_ENABLE);
@@ -178,17 +217,26 @@ export function perfEventSource(): HwMetricSource {
       const l = loadLibc();
       const entries: HwProbeEntry[] = [];
       if (l === undefined) {
-        for (const e of PER_TASK) entries.push({ metric: e.metric, available: false, reason: libcError ?? 'ffi-rs unavailable' });
+        for (const e of PER_TASK)
+          entries.push({ metric: e.metric, available: false, reason: libcError ?? 'ffi-rs unavailable' });
         entries.push({ metric: 'energy_uj', available: false, reason: libcError ?? 'ffi-rs unavailable' });
         return entries;
       }
       const o = openFor(target.pid ?? process.pid, l);
       for (const e of PER_TASK) {
         const why = o.why[e.metric];
-        entries.push(why === undefined ? { metric: e.metric, available: true } : { metric: e.metric, available: false, reason: why });
+        entries.push(
+          why === undefined
+            ? { metric: e.metric, available: true }
+            : { metric: e.metric, available: false, reason: why },
+        );
       }
       rapl ??= openRapl(l);
-      entries.push(rapl.fd !== undefined ? { metric: 'energy_uj', available: true } : { metric: 'energy_uj', available: false, reason: rapl.why ?? 'unavailable' });
+      entries.push(
+        rapl.fd !== undefined
+          ? { metric: 'energy_uj', available: true }
+          : { metric: 'energy_uj', available: false, reason: rapl.why ?? 'unavailable' },
+      );
       return entries;
     },
     read(target) {
@@ -198,7 +246,8 @@ export function perfEventSource(): HwMetricSource {
       const o = openFor(target.pid, l);
       if (o.leader !== undefined && l.read(o.leader, o.buf) === o.buf.length) {
         const nr = Number(o.buf.readBigUInt64LE(0));
-        for (let i = 0; i < nr && i < o.members.length; i++) out[o.members[i] as HwMetric] = Number(o.buf.readBigUInt64LE(8 + 8 * i));
+        for (let i = 0; i < nr && i < o.members.length; i++)
+          out[o.members[i] as HwMetric] = Number(o.buf.readBigUInt64LE(8 + 8 * i));
       }
       rapl ??= openRapl(l);
       if (rapl.fd !== undefined && rapl.scale !== undefined) {

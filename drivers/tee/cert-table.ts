@@ -58,7 +58,10 @@ export function parseCertTable(table: Uint8Array): CertTableEntry[] {
     const guid = bytesToGuid(guidBytes);
     out.push({ guid, name: nameOf(guid), data: table.slice(offset, offset + length) });
   }
-  return fail('TEE_CERT_TABLE_INVALID', `certificate table has more than ${MAX_ENTRIES} entries or no terminator`);
+  return fail(
+    'TEE_CERT_TABLE_INVALID',
+    `certificate table has more than ${MAX_ENTRIES} entries or no terminator`,
+  );
 }
 
 /** Builds a table (entries, terminator, then the certificates back to back), as the host does. */

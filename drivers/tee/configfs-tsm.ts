@@ -40,7 +40,9 @@ export type TsmProviderName = 'tdx_guest' | 'sev_guest';
 export function teeKindOfProvider(provider: string): TeeKind {
   if (provider === 'tdx_guest') return 'tdx';
   if (provider === 'sev_guest') return 'sev-snp';
-  return fail('TEE_TSM_PROVIDER_UNKNOWN', `configfs-tsm provider "${provider}" is not supported`, { provider });
+  return fail('TEE_TSM_PROVIDER_UNKNOWN', `configfs-tsm provider "${provider}" is not supported`, {
+    provider,
+  });
 }
 
 export interface ConfigfsTsmOptions {
@@ -59,12 +61,19 @@ function ioError(what: string, path: string, e: unknown): AegisError {
   const code = (e as { code?: unknown }).code;
   const errno = typeof code === 'string' ? code : 'unknown';
   if (errno === 'ENOENT' || errno === 'ENOTDIR') {
-    return new AegisError('TEE_NOT_PRESENT', `configfs-tsm is not present (${path}: ${errno})`, { detail: { path, errno } });
+    return new AegisError('TEE_NOT_PRESENT', `configfs-tsm is not present (${path}: ${errno})`, {
+      detail: { path, errno },
+    });
   }
   if (errno === 'EACCES' || errno === 'EPERM') {
-    return new AegisError('TEE_PERMISSION_DENIED', `${what} ${path}: ${errno}; run as root`, { detail: { path, errno } });
+    return new AegisError('TEE_PERMISSION_DENIED', `${what} ${path}: ${errno}; run as root`, {
+      detail: { path, errno },
+    });
   }
-  return new AegisError('TEE_DEVICE_ERROR', `${what} ${path}: ${errno}`, { detail: { path, errno }, cause: e });
+  return new AegisError('TEE_DEVICE_ERROR', `${what} ${path}: ${errno}`, {
+    detail: { path, errno },
+    cause: e,
+  });
 }
 
 function io<T>(what: string, path: string, fn: () => T): T {
@@ -76,7 +85,12 @@ function io<T>(what: string, path: string, fn: () => T): T {
 }
 
 function readText(tfs: TsmFs, path: string): string {
-  return utf8.decode(io('read', path, () => tfs.read(path)), path).trim();
+  return utf8
+    .decode(
+      io('read', path, () => tfs.read(path)),
+      path,
+    )
+    .trim();
 }
 
 function readGeneration(tfs: TsmFs, dir: string): number {
@@ -109,7 +123,9 @@ export function tsmRequestReport(reportData: Uint8Array, opts: ConfigfsTsmOption
     const provider = readText(tfs, join(dir, 'provider'));
     const kind = teeKindOfProvider(provider);
     if (kind === 'sev-snp' && opts.privlevel !== undefined) {
-      io('write', join(dir, 'privlevel'), () => tfs.write(join(dir, 'privlevel'), utf8.encode(String(opts.privlevel))));
+      io('write', join(dir, 'privlevel'), () =>
+        tfs.write(join(dir, 'privlevel'), utf8.encode(String(opts.privlevel))),
+      );
     }
     const before = readGeneration(tfs, dir);
     io('write', join(dir, 'inblob'), () => tfs.write(join(dir, 'inblob'), reportData));
@@ -121,10 +137,14 @@ export function tsmRequestReport(reportData: Uint8Array, opts: ConfigfsTsmOption
     }
     const after = readGeneration(tfs, dir);
     if (after !== before + 1) {
-      fail('TEE_TSM_RACE', `configfs-tsm generation moved from ${before} to ${after}: another writer raced this request`, {
-        before,
-        after,
-      });
+      fail(
+        'TEE_TSM_RACE',
+        `configfs-tsm generation moved from ${before} to ${after}: another writer raced this request`,
+        {
+          before,
+          after,
+        },
+      );
     }
     if (outblob.length === 0) fail('TEE_DEVICE_ERROR', 'configfs-tsm returned an empty outblob');
     return { provider, outblob, auxblob };
@@ -159,7 +179,8 @@ export class ConfigfsTsmProvider implements TeeQuoteProvider {
     if (kind === 'tdx') {
       const ev: TdxEvidence = { tee: 'tdx', ...common, quote: r.outblob };
       checkEvidenceBinding(ev);
-      if (this.opts.tdxGuest !== undefined) crossCheckTdReport(tdxGetReport0(reportData, this.opts.tdxGuest), ev.quote);
+      if (this.opts.tdxGuest !== undefined)
+        crossCheckTdReport(tdxGetReport0(reportData, this.opts.tdxGuest), ev.quote);
       return ev;
     }
     const ev: SnpEvidence = { tee: 'sev-snp', ...common, report: r.outblob };
@@ -188,7 +209,8 @@ export interface TsmProbe {
 export function tsmProbe(opts: ConfigfsTsmOptions = {}): TsmProbe {
   const tfs = opts.fs ?? nodeTsmFs;
   const root = opts.root ?? TSM_REPORT_ROOT;
-  if (!tfs.exists(root)) return { present: false, kind: undefined, problem: undefined, problemCode: undefined };
+  if (!tfs.exists(root))
+    return { present: false, kind: undefined, problem: undefined, problemCode: undefined };
   const unusable = (e: unknown): TsmProbe => {
     const err = toAegisError(e, 'TEE_DEVICE_ERROR');
     return { present: true, kind: undefined, problem: err.message, problemCode: err.code };

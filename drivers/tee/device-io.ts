@@ -35,14 +35,22 @@ const ERRNO = constants.errno;
 export function openError(path: string, errno: number): AegisError {
   const name = errnoName(errno);
   if (errno === ERRNO.ENOENT || errno === ERRNO.ENODEV || errno === ERRNO.ENXIO) {
-    return new AegisError('TEE_NOT_PRESENT', `${path} is not present (${name})`, { detail: { path, errno: name } });
-  }
-  if (errno === ERRNO.EACCES || errno === ERRNO.EPERM) {
-    return new AegisError('TEE_PERMISSION_DENIED', `cannot open ${path} (${name}); run as root or grant access`, {
+    return new AegisError('TEE_NOT_PRESENT', `${path} is not present (${name})`, {
       detail: { path, errno: name },
     });
   }
-  return new AegisError('TEE_DEVICE_ERROR', `cannot open ${path} (${name})`, { detail: { path, errno: name } });
+  if (errno === ERRNO.EACCES || errno === ERRNO.EPERM) {
+    return new AegisError(
+      'TEE_PERMISSION_DENIED',
+      `cannot open ${path} (${name}); run as root or grant access`,
+      {
+        detail: { path, errno: name },
+      },
+    );
+  }
+  return new AegisError('TEE_DEVICE_ERROR', `cannot open ${path} (${name})`, {
+    detail: { path, errno: name },
+  });
 }
 
 /** Runs `fn` with native buffers that are always freed, even when the ioctl fails. */

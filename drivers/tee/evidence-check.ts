@@ -16,7 +16,8 @@ export function checkEvidenceBinding(ev: TeeEvidence): void {
   let got: Uint8Array;
   if (ev.tee === 'tdx') {
     const q = parseDcapQuote(ev.quote);
-    if (q.body.kind !== 'td') fail('TEE_DEVICE_ERROR', 'the TDX guest returned a quote without a TD report body');
+    if (q.body.kind !== 'td')
+      fail('TEE_DEVICE_ERROR', 'the TDX guest returned a quote without a TD report body');
     got = q.body.report.reportData;
   } else {
     if (ev.report.length < SNP_REPORT_SIZE) {

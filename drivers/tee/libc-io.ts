@@ -25,9 +25,13 @@ function loadFfi(): FfiRs {
     ffi = mod;
     return mod;
   } catch (e) {
-    throw new AegisError('TEE_FFI_UNAVAILABLE', 'ffi-rs or libc.so.6 could not be loaded; device access is unavailable', {
-      cause: e,
-    });
+    throw new AegisError(
+      'TEE_FFI_UNAVAILABLE',
+      'ffi-rs or libc.so.6 could not be loaded; device access is unavailable',
+      {
+        cause: e,
+      },
+    );
   }
 }
 
@@ -59,11 +63,20 @@ export function libcDeviceIo(): DeviceIo {
       });
       if (r.value < 0) {
         const name = errnoName(r.errnoCode);
-        fail('TEE_IOCTL_FAILED', `ioctl 0x${request.toString(16)} failed (${name})`, { request, errno: name });
+        fail('TEE_IOCTL_FAILED', `ioctl 0x${request.toString(16)} failed (${name})`, {
+          request,
+          errno: name,
+        });
       }
     },
     close(fd: number): void {
-      load({ library: LIB, funcName: 'close', retType: DataType.I32, paramsType: [DataType.I32], paramsValue: [fd] });
+      load({
+        library: LIB,
+        funcName: 'close',
+        retType: DataType.I32,
+        paramsType: [DataType.I32],
+        paramsValue: [fd],
+      });
     },
     alloc(size: number): NativeBuffer {
       const ptr = load({
@@ -89,7 +102,13 @@ export function libcDeviceIo(): DeviceIo {
         free(): void {
           if (freed) return;
           freed = true;
-          load({ library: LIB, funcName: 'free', retType: DataType.Void, paramsType: [DataType.External], paramsValue: [ptr] });
+          load({
+            library: LIB,
+            funcName: 'free',
+            retType: DataType.Void,
+            paramsType: [DataType.External],
+            paramsValue: [ptr],
+          });
         },
       };
     },

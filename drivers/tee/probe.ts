@@ -65,7 +65,8 @@ interface RealChoice {
 
 /** Prefers configfs-tsm (the only upstream quote path for TDX), then /dev/sev-guest, then /dev/tdx_guest. */
 function realChoice(found: TeeProbeResult['found']): RealChoice | undefined {
-  if (found.configfsTsm !== null) return { tee: found.configfsTsm, iface: 'configfs-tsm', quoteCapable: true };
+  if (found.configfsTsm !== null)
+    return { tee: found.configfsTsm, iface: 'configfs-tsm', quoteCapable: true };
   if (found.sevGuest) return { tee: 'sev-snp', iface: 'sev-guest', quoteCapable: true };
   // /dev/tdx_guest alone yields a TDREPORT, not a remotely verifiable quote (hardware-interfaces.md §6.2).
   if (found.tdxGuest) return { tee: 'tdx', iface: 'tdx-guest', quoteCapable: false };
@@ -91,35 +92,56 @@ export function probeTee(opts: ProbeOptions = {}): TeeProbeResult {
   if (mode === 'sim') return sim('AEGIS_DEVICE=sim');
   const real = realChoice(found);
   if (real !== undefined && real.quoteCapable) {
-    return { mode, found, tee: real.tee, simulated: false, interface: real.iface, reason: `real ${real.tee} via ${real.iface}` };
+    return {
+      mode,
+      found,
+      tee: real.tee,
+      simulated: false,
+      interface: real.iface,
+      reason: `real ${real.tee} via ${real.iface}`,
+    };
   }
   // A present but unusable configfs-tsm (no permission, foreign provider) must never pass silently as "absent".
-  const problem = found.configfsTsmProblem === null ? '' : `; configfs-tsm is present but unusable: ${found.configfsTsmProblem}`;
+  const problem =
+    found.configfsTsmProblem === null
+      ? ''
+      : `; configfs-tsm is present but unusable: ${found.configfsTsmProblem}`;
   if (mode === 'real') {
     if (found.configfsTsmProblem !== null && real === undefined) {
-      fail(found.configfsTsmProblemCode ?? 'TEE_NOT_PRESENT', `AEGIS_DEVICE=real${problem}`, { problem: found.configfsTsmProblem });
+      fail(found.configfsTsmProblemCode ?? 'TEE_NOT_PRESENT', `AEGIS_DEVICE=real${problem}`, {
+        problem: found.configfsTsmProblem,
+      });
     }
     if (real !== undefined) {
-      fail('TEE_QUOTE_UNAVAILABLE', '/dev/tdx_guest is present but configfs-tsm is not: no quote path (Linux ≥ 6.7 needed)');
+      fail(
+        'TEE_QUOTE_UNAVAILABLE',
+        '/dev/tdx_guest is present but configfs-tsm is not: no quote path (Linux ≥ 6.7 needed)',
+      );
     }
     fail('TEE_NOT_PRESENT', 'AEGIS_DEVICE=real but no TDX or SEV-SNP guest interface is present', {
       looked: [tsmOpts.root, opts.tdxGuestPath ?? TDX_GUEST_DEVICE, opts.sevGuestPath ?? SEV_GUEST_DEVICE],
     });
   }
-  if (real !== undefined) return sim(`/dev/tdx_guest present but configfs-tsm absent, so no real quote can be made${problem}`);
+  if (real !== undefined)
+    return sim(`/dev/tdx_guest present but configfs-tsm absent, so no real quote can be made${problem}`);
   if (problem !== '') return sim(`no usable TDX or SEV-SNP guest interface${problem}`);
   return sim('no TDX or SEV-SNP guest interface present');
 }
 
 /** The real provider for a probe result that chose real hardware; anything else is a caller bug. */
 export function realTeeProvider(probe: TeeProbeResult, opts: ProbeOptions = {}): TeeQuoteProvider {
-  if (probe.simulated) fail('TEE_NOT_PRESENT', 'the probe chose the simulator; build it in the composition root');
+  if (probe.simulated)
+    fail('TEE_NOT_PRESENT', 'the probe chose the simulator; build it in the composition root');
   if (probe.interface === 'configfs-tsm') {
     const tsm = { root: opts.tsmRoot ?? TSM_REPORT_ROOT, fs: opts.tsmFs ?? nodeTsmFs };
     // With /dev/tdx_guest present too, every quote is cross-checked against this TD's own TDREPORT.
-    const tdxGuest = probe.tee === 'tdx' && probe.found.tdxGuest ? { tdxGuest: { path: opts.tdxGuestPath ?? TDX_GUEST_DEVICE } } : {};
+    const tdxGuest =
+      probe.tee === 'tdx' && probe.found.tdxGuest
+        ? { tdxGuest: { path: opts.tdxGuestPath ?? TDX_GUEST_DEVICE } }
+        : {};
     return new ConfigfsTsmProvider(probe.tee, { ...tsm, ...tdxGuest });
   }
-  if (probe.interface === 'sev-guest') return new SevGuestProvider({ path: opts.sevGuestPath ?? SEV_GUEST_DEVICE });
+  if (probe.interface === 'sev-guest')
+    return new SevGuestProvider({ path: opts.sevGuestPath ?? SEV_GUEST_DEVICE });
   return fail('TEE_QUOTE_UNAVAILABLE', `no quote path through ${probe.interface}`);
 }

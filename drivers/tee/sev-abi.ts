@@ -54,7 +54,12 @@ export function encodeSnpReportReq(reportData: Uint8Array, vmpl = 0): Uint8Array
   return new ByteWriter().bytes(reportData).u32le(vmpl).zeros(28).finish();
 }
 
-export function encodeSnpExtReportReq(reportData: Uint8Array, vmpl: number, certsAddress: bigint, certsLen: number): Uint8Array {
+export function encodeSnpExtReportReq(
+  reportData: Uint8Array,
+  vmpl: number,
+  certsAddress: bigint,
+  certsLen: number,
+): Uint8Array {
   return new ByteWriter()
     .bytes(encodeSnpReportReq(reportData, vmpl))
     .u64le(certsAddress)
@@ -64,7 +69,13 @@ export function encodeSnpExtReportReq(reportData: Uint8Array, vmpl: number, cert
 }
 
 export function encodeSnpGuestRequest(reqAddress: bigint, respAddress: bigint): Uint8Array {
-  return new ByteWriter().u8(SNP_MSG_VERSION).zeros(7).u64le(reqAddress).u64le(respAddress).u64le(0n).finish();
+  return new ByteWriter()
+    .u8(SNP_MSG_VERSION)
+    .zeros(7)
+    .u64le(reqAddress)
+    .u64le(respAddress)
+    .u64le(0n)
+    .finish();
 }
 
 export interface SnpGuestRequestResult {
@@ -93,8 +104,10 @@ export function decodeSnpReportResp(resp: Uint8Array): Uint8Array {
   const r = new ByteReader(resp, 'snp_report_resp');
   const status = r.u32le('status');
   const size = r.u32le('report_size');
-  if (status !== 0) fail('TEE_FIRMWARE_ERROR', `SNP firmware returned status 0x${status.toString(16)}`, { status });
-  if (size !== SNP_REPORT_SIZE) fail('TEE_DEVICE_ERROR', `SNP report size ${size}, expected ${SNP_REPORT_SIZE}`);
+  if (status !== 0)
+    fail('TEE_FIRMWARE_ERROR', `SNP firmware returned status 0x${status.toString(16)}`, { status });
+  if (size !== SNP_REPORT_SIZE)
+    fail('TEE_DEVICE_ERROR', `SNP report size ${size}, expected ${SNP_REPORT_SIZE}`);
   r.skip(SNP_REPORT_RESP.report - 8, 'reserved');
   return r.bytes(SNP_REPORT_SIZE, 'report').slice();
 }

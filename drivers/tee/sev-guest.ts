@@ -65,7 +65,11 @@ export function snpGetReport(reportData: Uint8Array, opts: SevGuestOptions = {})
   const io = opts.io ?? libcDeviceIo();
   return withDevice(io, opts.path ?? SEV_GUEST_DEVICE, (fd) =>
     withNative(io, [SNP_GUEST_REQUEST.size, SNP_REPORT_REQ.size, SNP_REPORT_RESP.size], ([g, rq, rs]) => {
-      const [ioctlBuf, reqBuf, respBuf] = [g, rq, rs] as NativeBuffer[] as [NativeBuffer, NativeBuffer, NativeBuffer];
+      const [ioctlBuf, reqBuf, respBuf] = [g, rq, rs] as NativeBuffer[] as [
+        NativeBuffer,
+        NativeBuffer,
+        NativeBuffer,
+      ];
       reqBuf.bytes.set(req);
       ioctlBuf.bytes.set(encodeSnpGuestRequest(reqBuf.address, respBuf.address));
       guestRequest(io, fd, SNP_GET_REPORT, ioctlBuf, 'SNP_GET_REPORT');
@@ -91,7 +95,12 @@ export function snpGetExtReport(reportData: Uint8Array, opts: SevGuestOptions = 
     for (let attempt = 0; attempt < 2; attempt++) {
       const sizes = [SNP_GUEST_REQUEST.size, SNP_EXT_REPORT_REQ.size, SNP_REPORT_RESP.size, certsLen];
       const out = withNative(io, sizes, (bufs): { needed: number } | { result: SnpExtReport } => {
-        const [ioctlBuf, reqBuf, respBuf, certBuf] = bufs as [NativeBuffer, NativeBuffer, NativeBuffer, NativeBuffer];
+        const [ioctlBuf, reqBuf, respBuf, certBuf] = bufs as [
+          NativeBuffer,
+          NativeBuffer,
+          NativeBuffer,
+          NativeBuffer,
+        ];
         reqBuf.bytes.set(encodeSnpExtReportReq(reportData, opts.vmpl ?? 0, certBuf.address, certsLen));
         ioctlBuf.bytes.set(encodeSnpGuestRequest(reqBuf.address, respBuf.address));
         try {
@@ -108,7 +117,9 @@ export function snpGetExtReport(reportData: Uint8Array, opts: SevGuestOptions = 
       });
       if ('result' in out) return out.result;
       if (out.needed <= certsLen || out.needed > MAX_CERTS_LEN) {
-        fail('TEE_CERT_BUFFER_TOO_SMALL', `host asks for a ${out.needed}-byte certificate buffer`, { needed: out.needed });
+        fail('TEE_CERT_BUFFER_TOO_SMALL', `host asks for a ${out.needed}-byte certificate buffer`, {
+          needed: out.needed,
+        });
       }
       certsLen = out.needed;
     }
@@ -128,7 +139,13 @@ export class SevGuestProvider implements TeeQuoteProvider {
 
   async getEvidence(reportData: Uint8Array): Promise<SnpEvidence> {
     const { report, certTable } = snpGetExtReport(reportData, this.opts);
-    const ev: SnpEvidence = { tee: 'sev-snp', simulated: false, source: 'sev-guest', reportData: reportData.slice(), report };
+    const ev: SnpEvidence = {
+      tee: 'sev-snp',
+      simulated: false,
+      source: 'sev-guest',
+      reportData: reportData.slice(),
+      report,
+    };
     if (certTable !== undefined) {
       ev.certTable = certTable;
       const chain = vekChainFromCertTable(certTable);

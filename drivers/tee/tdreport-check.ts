@@ -22,9 +22,14 @@ export function crossCheckTdReport(td: TdReportFields, quote: Uint8Array): void 
     ['MRCONFIGID', td.mrconfigid, b.mrConfigId],
     ['MROWNER', td.mrowner, b.mrOwner],
     ['MROWNERCONFIG', td.mrownerconfig, b.mrOwnerConfig],
-    ...b.rtmr.map((r, i): [string, Uint8Array, Uint8Array] => [`RTMR${i}`, td.rtmrs[i] ?? new Uint8Array(), r]),
+    ...b.rtmr.map((r, i): [string, Uint8Array, Uint8Array] => [
+      `RTMR${i}`,
+      td.rtmrs[i] ?? new Uint8Array(),
+      r,
+    ]),
   ];
   for (const [name, local, quoted] of pairs) {
-    if (!bytesEqual(local, quoted)) fail('TEE_TDREPORT_MISMATCH', `${name} of the quote differs from this TD's TDREPORT`, { field: name });
+    if (!bytesEqual(local, quoted))
+      fail('TEE_TDREPORT_MISMATCH', `${name} of the quote differs from this TD's TDREPORT`, { field: name });
   }
 }

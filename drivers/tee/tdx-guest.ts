@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { withDevice, withNative, type DeviceIo } from './device-io.js';
 import { libcDeviceIo } from './libc-io.js';
-import { TDX_CMD_GET_REPORT0, TDX_REPORT_REQ, decodeTdxReportReq, encodeTdxReportReq, type TdReportFields } from './tdx-abi.js';
+import {
+  TDX_CMD_GET_REPORT0,
+  TDX_REPORT_REQ,
+  decodeTdxReportReq,
+  encodeTdxReportReq,
+  type TdReportFields,
+} from './tdx-abi.js';
 
 /**
  * /dev/tdx_guest: TDX_CMD_GET_REPORT0 returns the TDREPORT (MAC'd by the CPU, verifiable only on the same

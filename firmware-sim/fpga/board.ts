@@ -2,7 +2,15 @@ import { fail } from '#core/errors.js';
 import { fromHex } from '#core/encoding.js';
 import type { JudgeNetModel } from '#judge/judgenet/model.js';
 import { decodeFrame, encodeFrame, FrameSplitter } from '#fpga/protocol/frame.js';
-import { ERROR_OPCODE, ID_VALUE, Opcode, PROTO_VERSION, Reg, RESPONSE_FLAG, Status } from '#fpga/protocol/generated.js';
+import {
+  ERROR_OPCODE,
+  ID_VALUE,
+  Opcode,
+  PROTO_VERSION,
+  Reg,
+  RESPONSE_FLAG,
+  Status,
+} from '#fpga/protocol/generated.js';
 import { encodeInferBody, encodeInfoBody, u32Body } from '#fpga/protocol/messages.js';
 import { JudgeCoreModel } from './cycle-model.js';
 
@@ -42,15 +50,21 @@ export class BoardSim {
       return encodeFrame({ opcode: ERROR_OPCODE, seq: 0, body: Uint8Array.of(status) });
     }
     const { opcode, seq, body } = d.frame;
-    const reply = (b: Uint8Array): Uint8Array => encodeFrame({ opcode: opcode | RESPONSE_FLAG, seq, body: b });
+    const reply = (b: Uint8Array): Uint8Array =>
+      encodeFrame({ opcode: opcode | RESPONSE_FLAG, seq, body: b });
     switch (opcode) {
       case Opcode.PING:
         return reply(u32Body(Status.OK, ID_VALUE));
       case Opcode.INFO:
         return reply(
           encodeInfoBody(Status.OK, {
-            proto: PROTO_VERSION, lanes: this.lanes, hidden: this.model.hidden, inputDim: this.model.inputDim,
-            nSubfields: this.model.subfieldLengths.length, clockKhz: this.clockKhz, modelHash: fromHex(this.modelHash),
+            proto: PROTO_VERSION,
+            lanes: this.lanes,
+            hidden: this.model.hidden,
+            inputDim: this.model.inputDim,
+            nSubfields: this.model.subfieldLengths.length,
+            clockKhz: this.clockKhz,
+            modelHash: fromHex(this.modelHash),
           }),
         );
       case Opcode.INFER: {
@@ -72,16 +86,26 @@ export class BoardSim {
 
   register(addr: number): number | undefined {
     switch (addr) {
-      case Reg.ID: return ID_VALUE;
-      case Reg.PROTO_VERSION: return PROTO_VERSION;
-      case Reg.LANES: return this.lanes;
-      case Reg.HIDDEN: return this.model.hidden;
-      case Reg.INPUT_DIM: return this.model.inputDim;
-      case Reg.LAST_CYCLES: return this.lastCycles;
-      case Reg.INFER_COUNT: return this.inferCount;
-      case Reg.CRC_ERRORS: return this.crcErrors;
-      case Reg.CLOCK_KHZ: return this.clockKhz;
-      default: return undefined;
+      case Reg.ID:
+        return ID_VALUE;
+      case Reg.PROTO_VERSION:
+        return PROTO_VERSION;
+      case Reg.LANES:
+        return this.lanes;
+      case Reg.HIDDEN:
+        return this.model.hidden;
+      case Reg.INPUT_DIM:
+        return this.model.inputDim;
+      case Reg.LAST_CYCLES:
+        return this.lastCycles;
+      case Reg.INFER_COUNT:
+        return this.inferCount;
+      case Reg.CRC_ERRORS:
+        return this.crcErrors;
+      case Reg.CLOCK_KHZ:
+        return this.clockKhz;
+      default:
+        return undefined;
     }
   }
 }

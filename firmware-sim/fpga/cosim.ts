@@ -73,11 +73,17 @@ function runSim(cmd: string, args: string[]): Promise<string> {
 }
 
 /** Runs the RTL testbench over vectors; with `trace` the events of that inference are collected too. */
-export async function runRtl(cmd: { cmd: string; args: string[] }, vectors: Int8Array[], trace = -1): Promise<RtlRun> {
+export async function runRtl(
+  cmd: { cmd: string; args: string[] },
+  vectors: Int8Array[],
+  trace = -1,
+): Promise<RtlRun> {
   const dir = mkdtempSync(join(tmpdir(), 'aegis-cosim-'));
   try {
     const stim = join(dir, 'stim.hex');
-    const lines = vectors.map((v) => Array.from(v, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(' '));
+    const lines = vectors.map((v) =>
+      Array.from(v, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(' '),
+    );
     writeFileSync(stim, lines.join('\n') + '\n');
     const args = [...cmd.args, `+stim=${stim}`, `+n=${vectors.length}`, `+trace=${trace}`];
     let out: string;
@@ -143,12 +149,27 @@ export async function cosim(model: JudgeNetModel, modelHash: string, o: CosimOpt
         continue;
       }
       const mismatch = await locate(cmd, core, part.slice(0, k + 1), k, got, sim, refOk, ref);
-      return { sim: o.sim, lanes: o.lanes, n: o.n, agreed, cycles_per_inference: cyclesPer, rtl_seconds: rtlSeconds,
-        mismatch: { ...mismatch, index: start + k } };
+      return {
+        sim: o.sim,
+        lanes: o.lanes,
+        n: o.n,
+        agreed,
+        cycles_per_inference: cyclesPer,
+        rtl_seconds: rtlSeconds,
+        mismatch: { ...mismatch, index: start + k },
+      };
     }
     o.progress?.(start + part.length);
   }
-  return { sim: o.sim, lanes: o.lanes, n: o.n, agreed, cycles_per_inference: cyclesPer, rtl_seconds: rtlSeconds, mismatch: null };
+  return {
+    sim: o.sim,
+    lanes: o.lanes,
+    n: o.n,
+    agreed,
+    cycles_per_inference: cyclesPer,
+    rtl_seconds: rtlSeconds,
+    mismatch: null,
+  };
 }
 
 async function locate(
@@ -162,7 +183,12 @@ async function locate(
   ref: ReturnType<typeof inferReference>,
 ): Promise<Omit<CosimMismatch, 'index'>> {
   if (!refOk)
-    return { cycle: sim.cycles, signal: 'reference', rtl: show(sim), model: `reference ${show({ ...ref, cycles: sim.cycles })}` };
+    return {
+      cycle: sim.cycles,
+      signal: 'reference',
+      rtl: show(sim),
+      model: `reference ${show({ ...ref, cycles: sim.cycles })}`,
+    };
   if (got === undefined) return { cycle: 0, signal: 'result', rtl: 'no result', model: show(sim) };
   const rtl = await runRtl(cmd, vectors, k);
   const mine: TraceEvent[] = [];
@@ -170,7 +196,13 @@ async function locate(
   for (let i = 0; i < Math.max(mine.length, rtl.trace.length); i++) {
     const a = rtl.trace[i];
     const b = mine[i];
-    if (a === undefined || b === undefined || a.cycle !== b.cycle || a.signal !== b.signal || a.value !== b.value) {
+    if (
+      a === undefined ||
+      b === undefined ||
+      a.cycle !== b.cycle ||
+      a.signal !== b.signal ||
+      a.value !== b.value
+    ) {
       return {
         cycle: a?.cycle ?? b?.cycle ?? 0,
         signal: a?.signal ?? b?.signal ?? 'trace',

@@ -37,7 +37,8 @@ export class JudgeCoreModel {
 
   run(xq: Int8Array, trace?: (e: TraceEvent) => void): CycleResult {
     const m = this.model;
-    if (xq.length !== m.inputDim) fail('JUDGE_INPUT_INVALID', `input has ${xq.length} bytes, expected ${m.inputDim}`);
+    if (xq.length !== m.inputDim)
+      fail('JUDGE_INPUT_INVALID', `input has ${xq.length} bytes, expected ${m.inputDim}`);
     const H = m.hidden;
     const nSub = m.subfieldLengths.length;
     const L = this.lanes;

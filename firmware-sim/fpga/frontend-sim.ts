@@ -30,8 +30,12 @@ export async function runFrontend(
       child.stdout.on('data', (b: Buffer) => (text += b.toString()));
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${err.slice(0, 500)}`))));
-    }).catch((e: unknown) => fail('FPGA_RTL_SIM_FAILED', `front-end simulation failed: ${(e as Error).message}`));
+      child.on('close', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${err.slice(0, 500)}`)),
+      );
+    }).catch((e: unknown) =>
+      fail('FPGA_RTL_SIM_FAILED', `front-end simulation failed: ${(e as Error).message}`),
+    );
     const bytes = [...out.matchAll(/^B ([0-9a-f]{2})$/gm)].map((m) => parseInt(m[1] as string, 16));
     return Uint8Array.from(bytes);
   } finally {

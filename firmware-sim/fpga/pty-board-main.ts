@@ -17,9 +17,10 @@ const [modelPath, lanesArg, clockArg, baudArg] = process.argv.slice(2);
 const bytes = new Uint8Array(readFileSync(modelPath ?? ''));
 const board = new BoardSim(parseModel(bytes), modelHash(bytes), Number(lanesArg), Number(clockArg));
 const baud = Number(baudArg ?? '0');
-const helperPath = [join(dirname(fileURLToPath(import.meta.url)), 'pty_helper.py'), join(simSourceDir, 'pty_helper.py')].find((p) =>
-  existsSync(p),
-);
+const helperPath = [
+  join(dirname(fileURLToPath(import.meta.url)), 'pty_helper.py'),
+  join(simSourceDir, 'pty_helper.py'),
+].find((p) => existsSync(p));
 const helper = spawn('python3', [helperPath ?? 'pty_helper.py'], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });

@@ -16,14 +16,23 @@ export interface PtyBoard {
  * pty_helper.py) and resolves with the pty path once it is ready. The child ends when close() is called or
  * when this process exits (its stdin closes).
  */
-export function startPtyBoard(modelPath: string, lanes: number, clockKhz: number, baud = 0): Promise<PtyBoard> {
+export function startPtyBoard(
+  modelPath: string,
+  lanes: number,
+  clockKhz: number,
+  baud = 0,
+): Promise<PtyBoard> {
   // From source the entry point is .ts (run with tsx); compiled (dist/) it is .js next to this module.
   const here = dirname(fileURLToPath(import.meta.url));
   const compiled = join(here, 'pty-board-main.js');
   const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', join(here, 'pty-board-main.ts')];
-  const child: ChildProcess = spawn(process.execPath, [...args, modelPath, String(lanes), String(clockKhz), String(baud)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...args, modelPath, String(lanes), String(clockKhz), String(baud)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -14,16 +14,21 @@ const here = dirname(fileURLToPath(import.meta.url));
  * From source this module is firmware-sim/fpga/; compiled it is dist/firmware-sim/fpga/, whose fpga/ holds only
  * compiled TypeScript, so the folder with the RTL wins.
  */
-export const fpgaDir = [resolve(here, '..', '..', 'fpga'), resolve(here, '..', '..', '..', 'fpga')].find((d) =>
-  existsSync(join(d, 'rtl', 'judge_core.v')),
-) ?? resolve(here, '..', '..', 'fpga');
+export const fpgaDir =
+  [resolve(here, '..', '..', 'fpga'), resolve(here, '..', '..', '..', 'fpga')].find((d) =>
+    existsSync(join(d, 'rtl', 'judge_core.v')),
+  ) ?? resolve(here, '..', '..', 'fpga');
 
 /** firmware-sim/fpga in the source tree (pty_helper.py and the .ts entry points live there). */
 export const simSourceDir = resolve(fpgaDir, '..', 'firmware-sim', 'fpga');
 
 export type RtlSimulator = 'iverilog' | 'verilator';
 
-const hex = (v: number, digits: number): string => (v >>> 0).toString(16).padStart(8, '0').slice(8 - digits);
+const hex = (v: number, digits: number): string =>
+  (v >>> 0)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(8 - digits);
 
 /**
  * Writes the memory images and model_params.vh that fpga/rtl/judge_core.v reads for one model and lane
@@ -39,7 +44,8 @@ export function writeRtlImages(model: JudgeNetModel, modelHash: string, lanes: n
   for (const c of cl) {
     for (let h = 0; h < H; h++) {
       let line = '';
-      for (let l = lanes - 1; l >= 0; l--) line += l < c.length ? hex(model.w1[h * model.inputDim + c.start + l] ?? 0, 2) : '00';
+      for (let l = lanes - 1; l >= 0; l--)
+        line += l < c.length ? hex(model.w1[h * model.inputDim + c.start + l] ?? 0, 2) : '00';
       w1Lines.push(line);
     }
   }
@@ -73,7 +79,10 @@ function run(cmd: string, args: string[], cwd: string): void {
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
     fail('FPGA_TOOL_MISSING', `${cmd} is not installed (Debian package ${cmd === 'vvp' ? 'iverilog' : cmd})`);
   if (r.status !== 0)
-    fail('FPGA_RTL_BUILD_FAILED', `${cmd} failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(0, 2000)}`);
+    fail(
+      'FPGA_RTL_BUILD_FAILED',
+      `${cmd} failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(0, 2000)}`,
+    );
 }
 
 /** Builds `product` unless it was made from the current RTL, testbench and parameter sources. */
@@ -94,15 +103,32 @@ export function buildTestbench(buildDir: string, sim: RtlSimulator): { cmd: stri
   const sources = [rtl, tb, join(buildDir, 'model_params.vh')];
   if (sim === 'iverilog') {
     const vvp = join(buildDir, 'tb_core.vvp');
-    cached(buildDir, sim, vvp, sources, () => run('iverilog', ['-g2005', '-Wall', '-I', buildDir, '-o', vvp, tb, rtl], buildDir));
+    cached(buildDir, sim, vvp, sources, () =>
+      run('iverilog', ['-g2005', '-Wall', '-I', buildDir, '-o', vvp, tb, rtl], buildDir),
+    );
     return { cmd: 'vvp', args: ['-n', vvp] };
   }
   const bin = join(buildDir, 'obj_verilator', 'Vtb');
   cached(buildDir, sim, bin, sources, () =>
     run(
       'verilator',
-      ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-O3', '--top-module', 'tb', '-j', '2',
-        `-I${buildDir}`, '--Mdir', join(buildDir, 'obj_verilator'), tb, rtl],
+      [
+        '--binary',
+        '--timing',
+        '-Wno-fatal',
+        '-Wno-lint',
+        '-Wno-style',
+        '-O3',
+        '--top-module',
+        'tb',
+        '-j',
+        '2',
+        `-I${buildDir}`,
+        '--Mdir',
+        join(buildDir, 'obj_verilator'),
+        tb,
+        rtl,
+      ],
       buildDir,
     ),
   );
@@ -126,8 +152,24 @@ export function buildTopTestbench(buildDir: string, sim: RtlSimulator): { cmd: s
   cached(buildDir, 'verilator-top', bin, sources, () =>
     run(
       'verilator',
-      ['--binary', '--timing', '-Wno-fatal', '-Wno-lint', '-Wno-style', '-O3', '--top-module', 'tb', '-j', '2',
-        `-I${buildDir}`, `-I${rtlDir}`, '--Mdir', join(buildDir, 'obj_verilator_top'), tb, ...files],
+      [
+        '--binary',
+        '--timing',
+        '-Wno-fatal',
+        '-Wno-lint',
+        '-Wno-style',
+        '-O3',
+        '--top-module',
+        'tb',
+        '-j',
+        '2',
+        `-I${buildDir}`,
+        `-I${rtlDir}`,
+        '--Mdir',
+        join(buildDir, 'obj_verilator_top'),
+        tb,
+        ...files,
+      ],
       buildDir,
     ),
   );

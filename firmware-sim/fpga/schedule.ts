@@ -14,7 +14,12 @@ export function chunks(model: Pick<JudgeNetModel, 'subfieldLengths'>, lanes: num
   let off = 0;
   model.subfieldLengths.forEach((len, s) => {
     for (let o = 0; o < len; o += lanes)
-      out.push({ subfield: s, start: off + o, length: Math.min(lanes, len - o), lastOfSubfield: o + lanes >= len });
+      out.push({
+        subfield: s,
+        start: off + o,
+        length: Math.min(lanes, len - o),
+        lastOfSubfield: o + lanes >= len,
+      });
     off += len;
   });
   return out;
@@ -24,7 +29,10 @@ export function chunks(model: Pick<JudgeNetModel, 'subfieldLengths'>, lanes: num
  * Closed form of the core's schedule with a byte offered every cycle (docs/fpga.md, "Schedule"):
  * DIM receive cycles + NCHUNK*H MAC cycles + 3*H output-layer cycles + 1 decide cycle + NSUB*H attribution cycles.
  */
-export function cyclesPerInference(model: Pick<JudgeNetModel, 'subfieldLengths' | 'hidden' | 'inputDim'>, lanes: number): number {
+export function cyclesPerInference(
+  model: Pick<JudgeNetModel, 'subfieldLengths' | 'hidden' | 'inputDim'>,
+  lanes: number,
+): number {
   const H = model.hidden;
   return model.inputDim + chunks(model, lanes).length * H + 3 * H + 1 + model.subfieldLengths.length * H;
 }

@@ -9,17 +9,24 @@ import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from 
  */
 
 export const HW_SIM_ATTACKS = {
-  'dma-exfil': 'a device or process copies memory out: 3 IOMMU faults, 40 distinct remote endpoints, 200 MB sent, 500 MB read from storage',
-  'hypervisor-tamper': 'the host interferes with the guest: 2 unexpected hypervisor-ring events, the TPM resetCount moves, TEE evidence says debug',
-  'watchdog-stall': 'the machine stalls: 2 watchdog strikes and 0.9 s of every second with all tasks stalled on I/O',
-  'cost-divergence': 'the counters claim 100 s of CPU time within one second of wall time: hardware cost and the call cannot both be true',
+  'dma-exfil':
+    'a device or process copies memory out: 3 IOMMU faults, 40 distinct remote endpoints, 200 MB sent, 500 MB read from storage',
+  'hypervisor-tamper':
+    'the host interferes with the guest: 2 unexpected hypervisor-ring events, the TPM resetCount moves, TEE evidence says debug',
+  'watchdog-stall':
+    'the machine stalls: 2 watchdog strikes and 0.9 s of every second with all tasks stalled on I/O',
+  'cost-divergence':
+    'the counters claim 100 s of CPU time within one second of wall time: hardware cost and the call cannot both be true',
 } as const;
 
 export type HwSimAttack = keyof typeof HW_SIM_ATTACKS;
 
 export function parseHwSimAttacks(v: string | undefined): HwSimAttack[] {
   if (v === undefined || v.trim() === '') return [];
-  return v.split(',').map((s) => s.trim()).filter((s): s is HwSimAttack => s in HW_SIM_ATTACKS);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is HwSimAttack => s in HW_SIM_ATTACKS);
 }
 
 /** Per-call increments of a quiet developer workload: [min, max] drawn uniformly from the seeded stream. */
@@ -60,7 +67,9 @@ export interface HwSimOptions {
   attacks?: readonly HwSimAttack[];
 }
 
-export function simHwSource(opts: HwSimOptions = {}): HwMetricSource & { readonly attacks: readonly HwSimAttack[] } {
+export function simHwSource(
+  opts: HwSimOptions = {},
+): HwMetricSource & { readonly attacks: readonly HwSimAttack[] } {
   const seed = opts.seed ?? 'aegis-hw-sim';
   const attacks = opts.attacks ?? [];
   const state = new Map<string, { n: number; values: Record<string, number> }>();
@@ -121,7 +130,18 @@ export function simHwSource(opts: HwSimOptions = {}): HwMetricSource & { readonl
     attacks,
     probe(): readonly HwProbeEntry[] {
       return (Object.keys(QUIET) as HwMetric[])
-        .concat(['remote_endpoints', 'mem_current_bytes', 'temp_max_mc', 'hypervisor_present', 'tpm_reset_count', 'tpm_restart_count', 'tpm_clock_safe', 'tee_debug', 'tee_simulated', 'tee_evidence_age_s'])
+        .concat([
+          'remote_endpoints',
+          'mem_current_bytes',
+          'temp_max_mc',
+          'hypervisor_present',
+          'tpm_reset_count',
+          'tpm_restart_count',
+          'tpm_clock_safe',
+          'tee_debug',
+          'tee_simulated',
+          'tee_evidence_age_s',
+        ])
         .map((metric) => ({ metric, available: true }));
     },
     read,

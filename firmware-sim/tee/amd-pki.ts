@@ -35,13 +35,29 @@ export interface VcekIssued {
 }
 
 export async function createAmdRoots(product: string, now: Date): Promise<AmdRoots> {
-  const [arkKeys, askKeys] = await Promise.all([generateKeyPair(RSA_PSS_4096), generateKeyPair(RSA_PSS_4096)]);
+  const [arkKeys, askKeys] = await Promise.all([
+    generateKeyPair(RSA_PSS_4096),
+    generateKeyPair(RSA_PSS_4096),
+  ]);
   const notBefore = new Date(now.getTime() - 86_400_000);
   const notAfter = new Date(now.getTime() + 25 * YEAR);
   const base = { notBefore, notAfter, ca: true, signingAlgorithm: SIG_RSA_PSS_SHA384 };
-  const arkCert = await makeCert({ ...base, serial: '01', subject: `CN=ARK-${product}, ${ORG}`, keys: arkKeys, pathLength: 1 });
+  const arkCert = await makeCert({
+    ...base,
+    serial: '01',
+    subject: `CN=ARK-${product}, ${ORG}`,
+    keys: arkKeys,
+    pathLength: 1,
+  });
   const ark = { cert: arkCert, key: arkKeys.privateKey };
-  const askCert = await makeCert({ ...base, serial: '02', subject: `CN=SEV-${product}, ${ORG}`, issuer: ark, keys: askKeys, pathLength: 0 });
+  const askCert = await makeCert({
+    ...base,
+    serial: '02',
+    subject: `CN=SEV-${product}, ${ORG}`,
+    issuer: ark,
+    keys: askKeys,
+    pathLength: 0,
+  });
   return { product, ark, ask: { cert: askCert, key: askKeys.privateKey } };
 }
 
@@ -58,7 +74,10 @@ export function sharedAmdRoots(product = 'Milan'): Promise<AmdRoots> {
 }
 
 /** ASVK: the ARK-signed CA of VLEKs, named SEV-VLEK-<product> like AMD's (the verifier tells VLEKs by it). */
-export async function createAsvk(roots: AmdRoots, now: Date): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+export async function createAsvk(
+  roots: AmdRoots,
+  now: Date,
+): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
   const keys = await generateKeyPair(RSA_PSS_4096);
   const cert = await makeCert({
     serial: '04',
@@ -89,7 +108,8 @@ export function sharedAsvk(roots: AmdRoots): Promise<{ cert: x509.X509Certificat
 
 /** VCEK extensions: structVersion, productName, per-component SPLs (.3.x) and hwID = CHIP_ID (§4.2). */
 export function vcekExtensions(productName: string, tcb: SnpTcb, chipId: Uint8Array): x509.Extension[] {
-  const ext = (suffix: string, value: Uint8Array): x509.Extension => new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
+  const ext = (suffix: string, value: Uint8Array): x509.Extension =>
+    new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
   return [
     ext('1', integer(0)), // structVersion 0, as in KDS-issued Milan VCEKs
     ext('2', ia5String(productName)),
@@ -108,7 +128,8 @@ export function vcekExtensions(productName: string, tcb: SnpTcb, chipId: Uint8Ar
 
 /** VLEK extensions: as the VCEK's but with cspId (.5) instead of hwID, and productName without stepping (§4.2). */
 export function vlekExtensions(productName: string, tcb: SnpTcb, cspId: string): x509.Extension[] {
-  const ext = (suffix: string, value: Uint8Array): x509.Extension => new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
+  const ext = (suffix: string, value: Uint8Array): x509.Extension =>
+    new x509.Extension(`${AMD_EXT}.${suffix}`, false, value);
   return [
     ...vcekExtensions(productName, tcb, new Uint8Array(0)).filter((e) => !e.type.endsWith('.4')),
     ext('5', ia5String(cspId)),
@@ -137,7 +158,13 @@ export async function issueVlek(
   return { cert, key: keys.privateKey };
 }
 
-export async function issueVcek(roots: AmdRoots, productName: string, tcb: SnpTcb, chipId: Uint8Array, now: Date): Promise<VcekIssued> {
+export async function issueVcek(
+  roots: AmdRoots,
+  productName: string,
+  tcb: SnpTcb,
+  chipId: Uint8Array,
+  now: Date,
+): Promise<VcekIssued> {
   const keys = await generateKeyPair(P384);
   const cert = await makeCert({
     serial: '03',

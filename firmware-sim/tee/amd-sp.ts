@@ -13,7 +13,14 @@ import {
   type SnpReport,
   type SnpTcb,
 } from '#attestation/sev-snp/index.js';
-import { issueVcek, issueVlek, sharedAmdRoots, sharedAsvk, type AmdRoots, type VcekIssued } from './amd-pki.js';
+import {
+  issueVcek,
+  issueVlek,
+  sharedAmdRoots,
+  sharedAsvk,
+  type AmdRoots,
+  type VcekIssued,
+} from './amd-pki.js';
 import { der, exportKeyCert, pem, signRaw, type x509 } from './pki.js';
 import { P384, RSA_PSS_4096, SIM_STATE_FORMAT, importKeyCert, type SnpSimState } from './sim-state.js';
 
@@ -110,7 +117,8 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
 
   private static async resume(st: SnpSimState): Promise<SimulatedAmdSp> {
     const signer = st.signer ?? 'vcek';
-    if (signer === 'vlek' && st.asvk === undefined) fail('TEE_SIM_STATE_INVALID', 'simulator state: a VLEK signer needs asvk');
+    if (signer === 'vlek' && st.asvk === undefined)
+      fail('TEE_SIM_STATE_INVALID', 'simulator state: a VLEK signer needs asvk');
     const [ark, ask, vcek, asvk] = await Promise.all([
       importKeyCert(st.ark, RSA_PSS_4096, 'ARK'),
       importKeyCert(st.ask, RSA_PSS_4096, 'ASK'),
@@ -129,14 +137,25 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
       hostData: hex(st.host_data_hex, 32, 'host_data'),
       reportId: hex(st.report_id_hex, 32, 'report_id'),
     });
-    return new SimulatedAmdSp({ product: st.product, ark, ask, ...(asvk === undefined ? {} : { asvk }) }, vcek, launch, signer);
+    return new SimulatedAmdSp(
+      { product: st.product, ark, ask, ...(asvk === undefined ? {} : { asvk }) },
+      vcek,
+      launch,
+      signer,
+    );
   }
 
   private static launchState(
     product: 'Milan' | 'Genoa',
     tcb: SnpTcb,
     chipId: Uint8Array,
-    g: { signer: 'vcek' | 'vlek'; debug: boolean; measurement: Uint8Array; hostData: Uint8Array; reportId: Uint8Array },
+    g: {
+      signer: 'vcek' | 'vlek';
+      debug: boolean;
+      measurement: Uint8Array;
+      hostData: Uint8Array;
+      reportId: Uint8Array;
+    },
   ): LaunchState {
     const tcbBytes = encodeTcb(tcb, product === 'Milan' ? 'milan' : 'genoa');
     const cpuid = CPUID[product];
@@ -210,9 +229,16 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
     ask: { der: Uint8Array; pem: string };
     asvk?: { der: Uint8Array; pem: string };
   } {
-    const one = (c: { cert: x509.X509Certificate }): { der: Uint8Array; pem: string } => ({ der: der(c.cert), pem: pem(c.cert) });
+    const one = (c: { cert: x509.X509Certificate }): { der: Uint8Array; pem: string } => ({
+      der: der(c.cert),
+      pem: pem(c.cert),
+    });
     const asvk = this.roots.asvk;
-    return { ark: one(this.roots.ark), ask: one(this.roots.ask), ...(asvk === undefined ? {} : { asvk: one(asvk) }) };
+    return {
+      ark: one(this.roots.ark),
+      ask: one(this.roots.ask),
+      ...(asvk === undefined ? {} : { asvk: one(asvk) }),
+    };
   }
 
   /** PEM of the certificates a verifier needs as anchors for this simulator: ARK and the VEK's issuer (ASK or ASVK). */
@@ -224,7 +250,10 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
   /** MSG_REPORT_REQ at VMPL 0: the signed 1,184-byte report. */
   async report(reportData: Uint8Array): Promise<Uint8Array> {
     if (reportData.length !== REPORT_DATA_LEN) {
-      fail('TEE_REPORT_DATA_INVALID', `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`);
+      fail(
+        'TEE_REPORT_DATA_INVALID',
+        `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`,
+      );
     }
     const fields = { ...this.launch, reportData: reportData.slice() };
     const signed = serializeSnpSignedRegion(fields);
@@ -243,7 +272,9 @@ export class SimulatedAmdSp implements TeeQuoteProvider {
       vekChain: {
         vek: der(this.vcek.cert),
         signer: this.signer,
-        ask: der((this.signer === 'vlek' && this.roots.asvk !== undefined ? this.roots.asvk : this.roots.ask).cert),
+        ask: der(
+          (this.signer === 'vlek' && this.roots.asvk !== undefined ? this.roots.asvk : this.roots.ask).cert,
+        ),
         ark: der(this.roots.ark.cert),
       },
     };

@@ -12,7 +12,13 @@ import { SimulatedTdx, type SimTdxOptions } from './tdx-module.js';
 export { SimulatedTdx, type SimTdxOptions } from './tdx-module.js';
 export { SimulatedAmdSp, type SimSnpOptions, DEFAULT_SNP_TCB } from './amd-sp.js';
 export { sharedAmdRoots, type AmdRoots } from './amd-pki.js';
-export { parseSimState, SIM_STATE_FORMAT, type SimState, type TdxSimState, type SnpSimState } from './sim-state.js';
+export {
+  parseSimState,
+  SIM_STATE_FORMAT,
+  type SimState,
+  type TdxSimState,
+  type SnpSimState,
+} from './sim-state.js';
 
 export interface SimulatedTee {
   provider: TeeQuoteProvider;
@@ -31,7 +37,10 @@ export interface CreateSimulatedTeeOptions {
   snp?: Omit<SimSnpOptions, 'state' | 'now' | 'debug'>;
 }
 
-export async function createSimulatedTee(kind: TeeKind, opts: CreateSimulatedTeeOptions = {}): Promise<SimulatedTee> {
+export async function createSimulatedTee(
+  kind: TeeKind,
+  opts: CreateSimulatedTeeOptions = {},
+): Promise<SimulatedTee> {
   const { state, tdx: tdxOpts, snp: snpOpts, ...common } = opts;
   if (state !== undefined && state.kind !== kind) {
     fail('TEE_SIM_STATE_INVALID', `saved simulator state is for ${state.kind}, not ${kind}`);

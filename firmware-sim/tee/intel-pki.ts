@@ -44,7 +44,8 @@ export interface PckTcb {
 
 /** DER of the SGX extensions value: SEQUENCE of (OID, value) pairs (PCK Certificate Profile). */
 export function encodeSgxExtensions(t: PckTcb): Uint8Array {
-  const pair = (suffix: string, value: Uint8Array): Uint8Array => sequence(oid(`${SGX_EXT}.${suffix}`), value);
+  const pair = (suffix: string, value: Uint8Array): Uint8Array =>
+    sequence(oid(`${SGX_EXT}.${suffix}`), value);
   const tcb = [
     ...t.compSvn.map((svn, i) => pair(`2.${i + 1}`, integer(svn))),
     pair('2.17', integer(t.pceSvn)),
@@ -99,19 +100,51 @@ export interface IntelSimIdentities {
   tcbSigning: Issued;
 }
 
-export async function createIntelSimIdentities(o: Omit<IntelPkiOptions, 'revokedPckSerials'>): Promise<IntelSimIdentities> {
+export async function createIntelSimIdentities(
+  o: Omit<IntelPkiOptions, 'revokedPckSerials'>,
+): Promise<IntelSimIdentities> {
   const [rk, pk, lk, tk] = await Promise.all([P256, P256, P256, P256].map((a) => generateKeyPair(a)));
   const [rootKeys, platKeys, leafKeys, tcbKeys] = [rk, pk, lk, tk] as [KeyPair, KeyPair, KeyPair, KeyPair];
   const from = new Date(o.now.getTime() - DAY);
   const base = { notBefore: from, signingAlgorithm: SIG_ECDSA_SHA256 };
   const root = await issued(
     rootKeys,
-    makeCert({ ...base, serial: '01', subject: INTEL_SIM_NAMES.root, keys: rootKeys, ca: true, notAfter: new Date(o.now.getTime() + 3650 * DAY) }),
+    makeCert({
+      ...base,
+      serial: '01',
+      subject: INTEL_SIM_NAMES.root,
+      keys: rootKeys,
+      ca: true,
+      notAfter: new Date(o.now.getTime() + 3650 * DAY),
+    }),
   );
   const until = new Date(o.now.getTime() + 7 * 365 * DAY);
   const [platformCa, tcbSigning] = await Promise.all([
-    issued(platKeys, makeCert({ ...base, serial: '02', subject: INTEL_SIM_NAMES.platformCa, issuer: root, keys: platKeys, ca: true, pathLength: 0, notAfter: until })),
-    issued(tcbKeys, makeCert({ ...base, serial: '03', subject: INTEL_SIM_NAMES.tcbSigning, issuer: root, keys: tcbKeys, ca: false, notAfter: until })),
+    issued(
+      platKeys,
+      makeCert({
+        ...base,
+        serial: '02',
+        subject: INTEL_SIM_NAMES.platformCa,
+        issuer: root,
+        keys: platKeys,
+        ca: true,
+        pathLength: 0,
+        notAfter: until,
+      }),
+    ),
+    issued(
+      tcbKeys,
+      makeCert({
+        ...base,
+        serial: '03',
+        subject: INTEL_SIM_NAMES.tcbSigning,
+        issuer: root,
+        keys: tcbKeys,
+        ca: false,
+        notAfter: until,
+      }),
+    ),
   ]);
   const pck = await issued(
     leafKeys,
@@ -130,7 +163,11 @@ export async function createIntelSimIdentities(o: Omit<IntelPkiOptions, 'revoked
 }
 
 /** Completes the identities with fresh CRLs (valid from an hour before `now` for 30 days) and the PEM chains. */
-export async function intelSimPki(ids: IntelSimIdentities, now: Date, revokedPckSerials: string[] = []): Promise<IntelSimPki> {
+export async function intelSimPki(
+  ids: IntelSimIdentities,
+  now: Date,
+  revokedPckSerials: string[] = [],
+): Promise<IntelSimPki> {
   const { root, platformCa, pck, tcbSigning } = ids;
   const crlFrom = new Date(now.getTime() - DAY / 24);
   const crlUntil = new Date(now.getTime() + 30 * DAY);

@@ -30,12 +30,18 @@ export const RSA_PSS_4096 = {
 export const SIG_ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
 export const SIG_RSA_PSS_SHA384 = { name: 'RSA-PSS', hash: 'SHA-384', saltLength: 48 } as const;
 
-export async function generateKeyPair(alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096): Promise<KeyPair> {
+export async function generateKeyPair(
+  alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096,
+): Promise<KeyPair> {
   return (await subtle.generateKey(alg, true, ['sign', 'verify'])) as KeyPair;
 }
 
 /** ECDSA signature as raw r‖s (IEEE P1363), the encoding DCAP quotes and PCS JSON use (§3.5). */
-export async function signRaw(key: CryptoKey, hash: 'SHA-256' | 'SHA-384', data: Uint8Array): Promise<Uint8Array> {
+export async function signRaw(
+  key: CryptoKey,
+  hash: 'SHA-256' | 'SHA-384',
+  data: Uint8Array,
+): Promise<Uint8Array> {
   return new Uint8Array(await subtle.sign({ name: 'ECDSA', hash }, key, data));
 }
 
@@ -75,7 +81,12 @@ export async function makeCert(spec: CertSpec): Promise<x509.X509Certificate> {
     signingAlgorithm: spec.signingAlgorithm,
   };
   if (spec.issuer === undefined) {
-    return x509.X509CertificateGenerator.createSelfSigned({ ...common, name: spec.subject, keys: spec.keys, extensions });
+    return x509.X509CertificateGenerator.createSelfSigned({
+      ...common,
+      name: spec.subject,
+      keys: spec.keys,
+      extensions,
+    });
   }
   extensions.push(await x509.AuthorityKeyIdentifierExtension.create(spec.issuer.cert));
   return x509.X509CertificateGenerator.create({
@@ -116,13 +127,22 @@ export interface KeyCertState {
   cert_der_b64: string;
 }
 
-export async function exportKeyCert(i: { cert: x509.X509Certificate; key: CryptoKey }): Promise<KeyCertState> {
+export async function exportKeyCert(i: {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+}): Promise<KeyCertState> {
   const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', i.key));
-  return { key_pkcs8_b64: Buffer.from(pkcs8).toString('base64'), cert_der_b64: Buffer.from(der(i.cert)).toString('base64') };
+  return {
+    key_pkcs8_b64: Buffer.from(pkcs8).toString('base64'),
+    cert_der_b64: Buffer.from(der(i.cert)).toString('base64'),
+  };
 }
 
 /** Imports a private signing key of `alg` (P256, P384 or RSA_PSS_4096 parameters). */
-export async function importSigningKey(pkcs8: Uint8Array, alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096): Promise<CryptoKey> {
+export async function importSigningKey(
+  pkcs8: Uint8Array,
+  alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096,
+): Promise<CryptoKey> {
   const params = alg.name === 'RSA-PSS' ? { name: 'RSA-PSS', hash: alg.hash } : alg;
   return subtle.importKey('pkcs8', pkcs8, params, true, ['sign']);
 }

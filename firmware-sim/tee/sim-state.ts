@@ -58,7 +58,8 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 function keyCert(o: Record<string, unknown>, k: string): void {
   const v = o[k];
-  if (!isObj(v) || typeof v['key_pkcs8_b64'] !== 'string' || typeof v['cert_der_b64'] !== 'string') invalid(`${k} must be {key_pkcs8_b64, cert_der_b64}`);
+  if (!isObj(v) || typeof v['key_pkcs8_b64'] !== 'string' || typeof v['cert_der_b64'] !== 'string')
+    invalid(`${k} must be {key_pkcs8_b64, cert_der_b64}`);
 }
 
 function strs(o: Record<string, unknown>, keys: string[]): void {
@@ -67,7 +68,8 @@ function strs(o: Record<string, unknown>, keys: string[]): void {
 
 /** Checks the shape of parsed JSON; the keys themselves are checked when imported. */
 export function parseSimState(v: unknown): SimState {
-  if (!isObj(v) || v['format'] !== SIM_STATE_FORMAT || v['test_only'] !== true) invalid(`not an ${SIM_STATE_FORMAT} document`);
+  if (!isObj(v) || v['format'] !== SIM_STATE_FORMAT || v['test_only'] !== true)
+    invalid(`not an ${SIM_STATE_FORMAT} document`);
   if (!isObj(v['tcb'])) invalid('tcb must be an object');
   if (v['kind'] === 'tdx') {
     ['root', 'platform_ca', 'pck', 'tcb_signing'].forEach((k) => keyCert(v, k));
@@ -78,14 +80,19 @@ export function parseSimState(v: unknown): SimState {
     ['ark', 'ask', 'vcek'].forEach((k) => keyCert(v, k));
     strs(v, ['chip_id_hex', 'report_id_hex', 'measurement_hex', 'host_data_hex']);
     if (v['product'] !== 'Milan' && v['product'] !== 'Genoa') invalid('product must be Milan or Genoa');
-    if (v['signer'] !== undefined && v['signer'] !== 'vcek' && v['signer'] !== 'vlek') invalid('signer must be vcek or vlek');
+    if (v['signer'] !== undefined && v['signer'] !== 'vcek' && v['signer'] !== 'vlek')
+      invalid('signer must be vcek or vlek');
     if (v['asvk'] !== undefined) keyCert(v, 'asvk');
     return v as unknown as SnpSimState;
   }
   return invalid('kind must be tdx or sev-snp');
 }
 
-export async function importKeyCert(s: KeyCertState, alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096, what: string): Promise<Issued> {
+export async function importKeyCert(
+  s: KeyCertState,
+  alg: typeof P256 | typeof P384 | typeof RSA_PSS_4096,
+  what: string,
+): Promise<Issued> {
   try {
     const cert = new x509.X509Certificate(fromBase64(s.cert_der_b64, `${what} certificate`));
     const key = await importSigningKey(fromBase64(s.key_pkcs8_b64, `${what} key`), alg);
@@ -98,7 +105,9 @@ export async function importKeyCert(s: KeyCertState, alg: typeof P256 | typeof P
 
 /** The x‖y public point of a P-256 PKCS#8 private key (the DCAP attestation key encoding). */
 export function p256PublicXY(pkcs8: Uint8Array): Uint8Array {
-  const jwk = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
+  const jwk = createPublicKey(
+    createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }),
+  ).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string') invalid('attestation key is not an EC key');
   return new Uint8Array(Buffer.concat([Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]));
 }

@@ -76,7 +76,11 @@ export function tdxTcbInfoJson(t: SimTdxTcb, issue: Date, next: Date): string {
         tcbStatus: 'UpToDate',
       },
       {
-        tcb: { sgxtcbcomponents: comps(lower(t.sgxComp)), pcesvn: Math.max(0, t.pceSvn - 6), tdxtcbcomponents: comps(lower(t.teeTcbSvn)) },
+        tcb: {
+          sgxtcbcomponents: comps(lower(t.sgxComp)),
+          pcesvn: Math.max(0, t.pceSvn - 6),
+          tdxtcbcomponents: comps(lower(t.teeTcbSvn)),
+        },
         tcbDate: '2018-01-04T00:00:00Z',
         tcbStatus: 'OutOfDate',
         advisoryIDs: ['INTEL-SA-00000'],
@@ -103,7 +107,11 @@ export function tdQeIdentityJson(t: SimTdxTcb, issue: Date, next: Date): string 
   });
 }
 
-export async function buildTdxCollateral(pki: IntelSimPki, t: SimTdxTcb, now: Date): Promise<QuoteCollateralV3> {
+export async function buildTdxCollateral(
+  pki: IntelSimPki,
+  t: SimTdxTcb,
+  now: Date,
+): Promise<QuoteCollateralV3> {
   const issue = new Date(now.getTime() - 3_600_000);
   const next = new Date(now.getTime() + 30 * 86_400_000);
   const tcbInfo = tdxTcbInfoJson(t, issue, next);

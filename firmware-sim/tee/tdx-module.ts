@@ -3,7 +3,12 @@ import { concatBytes, utf8 } from '#core/bytes.js';
 import { fail } from '#core/errors.js';
 import { fromBase64, fromHex, toBase64, toHex } from '#core/encoding.js';
 import { sha256, sha384 } from '#crypto/hash.js';
-import { REPORT_DATA_LEN, type QuoteCollateralV3, type TdxEvidence, type TeeQuoteProvider } from '#device/tee.js';
+import {
+  REPORT_DATA_LEN,
+  type QuoteCollateralV3,
+  type TdxEvidence,
+  type TeeQuoteProvider,
+} from '#device/tee.js';
 import {
   ATT_KEY_TYPE_ECDSA_P256,
   CERT_TYPE_PCK_CHAIN,
@@ -17,7 +22,12 @@ import {
   type SgxReportBody,
   type TdReportBody,
 } from '#attestation/dcap/index.js';
-import { createIntelSimIdentities, intelSimPki, type IntelSimIdentities, type IntelSimPki } from './intel-pki.js';
+import {
+  createIntelSimIdentities,
+  intelSimPki,
+  type IntelSimIdentities,
+  type IntelSimPki,
+} from './intel-pki.js';
 import {
   exportKeyCert,
   exportPkcs8,
@@ -95,7 +105,11 @@ export class SimulatedTdx implements TeeQuoteProvider {
   static async create(opts: SimTdxOptions = {}): Promise<SimulatedTdx> {
     const now = opts.now ?? new Date();
     const st = opts.state;
-    const tcb: SimTdxTcb = st?.tcb ?? { ...DEFAULT_SIM_TDX_TCB, qeMrSigner: toHex(sha256('aegis-sim-tdx:qe-signer')), ...opts.tcb };
+    const tcb: SimTdxTcb = st?.tcb ?? {
+      ...DEFAULT_SIM_TDX_TCB,
+      qeMrSigner: toHex(sha256('aegis-sim-tdx:qe-signer')),
+      ...opts.tcb,
+    };
     let ids: IntelSimIdentities;
     let ak: CryptoKey;
     let akXY: Uint8Array;
@@ -113,7 +127,8 @@ export class SimulatedTdx implements TeeQuoteProvider {
       ak = await importSigningKey(akPkcs8, P256);
       akXY = p256PublicXY(akPkcs8);
       userData = fromHex(st.user_data_hex, 'user_data');
-      if (userData.length !== 20) fail('TEE_SIM_STATE_INVALID', 'simulator state: user_data must be 20 bytes');
+      if (userData.length !== 20)
+        fail('TEE_SIM_STATE_INVALID', 'simulator state: user_data must be 20 bytes');
     } else {
       const ppid = sha256('aegis-sim:ppid').slice(0, 16);
       const pckTcb = { compSvn: tcb.sgxComp, pceSvn: tcb.pceSvn, pceId: tcb.pceId, fmspc: tcb.fmspc, ppid };
@@ -150,7 +165,17 @@ export class SimulatedTdx implements TeeQuoteProvider {
     };
     qe.qeReportSignature = await signRaw(pki.pck.key, 'SHA-256', serializeQeReport(qe));
     const collateral = await buildTdxCollateral(pki, tcb, now);
-    return new SimulatedTdx(pki, collateral, tcb, ak, akXY, qe, opts.debug === true, userData, opts.quoteVersion ?? 4);
+    return new SimulatedTdx(
+      pki,
+      collateral,
+      tcb,
+      ak,
+      akXY,
+      qe,
+      opts.debug === true,
+      userData,
+      opts.quoteVersion ?? 4,
+    );
   }
 
   /** The simulator's trust anchor: its TEST-ONLY root CA (DER and PEM). */
@@ -208,13 +233,18 @@ export class SimulatedTdx implements TeeQuoteProvider {
       reportData: reportData.slice(),
       // TD 1.5: TEE_TCB_SVN2 equal to TEE_TCB_SVN (the module was not updated under the running TD, so no
       // TDRelaunchAdvised), and no service TD bound.
-      ...(this.quoteVersion === 5 ? { teeTcbSvn2: Uint8Array.from(this.tcb.teeTcbSvn), mrServiceTd: new Uint8Array(48) } : {}),
+      ...(this.quoteVersion === 5
+        ? { teeTcbSvn2: Uint8Array.from(this.tcb.teeTcbSvn), mrServiceTd: new Uint8Array(48) }
+        : {}),
     };
   }
 
   async quote(reportData: Uint8Array): Promise<Uint8Array> {
     if (reportData.length !== REPORT_DATA_LEN) {
-      fail('TEE_REPORT_DATA_INVALID', `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`);
+      fail(
+        'TEE_REPORT_DATA_INVALID',
+        `report data must be ${REPORT_DATA_LEN} bytes, got ${reportData.length}`,
+      );
     }
     const header: QuoteHeader = {
       version: this.quoteVersion,
@@ -240,6 +270,13 @@ export class SimulatedTdx implements TeeQuoteProvider {
 
   async getEvidence(reportData: Uint8Array): Promise<TdxEvidence> {
     const quote = await this.quote(reportData);
-    return { tee: 'tdx', simulated: true, source: 'simulator', reportData: reportData.slice(), quote, collateral: { ...this.collateral } };
+    return {
+      tee: 'tdx',
+      simulated: true,
+      source: 'simulator',
+      reportData: reportData.slice(),
+      quote,
+      collateral: { ...this.collateral },
+    };
   }
 }

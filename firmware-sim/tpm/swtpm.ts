@@ -31,14 +31,25 @@ function reachable(path: string): Promise<boolean> {
 }
 
 export async function startSwtpm(dir: string): Promise<SwtpmProcess> {
-  if (!swtpmAvailable()) fail('TPM_NOT_PRESENT', 'swtpm is not installed (Debian: apt-get install swtpm swtpm-tools)');
+  if (!swtpmAvailable())
+    fail('TPM_NOT_PRESENT', 'swtpm is not installed (Debian: apt-get install swtpm swtpm-tools)');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sock = join(dir, 'swtpm.sock');
   const ctrl = `${sock}.ctrl`;
   const child: ChildProcess = spawn(
     'swtpm',
-    ['socket', '--tpm2', '--server', `type=unixio,path=${sock}`, '--ctrl', `type=unixio,path=${ctrl}`,
-      '--flags', 'not-need-init,startup-clear', '--tpmstate', `dir=${dir}`],
+    [
+      'socket',
+      '--tpm2',
+      '--server',
+      `type=unixio,path=${sock}`,
+      '--ctrl',
+      `type=unixio,path=${ctrl}`,
+      '--flags',
+      'not-need-init,startup-clear',
+      '--tpmstate',
+      `dir=${dir}`,
+    ],
     { stdio: 'ignore' },
   );
   // Probe the control socket only: a probe on the data socket would hold swtpm's single client slot.

@@ -55,7 +55,9 @@ export function renderProtocol(spec: Spec): { ts: string; vh: string } {
     `\`define AJN_ID_VALUE 32'h${spec.id_value.toString(16)}`,
     ...spec.opcodes.map((o) => `\`define AJN_OP_${o.name} 8'h${o.value.toString(16).padStart(2, '0')}`),
     ...spec.status.map((o) => `\`define AJN_ST_${o.name} 8'h${o.value.toString(16).padStart(2, '0')}`),
-    ...spec.registers.map((r) => `\`define AJN_REG_${r.name} 16'h${r.addr.toString(16).padStart(4, '0')} // ${r.doc}`),
+    ...spec.registers.map(
+      (r) => `\`define AJN_REG_${r.name} 16'h${r.addr.toString(16).padStart(4, '0')} // ${r.doc}`,
+    ),
     '',
   ].join('\n');
   return { ts, vh };

@@ -39,14 +39,16 @@ export async function loadHomeSigner(home: AegisHome, env: NodeJS.ProcessEnv = p
       seeds.fill(0);
     }
   }
-  if (!haveFileKeys(home.keys)) fail('KEY_NOT_FOUND', `no audit keys in ${home.keys}; run 'aegis audit-key init' (or 'aegis init')`);
+  if (!haveFileKeys(home.keys))
+    fail('KEY_NOT_FOUND', `no audit keys in ${home.keys}; run 'aegis audit-key init' (or 'aegis init')`);
   return loadFileSigner(home.keys);
 }
 
 /** The PQ mode: $AEGIS_PQ, else config.json audit.pq, else "checkpoint" (DESIGN.md, Contracts: Checkpoints). */
 export function pqMode(home: AegisHome, env: NodeJS.ProcessEnv = process.env): PqMode {
   const v = env['AEGIS_PQ'] ?? readConfig(home).audit?.pq ?? 'checkpoint';
-  if (v !== 'checkpoint' && v !== 'per-record') fail('CONFIG_INVALID', `audit pq mode must be "checkpoint" or "per-record", not "${v}"`);
+  if (v !== 'checkpoint' && v !== 'per-record')
+    fail('CONFIG_INVALID', `audit pq mode must be "checkpoint" or "per-record", not "${v}"`);
   return v;
 }
 
@@ -58,7 +60,12 @@ export async function openHomeAuditLog(
 ): Promise<AuditLog> {
   ensureHome(home, ['log']);
   const signer = opts.signer ?? (await loadHomeSigner(home, env));
-  return AuditLog.open({ dir: home.log, signer, pq: pqMode(home, env), ...(opts.genesisData ? { genesisData: opts.genesisData } : {}) });
+  return AuditLog.open({
+    dir: home.log,
+    signer,
+    pq: pqMode(home, env),
+    ...(opts.genesisData ? { genesisData: opts.genesisData } : {}),
+  });
 }
 
 /** The pinned public keys of this home, for verification (undefined when the home has none). */

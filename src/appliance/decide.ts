@@ -37,7 +37,10 @@ export interface ApprovalBook {
   /** Called when an approval was used; a `once` approval is spent by it. */
   used(answer: StandingAnswer): void;
   /** Remembers an asked call under its trace so `aegis approve <trace>` can find it. */
-  remember(trace: string, call: { sessionId: string; fingerprint: string; toolName: string; reason: string; toolUseId?: string }): void;
+  remember(
+    trace: string,
+    call: { sessionId: string; fingerprint: string; toolName: string; reason: string; toolUseId?: string },
+  ): void;
   /**
    * The trace of an asked call that has now run (PostToolUse with the same tool_use_id): the user approved it in
    * Claude Code's own prompt. Undefined when the call was not asked about.
@@ -90,7 +93,12 @@ export async function decide(event: AgentEvent, decider: Decider, book?: Approva
   const standing = book.match(event.sessionId, fingerprint);
   if (standing?.answer === 'denied') {
     out.standing = standing;
-    out.decision = { ...decision, decision: 'BLOCK', reason: `denied by the user (aegis deny ${standing.trace})`, rules: ['user:deny', ...decision.rules] };
+    out.decision = {
+      ...decision,
+      decision: 'BLOCK',
+      reason: `denied by the user (aegis deny ${standing.trace})`,
+      rules: ['user:deny', ...decision.rules],
+    };
   } else if (standing?.answer === 'approved' && decision.decision === 'REQUIRE_APPROVAL') {
     out.standing = standing;
     book.used(standing);
@@ -112,7 +120,14 @@ export async function decide(event: AgentEvent, decider: Decider, book?: Approva
   return out;
 }
 
-const RECORDED: Decision = { decision: 'ALLOW', reason: 'recorded', rules: [], step: null, steps: [], facts: {} };
+const RECORDED: Decision = {
+  decision: 'ALLOW',
+  reason: 'recorded',
+  rules: [],
+  step: null,
+  steps: [],
+  facts: {},
+};
 
 /**
  * Stand-in used only while no firewall engine is available (tests of the daemon's plumbing): it never allows a
@@ -122,7 +137,11 @@ export const standInDecider: Decider = {
   name: 'stand-in (no firewall engine)',
   decide(event: AgentEvent): Decision {
     if (event.kind === 'tool_call')
-      return { ...RECORDED, decision: 'REQUIRE_APPROVAL', reason: 'no firewall engine is installed, so every tool call needs your approval' };
+      return {
+        ...RECORDED,
+        decision: 'REQUIRE_APPROVAL',
+        reason: 'no firewall engine is installed, so every tool call needs your approval',
+      };
     return RECORDED;
   },
 };

@@ -79,6 +79,7 @@ export function decisionRecord(o: Outcome, via: DecisionVia): AuditEvent {
   if (e.kind === 'tool_result') data['response_sha3'] = sha3_256Hex(canonicalJson(e.toolResponse));
   if (e.kind === 'prompt') data['prompt_sha3'] = sha3_256Hex(e.prompt);
   if (o.askedTrace !== undefined) data['approved_in_claude_code'] = o.askedTrace;
-  if (o.standing !== undefined) data['user_answer'] = { answer: o.standing.answer, trace: o.standing.trace, scope: o.standing.scope };
+  if (o.standing !== undefined)
+    data['user_answer'] = { answer: o.standing.answer, trace: o.standing.trace, scope: o.standing.scope };
   return ev;
 }

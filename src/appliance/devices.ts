@@ -31,9 +31,12 @@ export async function chooseTee(home: AegisHome, env: NodeJS.ProcessEnv): Promis
   if (!probe.simulated) return { provider: realTeeProvider(probe), probe };
   // The simulator's TEST-ONLY CA persists in the home (0600) so its evidence keeps the same anchors.
   const statePath = join(home.evidence, TEE_SIM_STATE);
-  const saved = existsSync(statePath) ? parseSimState(JSON.parse(readFileSync(statePath, 'utf8')) as unknown) : undefined;
+  const saved = existsSync(statePath)
+    ? parseSimState(JSON.parse(readFileSync(statePath, 'utf8')) as unknown)
+    : undefined;
   const sim = await createSimulatedTee(probe.tee, saved && saved.kind === probe.tee ? { state: saved } : {});
-  if (!saved || saved.kind !== probe.tee) writeFileAtomic(statePath, JSON.stringify(await sim.exportState()), 0o600);
+  if (!saved || saved.kind !== probe.tee)
+    writeFileAtomic(statePath, JSON.stringify(await sim.exportState()), 0o600);
   return { provider: sim.provider, probe, simulatorAnchorsPem: sim.trustAnchorsPem };
 }
 
@@ -56,6 +59,10 @@ export async function openTpm(spec: string): Promise<Tpm2> {
 
 export function requireTpm(home: AegisHome, env: NodeJS.ProcessEnv): string {
   const spec = tpmLocation(home, env);
-  if (!spec) fail('TPM_NOT_CONFIGURED', `no TPM configured for ${home.root}; run 'aegis init --tpm swtpm:HOST:PORT|unix:PATH|/dev/tpmrm0'`);
+  if (!spec)
+    fail(
+      'TPM_NOT_CONFIGURED',
+      `no TPM configured for ${home.root}; run 'aegis init --tpm swtpm:HOST:PORT|unix:PATH|/dev/tpmrm0'`,
+    );
   return spec;
 }

@@ -34,11 +34,16 @@ export const ENGINE_NAME = 'aegis firewall';
 export function parseTokenBudget(env: NodeJS.ProcessEnv): number | undefined {
   const v = env['AEGIS_TOKEN_BUDGET'];
   if (v === undefined || v === '') return undefined;
-  if (!/^[1-9][0-9]{0,14}$/.test(v)) fail('TOKEN_BUDGET_INVALID', `AEGIS_TOKEN_BUDGET must be a positive whole number of tokens, not "${v}"`);
+  if (!/^[1-9][0-9]{0,14}$/.test(v))
+    fail('TOKEN_BUDGET_INVALID', `AEGIS_TOKEN_BUDGET must be a positive whole number of tokens, not "${v}"`);
   return Number(v);
 }
 
-export async function openEngine(home: AegisHome, env: NodeJS.ProcessEnv, opts: EngineOptions = {}): Promise<Engine> {
+export async function openEngine(
+  home: AegisHome,
+  env: NodeJS.ProcessEnv,
+  opts: EngineOptions = {},
+): Promise<Engine> {
   ensureHome(home, ['state']);
   const tokenBudget = parseTokenBudget(env);
   const judge = await homeJudge(home, env);

@@ -33,16 +33,27 @@ export async function homeJudge(home: AegisHome, env: NodeJS.ProcessEnv): Promis
   const spec = env['AEGIS_JUDGE'] ?? (readConfig(home)['judge'] as string | undefined) ?? 'off';
   if (spec === 'off' || spec === '') return undefined;
   const modelPath = env['AEGIS_JUDGE_MODEL'] ?? shippedModel();
-  if (!modelPath || !existsSync(modelPath)) fail('JUDGE_MODEL_NOT_FOUND', `no JudgeNet model at ${modelPath ?? DEFAULT_JUDGE_MODEL}; set AEGIS_JUDGE_MODEL`);
+  if (!modelPath || !existsSync(modelPath))
+    fail(
+      'JUDGE_MODEL_NOT_FOUND',
+      `no JudgeNet model at ${modelPath ?? DEFAULT_JUDGE_MODEL}; set AEGIS_JUDGE_MODEL`,
+    );
   const bytes = new Uint8Array(readFileSync(modelPath));
   if (spec === 'cpu') return stepJudge(new CpuJudge(bytes));
   if (spec === 'fpga') return stepJudge(new FpgaJudge(bytes, undefined));
   if (spec === 'fpga:sim') {
     const { model, hash } = loadJudgeModel(bytes);
-    return stepJudge(new FpgaJudge(bytes, new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000)))));
+    return stepJudge(
+      new FpgaJudge(bytes, new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000)))),
+    );
   }
   if (spec.startsWith('fpga:serial:')) {
-    return stepJudge(new FpgaJudge(bytes, new WireFpgaLink('serial', await openSerialTransport(spec.slice('fpga:serial:'.length)))));
+    return stepJudge(
+      new FpgaJudge(
+        bytes,
+        new WireFpgaLink('serial', await openSerialTransport(spec.slice('fpga:serial:'.length))),
+      ),
+    );
   }
   return fail('USAGE', `AEGIS_JUDGE must be off, cpu, fpga, fpga:sim or fpga:serial:PATH, not "${spec}"`);
 }

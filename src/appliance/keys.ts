@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { bytesEqual, concatBytes } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
-import { haveFileKeys, keyFilePaths, writeFileKeys, publicKeysFromSeeds, readFileSeeds, wipeFile, writeFileAtomic, writePublicKeyFiles } from '../crypto/key-files.js';
+import {
+  haveFileKeys,
+  keyFilePaths,
+  writeFileKeys,
+  publicKeysFromSeeds,
+  readFileSeeds,
+  wipeFile,
+  writeFileAtomic,
+  writePublicKeyFiles,
+} from '../crypto/key-files.js';
 import type { PublicKeyInfo } from '../crypto/signer.js';
 import { parsePcrSpec } from '#attestation/tpm/marshal.js';
 import { sealSeeds, unsealSeeds } from '#drivers/tpm/sealed-seeds.js';
@@ -27,9 +36,12 @@ export function keyBackend(home: AegisHome): KeyBackend | undefined {
 async function sealAndCheck(home: AegisHome, tpmSpec: string, seeds: Uint8Array): Promise<void> {
   const tpm = await openTpm(tpmSpec);
   try {
-    const { blob } = await sealSeeds(tpm, seeds, { pcrs: parsePcrSpec(readConfig(home).pcrs ?? DEFAULT_PCRS) });
+    const { blob } = await sealSeeds(tpm, seeds, {
+      pcrs: parsePcrSpec(readConfig(home).pcrs ?? DEFAULT_PCRS),
+    });
     const back = await unsealSeeds(tpm, blob);
-    if (!bytesEqual(back, seeds)) fail('TPM_SEAL_CHECK_FAILED', 'the sealed keys did not unseal to the same seeds; nothing was changed');
+    if (!bytesEqual(back, seeds))
+      fail('TPM_SEAL_CHECK_FAILED', 'the sealed keys did not unseal to the same seeds; nothing was changed');
     back.fill(0);
     writeFileAtomic(sealedSeedsPath(home), blob, 0o600);
   } finally {
@@ -38,7 +50,10 @@ async function sealAndCheck(home: AegisHome, tpmSpec: string, seeds: Uint8Array)
 }
 
 /** New audit keys for `aegis init`: sealed when a TPM is configured, else files. */
-export async function createKeys(home: AegisHome, tpmSpec: string | undefined): Promise<{ backend: KeyBackend; keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo } }> {
+export async function createKeys(
+  home: AegisHome,
+  tpmSpec: string | undefined,
+): Promise<{ backend: KeyBackend; keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo } }> {
   const ed = new Uint8Array(randomBytes(32));
   const pq = new Uint8Array(randomBytes(32));
   const keys = publicKeysFromSeeds(ed, pq);
@@ -61,7 +76,11 @@ export async function createKeys(home: AegisHome, tpmSpec: string | undefined): 
  * wipes the home's private key files. With a backup directory the backup is left untouched (re-seal after a
  * PCR change).
  */
-export async function migrateKeys(home: AegisHome, tpmSpec: string, fromDir?: string): Promise<{ keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo }; wiped: string[] }> {
+export async function migrateKeys(
+  home: AegisHome,
+  tpmSpec: string,
+  fromDir?: string,
+): Promise<{ keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo }; wiped: string[] }> {
   const src = fromDir ?? home.keys;
   if (!haveFileKeys(src)) fail('KEY_NOT_FOUND', `no file keys to migrate in ${src}`);
   const seeds = readFileSeeds(src);

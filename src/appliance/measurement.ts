@@ -26,9 +26,8 @@ export function softwareMeasurement(root: string): { measurement: string; files:
   const dist = join(root, 'dist');
   if (existsSync(dist)) walk(dist, files);
   else for (const d of CODE_DIRS) walk(join(root, d), files);
-  for (const f of ['package.json', 'package-lock.json']) if (existsSync(join(root, f))) files.push(join(root, f));
-  const lines = files
-    .map((f) => `${relative(root, f)}\0${toHex(sha3_256(readFileSync(f)))}\n`)
-    .sort();
+  for (const f of ['package.json', 'package-lock.json'])
+    if (existsSync(join(root, f))) files.push(join(root, f));
+  const lines = files.map((f) => `${relative(root, f)}\0${toHex(sha3_256(readFileSync(f)))}\n`).sort();
   return { measurement: toHex(sha3_256(lines.join(''))), files: files.length };
 }

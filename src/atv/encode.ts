@@ -76,8 +76,38 @@ function promptStructure(plan: string): number[] {
   ];
 }
 
-const SAFETY_KEYS = ['token_entropy', 'system_prompt_overlap', 'refusal_rate', 'persona_delta', 'toxicity', 'prompt_injection', 'pii_exposure', 'sensitive_pattern', 'hallucination_score', 'language_shift', 'code_block_density', 'url_density'];
-const COST_KEYS = ['input_token_count', 'output_token_count', 'reasoning_token_count', 'cumulative_tokens', 'cumulative_dollars', 'tokens_per_successful_tool_invocation', 'tokens_per_plan_step_completed', 'tokens_per_byte_of_final_output', 'reasoning_to_action_ratio', 'cache_hit_rate', 'context_utilization_ratio', 'cost_delta_vs_role_baseline', 'budget_burn_rate', 'forecasted_cost_to_completion', 'task_progress_score', 'marginal_value_score'];
+const SAFETY_KEYS = [
+  'token_entropy',
+  'system_prompt_overlap',
+  'refusal_rate',
+  'persona_delta',
+  'toxicity',
+  'prompt_injection',
+  'pii_exposure',
+  'sensitive_pattern',
+  'hallucination_score',
+  'language_shift',
+  'code_block_density',
+  'url_density',
+];
+const COST_KEYS = [
+  'input_token_count',
+  'output_token_count',
+  'reasoning_token_count',
+  'cumulative_tokens',
+  'cumulative_dollars',
+  'tokens_per_successful_tool_invocation',
+  'tokens_per_plan_step_completed',
+  'tokens_per_byte_of_final_output',
+  'reasoning_to_action_ratio',
+  'cache_hit_rate',
+  'context_utilization_ratio',
+  'cost_delta_vs_role_baseline',
+  'budget_burn_rate',
+  'forecasted_cost_to_completion',
+  'task_progress_score',
+  'marginal_value_score',
+];
 
 /** tool_arg_inspection (§1.3, builder.py:295-320). */
 function toolArgInspection(s: string): Float64Array {
@@ -122,19 +152,34 @@ function cachedEmbedding(text: string, dim: number): Float64Array {
 /** Builds the 2,080-float vector. */
 export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
   const v = new Float32Array(ATV_DIM);
-  const agentState = canonicalJson({ aid: input.aid, capabilities: [...(input.capabilities ?? [])].sort(), role: input.role ?? '', state: input.agentState ?? '', tenant: input.tenant });
+  const agentState = canonicalJson({
+    aid: input.aid,
+    capabilities: [...(input.capabilities ?? [])].sort(),
+    role: input.role ?? '',
+    state: input.agentState ?? '',
+    tenant: input.tenant,
+  });
   put(v, 'agent_state_embedding', cachedEmbedding(agentState, 768));
-  if (input.recentActions !== undefined && input.recentActions.length > 0) put(v, 'action_history', embedText(canonicalJson(input.recentActions.slice(-20)), 640));
+  if (input.recentActions !== undefined && input.recentActions.length > 0)
+    put(v, 'action_history', embedText(canonicalJson(input.recentActions.slice(-20)), 640));
   if (input.interAgentEdges !== undefined && input.interAgentEdges.length > 0) {
-    const edges = [...input.interAgentEdges].sort((a, b) => (a[0] + '\u0000' + a[1] < b[0] + '\u0000' + b[1] ? -1 : 1)).map(([a, b]) => `${a}->${b}`);
+    const edges = [...input.interAgentEdges]
+      .sort((a, b) => (a[0] + '\u0000' + a[1] < b[0] + '\u0000' + b[1] ? -1 : 1))
+      .map(([a, b]) => `${a}->${b}`);
     put(v, 'inter_agent_graph', hashExpand(edges.join('|'), 128));
   }
-  if (input.memoryFingerprint !== undefined && input.memoryFingerprint !== '') put(v, 'memory_provenance', hashExpand(input.memoryFingerprint, 64));
+  if (input.memoryFingerprint !== undefined && input.memoryFingerprint !== '')
+    put(v, 'memory_provenance', hashExpand(input.memoryFingerprint, 64));
   put(v, 'qom_scores', fixedSlot(input.qom, ['fidelity', 'completeness', 'freshness', 'relevance'], 16));
   // resource_access_pattern stays zero (reserved in the original, §1.3).
   put(v, 'prompt_structure', promptStructure(input.plan ?? ''));
   const aidHash = sha3_256(input.aid);
-  const aidU32 = (((aidHash[0] as number) << 24) | ((aidHash[1] as number) << 16) | ((aidHash[2] as number) << 8) | (aidHash[3] as number)) >>> 0;
+  const aidU32 =
+    (((aidHash[0] as number) << 24) |
+      ((aidHash[1] as number) << 16) |
+      ((aidHash[2] as number) << 8) |
+      (aidHash[3] as number)) >>>
+    0;
   const tenantHash = sha3_256(input.tenant);
   const tenantU16 = ((tenantHash[0] as number) << 8) | (tenantHash[1] as number);
   put(v, 'aid_ats_scalars', [
@@ -147,20 +192,113 @@ export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
     input.parentSpan === true ? 1 : 0,
     Math.min(1, input.aid.length / 64),
   ]);
-  put(v, 'encryption_metadata', fixedSlot(input.encryption, ['encryption_at_rest', 'encryption_in_transit', 'key_age_days', 'key_rotation_pending', 'tenant_isolation_level'], 12));
+  put(
+    v,
+    'encryption_metadata',
+    fixedSlot(
+      input.encryption,
+      [
+        'encryption_at_rest',
+        'encryption_in_transit',
+        'key_age_days',
+        'key_rotation_pending',
+        'tenant_isolation_level',
+      ],
+      12,
+    ),
+  );
   const ocf = new Float64Array(64);
   ocf.set(fixedSlot(input.safetyFlags, SAFETY_KEYS, 12), 0);
-  if (input.outputText !== undefined && input.outputText !== '') ocf.set(hashExpand(input.outputText, 52), 12);
+  if (input.outputText !== undefined && input.outputText !== '')
+    ocf.set(hashExpand(input.outputText, 52), 12);
   put(v, 'output_content_fingerprint', ocf);
   put(v, 'tool_arg_inspection', toolArgInspection(input.argsJson));
   const b = clamp01(input.blast / 10);
-  put(v, 'action_blast_radius', [b, IRREVERSIBLE.has(input.tool) ? 0 : 0.7, WIDE_SCOPE.has(input.tool) ? 1 : 0.3, b, 0.5, b]);
-  put(v, 'output_channel_diversity', [Math.min(1, count(input.argsJson, 'http') / 5), Math.min(1, (count(input.argsJson, '.png') + count(input.argsJson, '.jpg')) / 5), Math.min(1, count(input.argsJson, 'base64') / 3)]);
-  put(v, 'session_behavioral_drift', fixedSlot(input.sessionBehavior, ['persona_drift', 'refusal_rate_change', 'tone_shift', 'system_prompt_adherence_trend', 'topic_drift', 'verbosity_drift'], 16));
-  put(v, 'mcp_trust_signals', fixedSlot(input.mcp, ['server_identity_score', 'tool_description_change_rate', 'schema_diff_score', 'tool_count_change', 'trust_band'], 12));
-  put(v, 'grounding_metrics', fixedSlot(input.grounding, ['source_attribution_coverage', 'citation_grounding_score', 'confidence_calibration_error', 'fact_consistency'], 16));
-  put(v, 'novelty_score', fixedSlot(input.novelty, ['mahalanobis_distance', 'autoencoder_recon_error', 'kl_divergence', 'composite_novelty'], 4));
-  put(v, 'human_oversight_state', fixedSlot(input.oversight, ['operator_presence', 'approval_latency_ms', 'recent_overrides', 'human_absence_safety_timer', 'approver_count', 'shift_active', 'escalation_rate', 'human_response_p95'], 8));
+  put(v, 'action_blast_radius', [
+    b,
+    IRREVERSIBLE.has(input.tool) ? 0 : 0.7,
+    WIDE_SCOPE.has(input.tool) ? 1 : 0.3,
+    b,
+    0.5,
+    b,
+  ]);
+  put(v, 'output_channel_diversity', [
+    Math.min(1, count(input.argsJson, 'http') / 5),
+    Math.min(1, (count(input.argsJson, '.png') + count(input.argsJson, '.jpg')) / 5),
+    Math.min(1, count(input.argsJson, 'base64') / 3),
+  ]);
+  put(
+    v,
+    'session_behavioral_drift',
+    fixedSlot(
+      input.sessionBehavior,
+      [
+        'persona_drift',
+        'refusal_rate_change',
+        'tone_shift',
+        'system_prompt_adherence_trend',
+        'topic_drift',
+        'verbosity_drift',
+      ],
+      16,
+    ),
+  );
+  put(
+    v,
+    'mcp_trust_signals',
+    fixedSlot(
+      input.mcp,
+      [
+        'server_identity_score',
+        'tool_description_change_rate',
+        'schema_diff_score',
+        'tool_count_change',
+        'trust_band',
+      ],
+      12,
+    ),
+  );
+  put(
+    v,
+    'grounding_metrics',
+    fixedSlot(
+      input.grounding,
+      [
+        'source_attribution_coverage',
+        'citation_grounding_score',
+        'confidence_calibration_error',
+        'fact_consistency',
+      ],
+      16,
+    ),
+  );
+  put(
+    v,
+    'novelty_score',
+    fixedSlot(
+      input.novelty,
+      ['mahalanobis_distance', 'autoencoder_recon_error', 'kl_divergence', 'composite_novelty'],
+      4,
+    ),
+  );
+  put(
+    v,
+    'human_oversight_state',
+    fixedSlot(
+      input.oversight,
+      [
+        'operator_presence',
+        'approval_latency_ms',
+        'recent_overrides',
+        'human_absence_safety_timer',
+        'approver_count',
+        'shift_active',
+        'escalation_rate',
+        'human_response_p95',
+      ],
+      8,
+    ),
+  );
   put(v, 'cost_efficiency_metrics', fixedSlot(input.cost, COST_KEYS, 16));
   // Hardware band: zero unless the snapshot has the subfield (then clamp01 per §1.4) + availability mask.
   let mask = 0;

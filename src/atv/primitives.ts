@@ -22,7 +22,8 @@ export function hashExpand(seed: Uint8Array | string, dim: number): Float64Array
     buf[s.length + 2] = (c >>> 8) & 0xff;
     buf[s.length + 3] = c & 0xff;
     const block = sha3_512(buf);
-    for (let i = 0; i < block.length && filled < dim; i++) out[filled++] = ((block[i] as number) - 127.5) / 127.5;
+    for (let i = 0; i < block.length && filled < dim; i++)
+      out[filled++] = ((block[i] as number) - 127.5) / 127.5;
   }
   let norm = 0;
   for (const v of out) norm += v * v;
@@ -37,7 +38,11 @@ export function embedText(text: string, dim: number): Float64Array {
 }
 
 /** slot i = named[keys[i]] (0 when absent or not a finite number); unlisted keys are dropped. */
-export function fixedSlot(named: Readonly<Record<string, number>> | undefined, keys: readonly string[], dim: number): Float64Array {
+export function fixedSlot(
+  named: Readonly<Record<string, number>> | undefined,
+  keys: readonly string[],
+  dim: number,
+): Float64Array {
   const out = new Float64Array(dim);
   if (named === undefined) return out;
   keys.forEach((k, i) => {

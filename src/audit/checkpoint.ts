@@ -25,16 +25,19 @@ export interface CheckpointKeys {
 }
 
 export function checkpointText(cp: Checkpoint): string {
-  if (cp.origin.length === 0 || /[\s+]/u.test(cp.origin)) fail('NOTE_MALFORMED', 'checkpoint origin must have no spaces or "+"');
+  if (cp.origin.length === 0 || /[\s+]/u.test(cp.origin))
+    fail('NOTE_MALFORMED', 'checkpoint origin must have no spaces or "+"');
   return `${cp.origin}\n${cp.size}\n${toBase64(cp.root)}\n`;
 }
 
 export function parseCheckpointText(text: string): Checkpoint {
   const lines = text.split('\n');
   // At least origin, size, root and the empty string after the final newline; extension lines are allowed.
-  if (lines.length < 4 || lines[lines.length - 1] !== '') fail('CHECKPOINT_MALFORMED', 'checkpoint text must have three lines');
+  if (lines.length < 4 || lines[lines.length - 1] !== '')
+    fail('CHECKPOINT_MALFORMED', 'checkpoint text must have three lines');
   const [origin, sizeText, rootText] = lines as [string, string, string];
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText)) fail('CHECKPOINT_MALFORMED', 'checkpoint size is not a decimal without leading zeros');
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText))
+    fail('CHECKPOINT_MALFORMED', 'checkpoint size is not a decimal without leading zeros');
   const root = fromBase64(rootText, 'checkpoint root');
   if (root.length !== 32) fail('CHECKPOINT_MALFORMED', 'checkpoint root is not 32 bytes');
   return { origin, size: Number(sizeText), root };
@@ -47,7 +50,11 @@ export async function signCheckpoint(cp: Checkpoint, signer: Signer): Promise<st
   const pqPk = decodeSpki(signer.publicKeys.mldsa.spki).publicKey;
   const signatures: NoteSignature[] = [
     { name: cp.origin, keyId: noteKeyId(cp.origin, ED25519_TYPE, edPk), signature: signer.signEd25519(msg) },
-    { name: cp.origin, keyId: noteKeyId(cp.origin, MLDSA65_TYPE, pqPk), signature: await signer.signMlDsa(msg) },
+    {
+      name: cp.origin,
+      keyId: noteKeyId(cp.origin, MLDSA65_TYPE, pqPk),
+      signature: await signer.signMlDsa(msg),
+    },
   ];
   return formatNote({ text, signatures });
 }
@@ -68,11 +75,18 @@ export interface CheckpointParts {
  * verifying many checkpoints can run the ML-DSA checks in the worker pool. Lines from unknown keys are
  * ignored (signed-note §Verification).
  */
-export function checkpointParts(note: string, keys: CheckpointKeys, expectedOrigin?: string): CheckpointParts {
+export function checkpointParts(
+  note: string,
+  keys: CheckpointKeys,
+  expectedOrigin?: string,
+): CheckpointParts {
   const parsed = parseNote(note);
   const checkpoint = parseCheckpointText(parsed.text);
   if (expectedOrigin !== undefined && checkpoint.origin !== expectedOrigin) {
-    fail('CHECKPOINT_ORIGIN_MISMATCH', `checkpoint origin ${checkpoint.origin} is not this log's (${expectedOrigin})`);
+    fail(
+      'CHECKPOINT_ORIGIN_MISMATCH',
+      `checkpoint origin ${checkpoint.origin} is not this log's (${expectedOrigin})`,
+    );
   }
   const msg = utf8.encode(parsed.text);
   const edRaw = ed25519RawPublicKey(keys.ed25519);
@@ -97,8 +111,15 @@ export interface CheckpointVerdict {
 }
 
 /** Parses a signed checkpoint and checks BOTH required signatures under the given keys. */
-export function verifyCheckpointNote(note: string, keys: CheckpointKeys, expectedOrigin?: string): CheckpointVerdict {
+export function verifyCheckpointNote(
+  note: string,
+  keys: CheckpointKeys,
+  expectedOrigin?: string,
+): CheckpointVerdict {
   const p = checkpointParts(note, keys, expectedOrigin);
-  const mldsa = p.mldsaSignature !== undefined && p.mldsaAlg !== 'ed25519' && mlDsaVerify(p.mldsaAlg, p.mldsaPublicKey, p.msg, p.mldsaSignature);
+  const mldsa =
+    p.mldsaSignature !== undefined &&
+    p.mldsaAlg !== 'ed25519' &&
+    mlDsaVerify(p.mldsaAlg, p.mldsaPublicKey, p.msg, p.mldsaSignature);
   return { checkpoint: p.checkpoint, ed25519: p.ed25519, mldsa };
 }

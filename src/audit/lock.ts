@@ -22,7 +22,11 @@ export class WriterLock {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const holder = readHolder(path);
         if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
-          fail('AUDIT_LOCKED', `the audit log is being written by process ${holder}; stop it or use its daemon`, { pid: holder });
+          fail(
+            'AUDIT_LOCKED',
+            `the audit log is being written by process ${holder}; stop it or use its daemon`,
+            { pid: holder },
+          );
         }
         try {
           unlinkSync(path); // stale: its writer is gone

@@ -8,11 +8,24 @@ import { AegisError, fail } from '../core/errors.js';
 import { fromHex, toBase64, toHex } from '../core/encoding.js';
 import type { Signer } from '../crypto/signer.js';
 import { signCheckpoint } from './checkpoint.js';
-import { checkpointsPath, listSegments, readLines, segmentName, SEGMENT_MAX_RECORDS, CHECKPOINTS_FILE } from './files.js';
+import {
+  checkpointsPath,
+  listSegments,
+  readLines,
+  segmentName,
+  SEGMENT_MAX_RECORDS,
+  CHECKPOINTS_FILE,
+} from './files.js';
 import { WriterLock } from './lock.js';
 import { CompactRange } from './merkle.js';
 import {
-  hashBody, makeBody, recordLine, recordSigningBytes, ZERO_HASH, type AuditEvent, type AuditRecord,
+  hashBody,
+  makeBody,
+  recordLine,
+  recordSigningBytes,
+  ZERO_HASH,
+  type AuditEvent,
+  type AuditRecord,
   type RecordSignatures,
 } from './record.js';
 import { setAsideTail, type TornTail } from './recovery.js';
@@ -120,13 +133,18 @@ export class AuditLog {
       const path = join(dir, name);
       const { lines, tail } = readLines(path);
       if (tail.length > 0) {
-        if (i !== segments.length - 1) fail('AUDIT_SEGMENT_CORRUPT', `${name} ends with an incomplete line but is not the last segment`);
+        if (i !== segments.length - 1)
+          fail('AUDIT_SEGMENT_CORRUPT', `${name} ends with an incomplete line but is not the last segment`);
         this.recovered.push(setAsideTail(dir, name, tail, statSync(path).size));
       }
       for (const line of lines) {
         const rec = parseRecordLine(line, this.seq);
         if (rec.seq !== this.seq || rec.prev_hash !== this.prevHash) {
-          fail('AUDIT_CHAIN_BROKEN', `the log in ${dir} does not chain at seq ${this.seq}; run 'aegis verify-audit'`, { seq: this.seq });
+          fail(
+            'AUDIT_CHAIN_BROKEN',
+            `the log in ${dir} does not chain at seq ${this.seq}; run 'aegis verify-audit'`,
+            { seq: this.seq },
+          );
         }
         if (this.seq === 0) genesis = rec;
         this.tree.append(fromHex(rec.this_hash));
@@ -139,18 +157,27 @@ export class AuditLog {
     const cpPath = checkpointsPath(dir);
     try {
       const { lines, tail } = readLines(cpPath);
-      if (tail.length > 0) this.recovered.push(setAsideTail(dir, CHECKPOINTS_FILE, tail, statSync(cpPath).size));
-      const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1] as string) as { size?: unknown }) : undefined;
+      if (tail.length > 0)
+        this.recovered.push(setAsideTail(dir, CHECKPOINTS_FILE, tail, statSync(cpPath).size));
+      const last =
+        lines.length > 0 ? (JSON.parse(lines[lines.length - 1] as string) as { size?: unknown }) : undefined;
       if (last && typeof last.size === 'number') this.lastCpSize = this.cpStartedSize = last.size;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     if (genesis) {
-      const g = genesis.data as { origin?: string; log_id?: string; keys?: { ed25519?: { spki?: string }; ml_dsa_65?: { spki?: string } } } | null;
+      const g = genesis.data as {
+        origin?: string;
+        log_id?: string;
+        keys?: { ed25519?: { spki?: string }; ml_dsa_65?: { spki?: string } };
+      } | null;
       const edOk = g?.keys?.ed25519?.spki === toBase64(signer.publicKeys.ed25519.spki);
       const pqOk = g?.keys?.ml_dsa_65?.spki === toBase64(signer.publicKeys.mldsa.spki);
       if (!edOk || !pqOk) {
-        fail('AUDIT_KEY_MISMATCH', `the log in ${dir} was started with other audit keys than the ones loaded; restore the log's keys or start a new log`);
+        fail(
+          'AUDIT_KEY_MISMATCH',
+          `the log in ${dir} was started with other audit keys than the ones loaded; restore the log's keys or start a new log`,
+        );
       }
       this.origin = g?.origin ?? '';
       this.logId = g?.log_id ?? '';
@@ -163,7 +190,11 @@ export class AuditLog {
       await this.append({ kind: 'genesis', data: this.genesisData() });
     }
     for (const t of this.recovered) {
-      await this.append({ kind: 'recovery', reason: 'torn tail set aside after an interrupted write', data: { ...t } });
+      await this.append({
+        kind: 'recovery',
+        reason: 'torn tail set aside after an interrupted write',
+        data: { ...t },
+      });
     }
   }
 
@@ -228,7 +259,12 @@ export class AuditLog {
   }
 
   private failAll(batch: Pending[], e: unknown): void {
-    const err = e instanceof AegisError ? e : new AegisError('AUDIT_WRITE_FAILED', `audit log write failed: ${(e as Error).message}`, { cause: e });
+    const err =
+      e instanceof AegisError
+        ? e
+        : new AegisError('AUDIT_WRITE_FAILED', `audit log write failed: ${(e as Error).message}`, {
+            cause: e,
+          });
     this.broken = err;
     for (const p of batch) p.reject(err);
     for (const p of this.queue.splice(0)) p.reject(err);
@@ -250,7 +286,12 @@ export class AuditLog {
       try {
         h = hashBody(body);
       } catch (e) {
-        p.reject(new AegisError('AUDIT_EVENT_INVALID', `event cannot be written as canonical JSON: ${(e as Error).message}`));
+        p.reject(
+          new AegisError(
+            'AUDIT_EVENT_INVALID',
+            `event cannot be written as canonical JSON: ${(e as Error).message}`,
+          ),
+        );
         continue;
       }
       seq++;
@@ -335,14 +376,19 @@ export class AuditLog {
     this.cpChain = this.cpChain.then(async () => {
       try {
         const note = await signCheckpoint({ origin: this.origin, size, root }, this.opts.signer);
-        const line = JSON.stringify({ size, ts: (this.opts.clock ?? systemClock).now().toISOString(), note }) + '\n';
+        const line =
+          JSON.stringify({ size, ts: (this.opts.clock ?? systemClock).now().toISOString(), note }) + '\n';
         const fh = this.cpFh as FileHandle;
         await fh.write(line);
         await fh.datasync();
         this.lastCpSize = size;
         this.lastCpAt = Date.now();
       } catch (e) {
-        this.broken ??= new AegisError('AUDIT_WRITE_FAILED', `checkpoint write failed: ${(e as Error).message}`, { cause: e });
+        this.broken ??= new AegisError(
+          'AUDIT_WRITE_FAILED',
+          `checkpoint write failed: ${(e as Error).message}`,
+          { cause: e },
+        );
       } finally {
         this.cpInFlight = this.cpStartedSize !== size;
       }
@@ -375,21 +421,53 @@ export class AuditLog {
 const KIND_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /** The fields an appender may set (RecordBody less what the log fills in: v, seq, ts, prev_hash). */
-const EVENT_FIELDS: ReadonlySet<string> = new Set(['kind', 'aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'rules', 'atv_sha3', 'data']);
+const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'aid',
+  'tenant',
+  'session',
+  'tool',
+  'args_sha3',
+  'decision',
+  'reason',
+  'rules',
+  'atv_sha3',
+  'data',
+]);
 
 function validateEvent(ev: AuditEvent): void {
-  if (typeof ev !== 'object' || ev === null) fail('AUDIT_EVENT_INVALID', 'an audit event must be a JSON object');
+  if (typeof ev !== 'object' || ev === null)
+    fail('AUDIT_EVENT_INVALID', 'an audit event must be a JSON object');
   // A field the record has no place for would be dropped by makeBody: refuse it instead (nothing is lost silently).
   const unknown = Object.keys(ev).filter((k) => !EVENT_FIELDS.has(k));
   if (unknown.length > 0) {
-    fail('AUDIT_EVENT_FIELD_UNKNOWN', `audit event field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 64))).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not part of a record; put extra facts under "data"`);
+    fail(
+      'AUDIT_EVENT_FIELD_UNKNOWN',
+      `audit event field${unknown.length > 1 ? 's' : ''} ${unknown
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k.slice(0, 64)))
+        .join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not part of a record; put extra facts under "data"`,
+    );
   }
   if (typeof ev.kind !== 'string' || !KIND_RE.test(ev.kind)) {
-    fail('AUDIT_EVENT_INVALID', 'event kind must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter');
+    fail(
+      'AUDIT_EVENT_INVALID',
+      'event kind must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter',
+    );
   }
-  for (const f of ['aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'atv_sha3'] as const) {
+  for (const f of [
+    'aid',
+    'tenant',
+    'session',
+    'tool',
+    'args_sha3',
+    'decision',
+    'reason',
+    'atv_sha3',
+  ] as const) {
     const v = ev[f];
-    if (v !== undefined && v !== null && typeof v !== 'string') fail('AUDIT_EVENT_INVALID', `event field ${f} must be a string`);
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      fail('AUDIT_EVENT_INVALID', `event field ${f} must be a string`);
   }
   if (ev.rules !== undefined && (!Array.isArray(ev.rules) || ev.rules.some((r) => typeof r !== 'string'))) {
     fail('AUDIT_EVENT_INVALID', 'event field rules must be an array of strings');
@@ -399,7 +477,8 @@ function validateEvent(ev: AuditEvent): void {
   }
   // JSON.stringify is a cheap upper bound of the canonical size; canonical form is computed once, at hashing.
   const size = JSON.stringify(ev).length;
-  if (size > MAX_RECORD_BYTES) fail('INPUT_TOO_LARGE', `audit event is ${size} bytes; the limit is ${MAX_RECORD_BYTES}`);
+  if (size > MAX_RECORD_BYTES)
+    fail('INPUT_TOO_LARGE', `audit event is ${size} bytes; the limit is ${MAX_RECORD_BYTES}`);
 }
 
 /** Parses one stored line as a record (shape only; verify.ts checks hashes and signatures). */
@@ -408,15 +487,23 @@ export function parseRecordLine(line: string, expectedSeq: number): AuditRecord 
   try {
     rec = JSON.parse(line);
   } catch {
-    return fail('AUDIT_RECORD_MALFORMED', `record at seq ${expectedSeq} is not valid JSON`, { seq: expectedSeq });
+    return fail('AUDIT_RECORD_MALFORMED', `record at seq ${expectedSeq} is not valid JSON`, {
+      seq: expectedSeq,
+    });
   }
   const r = rec as Partial<AuditRecord>;
   if (
-    typeof rec !== 'object' || rec === null || typeof r.seq !== 'number' || typeof r.prev_hash !== 'string' ||
-    typeof r.this_hash !== 'string' || !/^[0-9a-f]{64}$/.test(r.this_hash) || typeof r.kind !== 'string'
+    typeof rec !== 'object' ||
+    rec === null ||
+    typeof r.seq !== 'number' ||
+    typeof r.prev_hash !== 'string' ||
+    typeof r.this_hash !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(r.this_hash) ||
+    typeof r.kind !== 'string'
   ) {
-    return fail('AUDIT_RECORD_MALFORMED', `record at seq ${expectedSeq} lacks required fields`, { seq: expectedSeq });
+    return fail('AUDIT_RECORD_MALFORMED', `record at seq ${expectedSeq} lacks required fields`, {
+      seq: expectedSeq,
+    });
   }
   return r as AuditRecord;
 }
-

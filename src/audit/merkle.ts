@@ -33,7 +33,11 @@ export function merkleRoot(leafHashes: Uint8Array[]): Uint8Array {
 }
 
 /** PATH(m, D[n]) of RFC 6962 §2.1.1: sibling hashes from the leaf up to the root's child. */
-export function inclusionProof(leafHashes: Uint8Array[], index: number, size = leafHashes.length): Uint8Array[] {
+export function inclusionProof(
+  leafHashes: Uint8Array[],
+  index: number,
+  size = leafHashes.length,
+): Uint8Array[] {
   const path: Uint8Array[] = [];
   const walk = (m: number, lo: number, hi: number): void => {
     const n = hi - lo;
@@ -52,7 +56,13 @@ export function inclusionProof(leafHashes: Uint8Array[], index: number, size = l
 }
 
 /** RFC 9162 §2.1.3.2 inclusion verification. */
-export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array): boolean {
+export function verifyInclusion(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (index < 0 || index >= size) return false;
   let fn = index;
   let sn = size - 1;
@@ -91,7 +101,10 @@ export class CompactRange {
   /** Appends a leaf's data (this_hash), hashing it as an RFC 6962 leaf. */
   append(data: Uint8Array): void {
     let node = { size: 1, hash: leafHash(data) };
-    while (this.stack.length > 0 && (this.stack[this.stack.length - 1] as { size: number }).size === node.size) {
+    while (
+      this.stack.length > 0 &&
+      (this.stack[this.stack.length - 1] as { size: number }).size === node.size
+    ) {
       const left = this.stack.pop() as { size: number; hash: Uint8Array };
       node = { size: left.size * 2, hash: nodeHash(left.hash, node.hash) };
     }
@@ -102,7 +115,8 @@ export class CompactRange {
   root(): Uint8Array {
     if (this.stack.length === 0) return EMPTY_ROOT;
     let r = (this.stack[this.stack.length - 1] as { hash: Uint8Array }).hash;
-    for (let i = this.stack.length - 2; i >= 0; i--) r = nodeHash((this.stack[i] as { hash: Uint8Array }).hash, r);
+    for (let i = this.stack.length - 2; i >= 0; i--)
+      r = nodeHash((this.stack[i] as { hash: Uint8Array }).hash, r);
     return r;
   }
 }

@@ -37,7 +37,8 @@ export const ED25519_TYPE = Uint8Array.of(SIG_TYPE_ED25519);
 export const MLDSA65_TYPE = concatBytes(Uint8Array.of(SIG_TYPE_OTHER), MLDSA65_NOTE_IDENTIFIER);
 
 function checkName(name: string): void {
-  if (name.length === 0 || /[\s+]/u.test(name)) fail('NOTE_MALFORMED', 'note key names must be non-empty without spaces or "+"');
+  if (name.length === 0 || /[\s+]/u.test(name))
+    fail('NOTE_MALFORMED', 'note key names must be non-empty without spaces or "+"');
 }
 
 export function formatNote(note: SignedNote): string {
@@ -64,7 +65,8 @@ export function parseNote(raw: string): SignedNote {
   const signatures: NoteSignature[] = [];
   for (const line of sigText.slice(0, -1).split('\n')) {
     const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/u.exec(line);
-    if (!m || m[1] === undefined || m[2] === undefined) fail('NOTE_MALFORMED', 'malformed note signature line');
+    if (!m || m[1] === undefined || m[2] === undefined)
+      fail('NOTE_MALFORMED', 'malformed note signature line');
     const blob = fromBase64(m[2], 'note signature');
     if (blob.length < 5) fail('NOTE_MALFORMED', 'note signature too short');
     signatures.push({ name: m[1], keyId: blob.slice(0, 4), signature: blob.slice(4) });

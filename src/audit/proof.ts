@@ -32,14 +32,25 @@ export function buildProof(dir: string, seq: number): string {
       hashes.push(fromHex(rec.this_hash));
     }
   }
-  if (line === undefined) fail('AUDIT_SEQ_NOT_FOUND', `the log has no record ${seq} (it holds ${hashes.length})`);
+  if (line === undefined)
+    fail('AUDIT_SEQ_NOT_FOUND', `the log has no record ${seq} (it holds ${hashes.length})`);
   const cpPath = checkpointsPath(dir);
-  const cps = existsSync(cpPath) ? readLines(cpPath).lines.map((l) => JSON.parse(l) as { size: number; note: string }) : [];
+  const cps = existsSync(cpPath)
+    ? readLines(cpPath).lines.map((l) => JSON.parse(l) as { size: number; note: string })
+    : [];
   const cp = cps.filter((c) => c.size > seq && c.size <= hashes.length).sort((a, b) => b.size - a.size)[0];
-  if (!cp) fail('AUDIT_NO_CHECKPOINT', `no checkpoint covers record ${seq} yet; run 'aegis audit checkpoint' first`);
+  if (!cp)
+    fail('AUDIT_NO_CHECKPOINT', `no checkpoint covers record ${seq} yet; run 'aegis audit checkpoint' first`);
   const leaves = hashes.slice(0, cp.size).map(leafHash);
   const path = inclusionProof(leaves, seq);
-  return [PROOF_HEADER, `extra ${toBase64(utf8.encode(line))}`, `index ${seq}`, ...path.map(toBase64), '', cp.note].join('\n');
+  return [
+    PROOF_HEADER,
+    `extra ${toBase64(utf8.encode(line))}`,
+    `index ${seq}`,
+    ...path.map(toBase64),
+    '',
+    cp.note,
+  ].join('\n');
 }
 
 export interface ProofVerdict {
@@ -48,7 +59,12 @@ export interface ProofVerdict {
   size: number;
   origin: string;
   this_hash: string | null;
-  checks: { checkpoint_signatures: boolean; inclusion: boolean; record_hash: boolean | null; record_signature: boolean | null };
+  checks: {
+    checkpoint_signatures: boolean;
+    inclusion: boolean;
+    record_hash: boolean | null;
+    record_signature: boolean | null;
+  };
 }
 
 export function verifyProof(text: string, keys: CheckpointKeys): ProofVerdict {
@@ -70,20 +86,41 @@ export function verifyProof(text: string, keys: CheckpointKeys): ProofVerdict {
   const note = lines.slice(i + 1).join('\n');
   const v = verifyCheckpointNote(note, keys);
   const verdict: ProofVerdict = {
-    ok: false, index, size: v.checkpoint.size, origin: v.checkpoint.origin, this_hash: null,
-    checks: { checkpoint_signatures: v.ed25519 && v.mldsa, inclusion: false, record_hash: null, record_signature: null },
+    ok: false,
+    index,
+    size: v.checkpoint.size,
+    origin: v.checkpoint.origin,
+    this_hash: null,
+    checks: {
+      checkpoint_signatures: v.ed25519 && v.mldsa,
+      inclusion: false,
+      record_hash: null,
+      record_signature: null,
+    },
   };
   if (!extra) fail('PROOF_MALFORMED', 'the proof carries no record (extra line); nothing to prove');
   const rec = JSON.parse(utf8.decode(extra, 'proof record')) as Record<string, unknown>;
   const { this_hash: stated, sig, ...body } = rec;
-  if (typeof stated !== 'string' || !/^[0-9a-f]{64}$/.test(stated)) fail('PROOF_MALFORMED', 'the proof record has no this_hash');
+  if (typeof stated !== 'string' || !/^[0-9a-f]{64}$/.test(stated))
+    fail('PROOF_MALFORMED', 'the proof record has no this_hash');
   const hash = sha3_256(RECORD_HASH_DOMAIN, canonicalJson(body));
   verdict.this_hash = stated;
   verdict.checks.record_hash = bytesEqual(hash, fromHex(stated)) && body['seq'] === index;
   const edSig = (sig as { ed25519?: unknown } | undefined)?.ed25519;
   verdict.checks.record_signature =
-    typeof edSig === 'string' && ed25519Verify(ed25519PublicKey(keys.ed25519), recordSigningBytes(hash), fromBase64(edSig));
-  verdict.checks.inclusion = verifyInclusion(leafHash(hash), index, v.checkpoint.size, path, v.checkpoint.root);
-  verdict.ok = verdict.checks.checkpoint_signatures && verdict.checks.inclusion && verdict.checks.record_hash === true && verdict.checks.record_signature === true;
+    typeof edSig === 'string' &&
+    ed25519Verify(ed25519PublicKey(keys.ed25519), recordSigningBytes(hash), fromBase64(edSig));
+  verdict.checks.inclusion = verifyInclusion(
+    leafHash(hash),
+    index,
+    v.checkpoint.size,
+    path,
+    v.checkpoint.root,
+  );
+  verdict.ok =
+    verdict.checks.checkpoint_signatures &&
+    verdict.checks.inclusion &&
+    verdict.checks.record_hash === true &&
+    verdict.checks.record_signature === true;
   return verdict;
 }

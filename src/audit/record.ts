@@ -62,8 +62,21 @@ export interface AuditEvent {
 }
 
 export const BODY_FIELDS = [
-  'v', 'seq', 'ts', 'kind', 'aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'rules',
-  'atv_sha3', 'data', 'prev_hash',
+  'v',
+  'seq',
+  'ts',
+  'kind',
+  'aid',
+  'tenant',
+  'session',
+  'tool',
+  'args_sha3',
+  'decision',
+  'reason',
+  'rules',
+  'atv_sha3',
+  'data',
+  'prev_hash',
 ] as const;
 
 export function makeBody(ev: AuditEvent, seq: number, ts: string, prevHash: string): RecordBody {
@@ -93,7 +106,10 @@ export function hashBody(body: RecordBody | Record<string, JsonValue>): Uint8Arr
 
 /** The bytes Ed25519 and ML-DSA-65 sign for a record: RECORD_SIG_DOMAIN ‖ this_hash (32 raw bytes). */
 export function recordSigningBytes(thisHash: Uint8Array | string): Uint8Array {
-  return concatBytes(RECORD_SIG_DOMAIN, typeof thisHash === 'string' ? fromHex(thisHash, 'this_hash') : thisHash);
+  return concatBytes(
+    RECORD_SIG_DOMAIN,
+    typeof thisHash === 'string' ? fromHex(thisHash, 'this_hash') : thisHash,
+  );
 }
 
 /** Serialises a record as one line (plain JSON.stringify; the hash never depends on this layout). */

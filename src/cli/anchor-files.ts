@@ -10,8 +10,11 @@ const ANCHOR_FILE = /\.(pem|der|crt|cer)$/i;
  * directory or one without certificates is an error, never a silent fall back to other anchors.
  */
 export function readAnchorFiles(dir: string): Array<{ name: string; bytes: Uint8Array }> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
-  const files = readdirSync(dir).filter((n) => ANCHOR_FILE.test(n)).sort();
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    fail('FILE_NOT_FOUND', `trust anchor directory ${dir} does not exist`);
+  const files = readdirSync(dir)
+    .filter((n) => ANCHOR_FILE.test(n))
+    .sort();
   if (files.length === 0) fail('TRUST_ANCHORS_INVALID', `no .pem/.der/.crt/.cer certificate in ${dir}`);
   return files.map((name) => ({ name, bytes: readInputFile(join(dir, name), 'trust anchor') }));
 }

@@ -22,13 +22,15 @@ export function parseJsonObject(text: string, what: string): JsonObject {
   return v;
 }
 
-const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const str = (v: JsonValue | undefined): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
 
 export function rowToEvent(row: JsonObject, line: string): AgentEvent {
   if (row['hook_event_name'] !== undefined) return parseHookInput(new TextEncoder().encode(line));
   const tool = str(row['tool']);
   const input = row['input'];
-  if (tool === undefined) fail('EVALUATE_ROW_INVALID', 'row has no "tool" string (or "hook_event_name" for a hook input)');
+  if (tool === undefined)
+    fail('EVALUATE_ROW_INVALID', 'row has no "tool" string (or "hook_event_name" for a hook input)');
   if (!isJsonObject(input)) fail('EVALUATE_ROW_INVALID', 'row "input" must be a JSON object');
   const ctx = row['context'];
   const c: JsonObject = isJsonObject(ctx) ? ctx : {};

@@ -9,7 +9,8 @@ export function readInputFile(path: string, what = 'input file', maxBytes = 256 
     if (!st.isFile()) fail('FILE_UNREADABLE', `${what} ${path} is not a regular file`);
     size = st.size;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail('FILE_NOT_FOUND', `${what} ${path} does not exist`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      fail('FILE_NOT_FOUND', `${what} ${path} does not exist`);
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E'))
       fail('FILE_UNREADABLE', `${what} ${path} cannot be read (${e.code})`);
     throw e;
@@ -18,7 +19,10 @@ export function readInputFile(path: string, what = 'input file', maxBytes = 256 
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    return fail('FILE_UNREADABLE', `${what} ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    return fail(
+      'FILE_UNREADABLE',
+      `${what} ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 

@@ -29,7 +29,10 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     for (const sub of c.commands) {
       // Fixed help width: the same text on every terminal, and docs/cli.md generated from it is stable.
       sub.configureHelp({ helpWidth: 110 });
-      sub.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+      sub
+        .exitOverride()
+        .showSuggestionAfterError(true)
+        .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
       sub.showHelpAfterError(`(run 'aegis ${fullName(sub)} --help' for usage)`);
       inherit(sub);
     }
@@ -77,7 +80,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version are successes; every other commander error is a usage error.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       return EXIT_USAGE;
     }
     io.err(`aegis: INTERNAL_ERROR: ${(e as Error).message}`);

@@ -9,7 +9,10 @@ export function packageRoot(): string {
     const pj = join(dir, 'package.json');
     return existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'aegis-t3';
   };
-  return findUpward(dirname(fileURLToPath(import.meta.url)), (dir) => (isOurs(dir) ? dir : undefined)) ?? process.cwd();
+  return (
+    findUpward(dirname(fileURLToPath(import.meta.url)), (dir) => (isOurs(dir) ? dir : undefined)) ??
+    process.cwd()
+  );
 }
 
 /** Shared fixtures: $AEGIS_FIXTURES, else ../shared/fixtures next to the package (the workspace layout). */

@@ -22,10 +22,14 @@ export class ByteReader {
 
   private need(n: number, field: string): void {
     if (n < 0 || this.pos + n > this.buf.length) {
-      fail('PARSE_TRUNCATED', `${this.what}: ${field} needs ${n} bytes at offset ${this.pos}, ${this.remaining} left`, {
-        field,
-        offset: this.pos,
-      });
+      fail(
+        'PARSE_TRUNCATED',
+        `${this.what}: ${field} needs ${n} bytes at offset ${this.pos}, ${this.remaining} left`,
+        {
+          field,
+          offset: this.pos,
+        },
+      );
     }
   }
 
@@ -58,12 +62,16 @@ export class ByteReader {
 
   u32le(field = 'u32'): number {
     const b = this.bytes(4, field);
-    return ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0;
+    return (
+      ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0
+    );
   }
 
   u32be(field = 'u32'): number {
     const b = this.bytes(4, field);
-    return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
+    return (
+      (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0
+    );
   }
 
   u64le(field = 'u64'): bigint {

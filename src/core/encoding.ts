@@ -45,7 +45,8 @@ export function decodeBinaryOrText(raw: Uint8Array): Uint8Array {
   if (text.length > 0 && /^[\x20-\x7e\s]+$/.test(text)) {
     const compact = text.replace(/\s+/g, '');
     if (compact.length % 2 === 0 && HEX_RE.test(compact.replace(/^0x/, ''))) return fromHex(compact);
-    if (compact.length % 4 === 0 && B64_RE.test(compact)) return new Uint8Array(Buffer.from(compact, 'base64'));
+    if (compact.length % 4 === 0 && B64_RE.test(compact))
+      return new Uint8Array(Buffer.from(compact, 'base64'));
   }
   return raw;
 }

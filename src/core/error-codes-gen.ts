@@ -36,7 +36,8 @@ const CODE = /^[A-Z][A-Z0-9_]*$/;
 /** `TEE attestation: AMD revocation` → `TeeAttestationAmdRevocationErrorCode`. */
 export function sectionTypeName(title: string): string {
   const words = title.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  if (words.length === 0 || /^[0-9]/.test(words[0] as string)) throw new Error(`docs/errors.md: section "${title}" gives no type name`);
+  if (words.length === 0 || /^[0-9]/.test(words[0] as string))
+    throw new Error(`docs/errors.md: section "${title}" gives no type name`);
   return words.map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()).join('') + 'ErrorCode';
 }
 
@@ -51,7 +52,8 @@ export function parseErrorsDoc(markdown: string): ParsedErrorsDoc {
       const title = m === null ? (heading[1] as string) : (m[1] as string);
       const typeName = sectionTypeName(title);
       const clash = sections.find((s) => s.typeName === typeName);
-      if (clash !== undefined) throw new Error(`docs/errors.md: sections "${clash.title}" and "${title}" both give ${typeName}`);
+      if (clash !== undefined)
+        throw new Error(`docs/errors.md: sections "${clash.title}" and "${title}" both give ${typeName}`);
       sections.push({ title, paths: m === null ? undefined : m[2], typeName, codes: [] });
       continue;
     }
@@ -60,7 +62,10 @@ export function parseErrorsDoc(markdown: string): ParsedErrorsDoc {
     const code = row[1] as string;
     const section = sections.at(-1);
     if (section === undefined) throw new Error(`docs/errors.md: code ${code} appears before any ## section`);
-    if (!CODE.test(code)) throw new Error(`docs/errors.md: "${code}" in section "${section.title}" is not a SCREAMING_SNAKE code`);
+    if (!CODE.test(code))
+      throw new Error(
+        `docs/errors.md: "${code}" in section "${section.title}" is not a SCREAMING_SNAKE code`,
+      );
     if (section.codes.includes(code)) repeated.set(code, section.title);
     else section.codes.push(code);
   }
@@ -78,7 +83,10 @@ function unionType(name: string, members: readonly string[]): string[] {
   if (oneLine.length <= PRINT_WIDTH) return [oneLine];
   const nextLine = `  ${members.join(' | ')};`;
   if (nextLine.length <= PRINT_WIDTH) return [`export type ${name} =`, nextLine];
-  return [`export type ${name} =`, ...members.map((m, i) => `  | ${m}${i === members.length - 1 ? ';' : ''}`)];
+  return [
+    `export type ${name} =`,
+    ...members.map((m, i) => `  | ${m}${i === members.length - 1 ? ';' : ''}`),
+  ];
 }
 
 export function renderErrorCodes(doc: ParsedErrorsDoc): string {
@@ -88,18 +96,40 @@ export function renderErrorCodes(doc: ParsedErrorsDoc): string {
   ];
   for (const s of doc.sections) {
     const sharedHere = s.codes.filter((c) => doc.shared.has(c));
-    out.push('', '/**', ` * Codes of docs/errors.md, section "${s.title}"${s.paths === undefined ? '' : ` (${s.paths.replace(/\*\//g, '*∕')})`}.`);
+    out.push(
+      '',
+      '/**',
+      ` * Codes of docs/errors.md, section "${s.title}"${s.paths === undefined ? '' : ` (${s.paths.replace(/\*\//g, '*∕')})`}.`,
+    );
     for (const c of sharedHere) {
       const others = (doc.shared.get(c) ?? []).filter((n) => n !== s.typeName);
       out.push(` * ${c} is also listed under ${others.join(', ')}.`);
     }
-    out.push(' */', ...unionType(s.typeName, s.codes.map((c) => `'${c}'`)));
+    out.push(
+      ' */',
+      ...unionType(
+        s.typeName,
+        s.codes.map((c) => `'${c}'`),
+      ),
+    );
   }
   const all = [...new Set(doc.sections.flatMap((s) => s.codes))];
   out.push('', '/** Every documented error code (DESIGN.md, Contracts: Errors). */');
-  out.push(...unionType('ErrorCode', doc.sections.map((s) => s.typeName)));
-  out.push('', `/** The ${all.length} codes of ErrorCode, for checking a code that arrives at run time (JSON, a child process). */`);
-  out.push('export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([', ...all.map((c) => `  '${c}',`), ']);');
+  out.push(
+    ...unionType(
+      'ErrorCode',
+      doc.sections.map((s) => s.typeName),
+    ),
+  );
+  out.push(
+    '',
+    `/** The ${all.length} codes of ErrorCode, for checking a code that arrives at run time (JSON, a child process). */`,
+  );
+  out.push(
+    'export const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([',
+    ...all.map((c) => `  '${c}',`),
+    ']);',
+  );
   return out.join('\n') + '\n';
 }
 
@@ -112,6 +142,8 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   writeFileSync(errorCodesPath(), renderErrorCodes(doc));
   const codes = new Set(doc.sections.flatMap((s) => s.codes)).size;
   process.stdout.write(`wrote ${errorCodesPath()}: ${codes} codes in ${doc.sections.length} sections\n`);
-  for (const [code, names] of doc.shared) process.stdout.write(`shared: ${code} is listed under ${names.join(', ')}\n`);
-  for (const [code, title] of doc.repeated) process.stdout.write(`repeated: ${code} is listed twice in section "${title}"\n`);
+  for (const [code, names] of doc.shared)
+    process.stdout.write(`shared: ${code} is listed under ${names.join(', ')}\n`);
+  for (const [code, title] of doc.repeated)
+    process.stdout.write(`repeated: ${code} is listed twice in section "${title}"\n`);
 }

@@ -13,7 +13,11 @@ export class AegisError extends Error {
   /** Structured, non-secret facts for --json output (seq, offsets, field names …). */
   readonly detail: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: Record<string, unknown> }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; detail?: Record<string, unknown> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AegisError';
     this.code = code;

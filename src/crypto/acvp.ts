@@ -12,7 +12,15 @@ const IMPL: Record<string, Impl> = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa6
 
 interface AcvpDoc {
   mode?: string;
-  testGroups: Array<{ tgId: number; parameterSet?: string; signatureInterface?: string; preHash?: string; deterministic?: boolean; externalMu?: boolean; tests: Array<Record<string, unknown>> }>;
+  testGroups: Array<{
+    tgId: number;
+    parameterSet?: string;
+    signatureInterface?: string;
+    preHash?: string;
+    deterministic?: boolean;
+    externalMu?: boolean;
+    tests: Array<Record<string, unknown>>;
+  }>;
 }
 
 export interface AcvpSummary {
@@ -29,7 +37,8 @@ export function runAcvp(prompt: AcvpDoc, expected: AcvpDoc, opts: { perGroup?: n
   const mode = prompt.mode ?? 'unknown';
   const sum: AcvpSummary = { mode, passed: 0, failed: 0, skipped: 0, failures: [] };
   const expectedByTc = new Map<string, Record<string, unknown>>();
-  for (const g of expected.testGroups) for (const t of g.tests) expectedByTc.set(`${g.tgId}/${String(t['tcId'])}`, t);
+  for (const g of expected.testGroups)
+    for (const t of g.tests) expectedByTc.set(`${g.tgId}/${String(t['tcId'])}`, t);
   for (const g of prompt.testGroups) {
     const impl = IMPL[g.parameterSet ?? ''];
     const tests = opts.perGroup === undefined ? g.tests : g.tests.slice(0, opts.perGroup);
@@ -56,16 +65,26 @@ export function runAcvp(prompt: AcvpDoc, expected: AcvpDoc, opts: { perGroup?: n
   return sum;
 }
 
-function runCase(mode: string, impl: Impl, g: AcvpDoc['testGroups'][number], t: Record<string, unknown>, exp: Record<string, unknown>): boolean {
+function runCase(
+  mode: string,
+  impl: Impl,
+  g: AcvpDoc['testGroups'][number],
+  t: Record<string, unknown>,
+  exp: Record<string, unknown>,
+): boolean {
   if (mode === 'keyGen') {
     const { publicKey, secretKey } = impl.keygen(hex(t['seed']));
-    return toHex(publicKey) === String(exp['pk']).toLowerCase() && toHex(secretKey) === String(exp['sk']).toLowerCase();
+    return (
+      toHex(publicKey) === String(exp['pk']).toLowerCase() &&
+      toHex(secretKey) === String(exp['sk']).toLowerCase()
+    );
   }
   const extraEntropy: Uint8Array | false = g.deterministic === false ? hex(t['rnd']) : false;
   if (mode === 'sigGen') {
     const sk = hex(t['sk']);
     let sig: Uint8Array;
-    if (g.signatureInterface === 'external') sig = impl.sign(hex(t['message']), sk, { context: hex(t['context']), extraEntropy });
+    if (g.signatureInterface === 'external')
+      sig = impl.sign(hex(t['message']), sk, { context: hex(t['context']), extraEntropy });
     else if (g.externalMu) sig = impl.internal.sign(hex(t['mu']), sk, { externalMu: true, extraEntropy });
     else sig = impl.internal.sign(hex(t['message']), sk, { extraEntropy });
     return toHex(sig) === String(exp['signature']).toLowerCase();
@@ -74,7 +93,8 @@ function runCase(mode: string, impl: Impl, g: AcvpDoc['testGroups'][number], t: 
     const pk = hex(t['pk']);
     const sig = hex(t['signature']);
     let ok: boolean;
-    if (g.signatureInterface === 'external') ok = impl.verify(sig, hex(t['message']), pk, { context: hex(t['context']) });
+    if (g.signatureInterface === 'external')
+      ok = impl.verify(sig, hex(t['message']), pk, { context: hex(t['context']) });
     else if (g.externalMu) ok = impl.internal.verify(sig, hex(t['mu']), pk, { externalMu: true });
     else ok = impl.internal.verify(sig, hex(t['message']), pk);
     return ok === exp['testPassed'];

@@ -56,7 +56,8 @@ export function encodePkcs8Seed(alg: SignatureAlgorithm, seed: Uint8Array): Uint
 }
 
 export function encodeSpki(alg: SignatureAlgorithm, publicKey: Uint8Array): Uint8Array {
-  if (publicKey.length !== FRAMINGS[alg].publicKeyLength) fail('KEY_INVALID', `${alg} public key has the wrong length`);
+  if (publicKey.length !== FRAMINGS[alg].publicKeyLength)
+    fail('KEY_INVALID', `${alg} public key has the wrong length`);
   return concatBytes(FRAMINGS[alg].spkiPrefix, publicKey);
 }
 
@@ -85,7 +86,10 @@ export function decodeSpki(der: Uint8Array): { alg: SignatureAlgorithm; publicKe
 
 /** PEM armour (RFC 7468) with 64-column base64 lines. */
 export function toPem(label: 'PRIVATE KEY' | 'PUBLIC KEY', der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 

@@ -12,7 +12,11 @@ export interface Ed25519KeyPair {
 }
 
 export function ed25519FromSeed(seed: Uint8Array): Ed25519KeyPair {
-  const privateKey = createPrivateKey({ key: Buffer.from(encodePkcs8Seed('ed25519', seed)), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.from(encodePkcs8Seed('ed25519', seed)),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const publicKey = createPublicKey(privateKey);
   const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
   return { privateKey, publicKey, spki };

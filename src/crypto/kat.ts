@@ -39,9 +39,30 @@ const ED25519_KATS = [
 ];
 
 const MLDSA_KATS = [
-  { set: 'ML-DSA-44', impl: ml_dsa44, tcId: 1, seed: '7194B13C95231010AFD2C909992BD2003BA6F437C3886BDBE3F6B867A14BA161', pk: 'd8d9aa0403ddc91a7f2ab668fea9e85f59a6f519beb9499ffc937d6ed76442e3', sk: '0772f7ccc3674b859c9ed70da44b3559cec44bbdf75b8ea31e04a23fa6871b24' },
-  { set: 'ML-DSA-65', impl: ml_dsa65, tcId: 26, seed: 'A991FD42B071D49C48AE3E75C647459E0DAAD1E1BA356A04801912D3294BCFF8', pk: '0083e4d4f562780dd5ef685c88db5afcdac44d1b4be5e4253d0de771100316f3', sk: '9a6fe5796bc8b61c6eb274cc5905b3d3ce21693c9e7fd32db79b1cff49e93717' },
-  { set: 'ML-DSA-87', impl: ml_dsa87, tcId: 51, seed: 'A16F5B0796703E2D1A0140A35CBF36EFABE70E752BA59B6A9A0E9C4B05302F73', pk: '9df39232077a88b3b36c0d4b37d2d369f942baaaa436cf5486a1f09d45d7ce0b', sk: 'c41388f22cf3bc0ce79eb5fccfafeee5ec31e3d4321a8befe7f230d6c4841cf0' },
+  {
+    set: 'ML-DSA-44',
+    impl: ml_dsa44,
+    tcId: 1,
+    seed: '7194B13C95231010AFD2C909992BD2003BA6F437C3886BDBE3F6B867A14BA161',
+    pk: 'd8d9aa0403ddc91a7f2ab668fea9e85f59a6f519beb9499ffc937d6ed76442e3',
+    sk: '0772f7ccc3674b859c9ed70da44b3559cec44bbdf75b8ea31e04a23fa6871b24',
+  },
+  {
+    set: 'ML-DSA-65',
+    impl: ml_dsa65,
+    tcId: 26,
+    seed: 'A991FD42B071D49C48AE3E75C647459E0DAAD1E1BA356A04801912D3294BCFF8',
+    pk: '0083e4d4f562780dd5ef685c88db5afcdac44d1b4be5e4253d0de771100316f3',
+    sk: '9a6fe5796bc8b61c6eb274cc5905b3d3ce21693c9e7fd32db79b1cff49e93717',
+  },
+  {
+    set: 'ML-DSA-87',
+    impl: ml_dsa87,
+    tcId: 51,
+    seed: 'A16F5B0796703E2D1A0140A35CBF36EFABE70E752BA59B6A9A0E9C4B05302F73',
+    pk: '9df39232077a88b3b36c0d4b37d2d369f942baaaa436cf5486a1f09d45d7ce0b',
+    sk: 'c41388f22cf3bc0ce79eb5fccfafeee5ec31e3d4321a8befe7f230d6c4841cf0',
+  },
 ];
 
 export function runBuiltinKats(): KatResult[] {
@@ -50,10 +71,17 @@ export function runBuiltinKats(): KatResult[] {
     out.push({ name: `SHA3-256("${k.msg}")`, ok: toHex(sha3_256(k.msg)) === k.digest });
   }
   for (const k of ED25519_KATS) {
-    const priv = createPrivateKey({ key: Buffer.from(encodePkcs8Seed('ed25519', fromHex(k.secret))), format: 'der', type: 'pkcs8' });
+    const priv = createPrivateKey({
+      key: Buffer.from(encodePkcs8Seed('ed25519', fromHex(k.secret))),
+      format: 'der',
+      type: 'pkcs8',
+    });
     const pub = createPublicKey(priv).export({ format: 'der', type: 'spki' });
     const sig = sign(null, fromHex(k.msg), priv);
-    out.push({ name: `Ed25519 ${k.name}`, ok: toHex(new Uint8Array(pub)).endsWith(k.public) && sig.toString('hex') === k.sig });
+    out.push({
+      name: `Ed25519 ${k.name}`,
+      ok: toHex(new Uint8Array(pub)).endsWith(k.public) && sig.toString('hex') === k.sig,
+    });
   }
   for (const k of MLDSA_KATS) {
     const { publicKey, secretKey } = k.impl.keygen(fromHex(k.seed));

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { decodePkcs8Seed, decodeSpki, encodePkcs8Seed, fromPem, toPem } from './der.js';
@@ -75,7 +86,10 @@ function readPrivate(path: string): Uint8Array {
   if (!existsSync(path)) fail('KEY_NOT_FOUND', `no audit key at ${path}; run 'aegis audit-key init'`);
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    fail('KEY_FILE_PERMISSIONS', `${path} is readable by others (mode ${mode.toString(8)}); run 'chmod 600 ${path}'`);
+    fail(
+      'KEY_FILE_PERMISSIONS',
+      `${path} is readable by others (mode ${mode.toString(8)}); run 'chmod 600 ${path}'`,
+    );
   }
   return decodePkcs8Seed(fromPem('PRIVATE KEY', readFileSync(path, 'utf8'))).seed;
 }
@@ -104,7 +118,10 @@ export function readPublicKeys(dir: string): { ed25519: PublicKeyInfo; mldsa: Pu
 }
 
 /** Public key files only (the private halves live elsewhere, e.g. sealed in a TPM). */
-export function writePublicKeyFiles(dir: string, keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo }): void {
+export function writePublicKeyFiles(
+  dir: string,
+  keys: { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo },
+): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = keyFilePaths(dir);
   writeFileAtomic(p.ed25519Pub, toPem('PUBLIC KEY', keys.ed25519.spki), 0o644);
@@ -126,7 +143,10 @@ export function wipeFile(path: string): void {
 }
 
 /** Public key infos derived from the two seeds (what a sealed backend publishes). */
-export function publicKeysFromSeeds(ed25519Seed: Uint8Array, mldsaSeed: Uint8Array): { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo } {
+export function publicKeysFromSeeds(
+  ed25519Seed: Uint8Array,
+  mldsaSeed: Uint8Array,
+): { ed25519: PublicKeyInfo; mldsa: PublicKeyInfo } {
   const ed = ed25519FromSeed(ed25519Seed);
   const pq = mlDsaFromSeed('ml-dsa-65', mldsaSeed);
   pq.secretKey.fill(0);

@@ -48,17 +48,31 @@ export function mlDsaFromSeed(alg: MlDsaAlgorithm, seed: Uint8Array): MlDsaKeyPa
 
 export function mlDsaSign(key: MlDsaKeyPair, msg: Uint8Array): Uint8Array {
   if (nativeMlDsa) {
-    const pk = nodeCrypto.createPrivateKey({ key: Buffer.from(encodePkcs8Seed(key.alg, key.seed)), format: 'der', type: 'pkcs8' });
+    const pk = nodeCrypto.createPrivateKey({
+      key: Buffer.from(encodePkcs8Seed(key.alg, key.seed)),
+      format: 'der',
+      type: 'pkcs8',
+    });
     return new Uint8Array(nodeCrypto.sign(null, msg, pk));
   }
   return NOBLE[key.alg].sign(msg, key.secretKey);
 }
 
-export function mlDsaVerify(alg: MlDsaAlgorithm, publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-  if (sig.length !== ML_DSA_SIZES[alg].signature || publicKey.length !== ML_DSA_SIZES[alg].publicKey) return false;
+export function mlDsaVerify(
+  alg: MlDsaAlgorithm,
+  publicKey: Uint8Array,
+  msg: Uint8Array,
+  sig: Uint8Array,
+): boolean {
+  if (sig.length !== ML_DSA_SIZES[alg].signature || publicKey.length !== ML_DSA_SIZES[alg].publicKey)
+    return false;
   try {
     if (nativeMlDsa) {
-      const k = nodeCrypto.createPublicKey({ key: Buffer.from(encodeSpki(alg, publicKey)), format: 'der', type: 'spki' });
+      const k = nodeCrypto.createPublicKey({
+        key: Buffer.from(encodeSpki(alg, publicKey)),
+        format: 'der',
+        type: 'spki',
+      });
       return nodeCrypto.verify(null, msg, k, sig);
     }
     return NOBLE[alg].verify(sig, msg, publicKey);

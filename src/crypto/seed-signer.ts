@@ -15,7 +15,8 @@ export function signerFromSeeds(
   backend: string,
   mldsaAlg: MlDsaAlgorithm = 'ml-dsa-65',
 ): Signer {
-  if (ed25519Seed.length !== 32 || mldsaSeed.length !== 32) fail('KEY_INVALID', 'signing seeds must be 32 bytes each');
+  if (ed25519Seed.length !== 32 || mldsaSeed.length !== 32)
+    fail('KEY_INVALID', 'signing seeds must be 32 bytes each');
   const ed = ed25519FromSeed(ed25519Seed);
   const pq = mlDsaFromSeed(mldsaAlg, mldsaSeed);
   return {
@@ -25,7 +26,8 @@ export function signerFromSeeds(
       mldsa: { alg: mldsaAlg, spki: pq.spki, fingerprint: fingerprint(pq.spki) },
     },
     signEd25519: (msg) => ed25519Sign(ed.privateKey, msg),
-    signMlDsa: async (msg) => (nativeMlDsa ? mlDsaSign(pq, msg) : sharedCryptoPool().mlDsaSign(mldsaAlg, pq.secretKey, msg)),
+    signMlDsa: async (msg) =>
+      nativeMlDsa ? mlDsaSign(pq, msg) : sharedCryptoPool().mlDsaSign(mldsaAlg, pq.secretKey, msg),
     close: async () => {
       pq.secretKey.fill(0);
     },

@@ -74,7 +74,9 @@ export class CryptoPool {
   private nextId = 1;
 
   constructor(size = Math.max(1, Math.min(2, availableParallelism()))) {
-    const nobleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@noble/post-quantum/ml-dsa.js')).href;
+    const nobleUrl = pathToFileURL(
+      createRequire(import.meta.url).resolve('@noble/post-quantum/ml-dsa.js'),
+    ).href;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { nobleUrl } });
       const slot: Slot = { worker, busy: 0 };
@@ -137,7 +139,8 @@ export class CryptoPool {
    */
   ed25519VerifyBatch(spki: Uint8Array, items: VerifyItem[]): Promise<Uint8Array> {
     const offsets = new Uint32Array(items.length + 1);
-    for (let i = 0; i < items.length; i++) offsets[i + 1] = (offsets[i] as number) + (items[i] as VerifyItem).msg.length;
+    for (let i = 0; i < items.length; i++)
+      offsets[i + 1] = (offsets[i] as number) + (items[i] as VerifyItem).msg.length;
     const msgs = new Uint8Array(offsets[items.length] as number);
     const sigs = new Uint8Array(items.length * 64);
     const has = new Uint8Array(items.length);

@@ -46,7 +46,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 function stringLeaves(v: unknown, path: string, out: TextRef[], surface: TextSurface): void {
   if (typeof v === 'string') out.push({ surface, field: path, text: v });
   else if (Array.isArray(v)) v.forEach((x, i) => stringLeaves(x, `${path}[${i}]`, out, surface));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) stringLeaves(x, path === '' ? k : `${path}.${k}`, out, surface);
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) stringLeaves(x, path === '' ? k : `${path}.${k}`, out, surface);
 }
 
 /** Splits flags from operands, skipping the values of options that take one. */
@@ -74,7 +75,14 @@ export function operands(cmd: ShellCommand, valueOptions: ReadonlySet<string>): 
 
 const WRITE_REDIRECT = /^(>|>>|>\||&>|&>>|<>)$/;
 
-function shellPaths(shell: ShellAnalysis, opts: CommandOptions, home: string, reads: PathRef[], writes: PathRef[], urls: UrlRef[]): void {
+function shellPaths(
+  shell: ShellAnalysis,
+  opts: CommandOptions,
+  home: string,
+  reads: PathRef[],
+  writes: PathRef[],
+  urls: UrlRef[],
+): void {
   const readers = new Set(opts.file_readers);
   for (const cmd of shell.commands) {
     const vo = new Set(opts.value_options[cmd.name] ?? []);
@@ -82,10 +90,18 @@ function shellPaths(shell: ShellAnalysis, opts: CommandOptions, home: string, re
     for (const r of cmd.redirects) {
       if (r.target === '' || r.target.includes(DYNAMIC) || /^&?[0-9-]+$/.test(r.target)) continue;
       if (r.op === '<') reads.push({ path: resolvePath(r.target, cmd.cwd, home), how: `${cmd.name} <` });
-      else if (WRITE_REDIRECT.test(r.op)) writes.push({ path: resolvePath(r.target, cmd.cwd, home), how: `${cmd.name} ${r.op}` });
+      else if (WRITE_REDIRECT.test(r.op))
+        writes.push({ path: resolvePath(r.target, cmd.cwd, home), how: `${cmd.name} ${r.op}` });
     }
     // Operands that name files: anything path-shaped, and every operand of a known file reader.
-    const skipFirst = cmd.name === 'grep' || cmd.name === 'rg' || cmd.name === 'egrep' || cmd.name === 'fgrep' || cmd.name === 'ag' || cmd.name === 'sed' || cmd.name === 'awk';
+    const skipFirst =
+      cmd.name === 'grep' ||
+      cmd.name === 'rg' ||
+      cmd.name === 'egrep' ||
+      cmd.name === 'fgrep' ||
+      cmd.name === 'ag' ||
+      cmd.name === 'sed' ||
+      cmd.name === 'awk';
     ops.forEach((op, idx) => {
       if (skipFirst && idx === 0) return;
       if (op.includes(DYNAMIC) || op.includes('://') || op === '') return;
@@ -96,20 +112,35 @@ function shellPaths(shell: ShellAnalysis, opts: CommandOptions, home: string, re
       if (!pathShaped && !readers.has(cmd.name)) return;
       if (/^[A-Za-z0-9_.-]+:[^/]/.test(p) && !p.startsWith('.')) return; // host:path, key:value
       const abs = resolvePath(p, cmd.cwd, home);
-      if (cmd.name === 'tee' || (idx === ops.length - 1 && ops.length > 1 && (cmd.name === 'cp' || cmd.name === 'mv' || cmd.name === 'install' || cmd.name === 'ln'))) writes.push({ path: abs, how: cmd.name });
+      if (
+        cmd.name === 'tee' ||
+        (idx === ops.length - 1 &&
+          ops.length > 1 &&
+          (cmd.name === 'cp' || cmd.name === 'mv' || cmd.name === 'install' || cmd.name === 'ln'))
+      )
+        writes.push({ path: abs, how: cmd.name });
       else reads.push({ path: abs, how: cmd.name });
     });
     // Data options that name a file with @ (curl -d @file, -F name=@file, --data-binary @file).
     cmd.argv.forEach((a, i) => {
       const prev = cmd.argv[i - 1] ?? '';
       const m = /^(?:[^=@\s]*=)?@([^;\s]+)$/.exec(a);
-      if (m !== null && /^(-d|--data[a-z-]*|-F|--form|--upload-file|-T)$/.test(prev) && m[1] !== '-' && !(m[1] as string).includes(DYNAMIC)) {
+      if (
+        m !== null &&
+        /^(-d|--data[a-z-]*|-F|--form|--upload-file|-T)$/.test(prev) &&
+        m[1] !== '-' &&
+        !(m[1] as string).includes(DYNAMIC)
+      ) {
         reads.push({ path: resolvePath(m[1] as string, cmd.cwd, home), how: `${cmd.name} ${prev}` });
       }
     });
     for (const a of cmd.argv.slice(1)) {
       const m = /^(?:of|if)=(.+)$/.exec(a);
-      if (m !== null && cmd.name === 'dd' && !(m[1] as string).includes(DYNAMIC)) (a.startsWith('of') ? writes : reads).push({ path: resolvePath(m[1] as string, cmd.cwd, home), how: 'dd' });
+      if (m !== null && cmd.name === 'dd' && !(m[1] as string).includes(DYNAMIC))
+        (a.startsWith('of') ? writes : reads).push({
+          path: resolvePath(m[1] as string, cmd.cwd, home),
+          how: 'dd',
+        });
     }
     // URLs the command talks to, with method and whether it uploads.
     if (opts.network_senders.includes(cmd.name) || opts.downloaders.includes(cmd.name)) {
@@ -121,10 +152,17 @@ function shellPaths(shell: ShellAnalysis, opts: CommandOptions, home: string, re
         if (a === '-X' || a === '--request') method = (args[i + 1] ?? '').toUpperCase();
         else if (/^-X[A-Z]+$/.test(a)) method = a.slice(2);
         else if (/^--request=/.test(a)) method = a.slice(10).toUpperCase();
-        if (/^(-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form|-T|--upload-file|--post-data|--post-file|--body-data|--body-file)(=|$)/.test(a) || /^-[dFT]./.test(a)) upload = true;
+        if (
+          /^(-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form|-T|--upload-file|--post-data|--post-file|--body-data|--body-file)(=|$)/.test(
+            a,
+          ) ||
+          /^-[dFT]./.test(a)
+        )
+          upload = true;
       }
       if (method === '') method = upload ? 'POST' : 'GET';
-      for (const a of args) if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) urls.push({ url: a, method, upload, by: cmd.name });
+      for (const a of args)
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) urls.push({ url: a, method, upload, by: cmd.name });
     }
   }
 }
@@ -140,7 +178,11 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
   const tool = normaliseToolName(call.tool);
   const home = opts.home ?? homedir();
   const input = call.input;
-  const cwd = resolvePath(str(call.cwd) ?? str(input['workdir']) ?? str(input['cwd']) ?? process.cwd(), '/', home);
+  const cwd = resolvePath(
+    str(call.cwd) ?? str(input['workdir']) ?? str(input['cwd']) ?? process.cwd(),
+    '/',
+    home,
+  );
   const reads: PathRef[] = [];
   const writes: PathRef[] = [];
   const urls: UrlRef[] = [];
@@ -154,7 +196,14 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
       const env: ShellEnv = { cwd, home, vars: { TMPDIR: '/tmp', ...(opts.vars ?? {}) } };
       const analysis = analyseShell(command, env);
       // Code that scripts hand to a shell (os.system, execSync, backticks …) is analysed as shell too.
-      const extra = analysis.scripts.flatMap((s) => embeddedShell(s).flatMap((src) => analyseShell(src, { ...env, cwd: s.cwd }).commands.map((c) => ({ ...c, via: [...s.via, ...c.via] }))));
+      const extra = analysis.scripts.flatMap((s) =>
+        embeddedShell(s).flatMap((src) =>
+          analyseShell(src, { ...env, cwd: s.cwd }).commands.map((c) => ({
+            ...c,
+            via: [...s.via, ...c.via],
+          })),
+        ),
+      );
       shell = extra.length === 0 ? analysis : { ...analysis, commands: [...analysis.commands, ...extra] };
       shellPaths(shell, opts.commands, home, reads, writes, urls);
       break;
@@ -169,7 +218,11 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
       const pattern = str(input['pattern']);
       if (pattern !== undefined && tool.canonical === 'list_directory') {
         const base = str(input['path']);
-        reads.push({ path: rp(base !== undefined ? `${base}/${pattern}` : pattern), how: `${call.tool}.pattern`, listOnly: true });
+        reads.push({
+          path: rp(base !== undefined ? `${base}/${pattern}` : pattern),
+          how: `${call.tool}.pattern`,
+          listOnly: true,
+        });
       }
       stringLeaves(input, '', texts, 'args');
       break;
@@ -184,10 +237,14 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
         if (t !== undefined) texts.push({ surface: 'content', field: k, text: t });
       }
       const edits = input['edits'];
-      if (Array.isArray(edits)) edits.forEach((e, i) => {
-        const t = e !== null && typeof e === 'object' ? str((e as Record<string, unknown>)['new_string']) : undefined;
-        if (t !== undefined) texts.push({ surface: 'content', field: `edits[${i}].new_string`, text: t });
-      });
+      if (Array.isArray(edits))
+        edits.forEach((e, i) => {
+          const t =
+            e !== null && typeof e === 'object'
+              ? str((e as Record<string, unknown>)['new_string'])
+              : undefined;
+          if (t !== undefined) texts.push({ surface: 'content', field: `edits[${i}].new_string`, text: t });
+        });
       break;
     }
     case 'fetch_url': {
@@ -217,7 +274,9 @@ export function normaliseCall(call: ToolCall, opts: NormaliseOptions): Normalise
     }
     case 'mcp_tool':
       stringLeaves(input, '', texts, 'mcp_args');
-      for (const t of texts) if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t.text)) urls.push({ url: t.text, method: 'GET', upload: false, by: call.tool });
+      for (const t of texts)
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t.text))
+          urls.push({ url: t.text, method: 'GET', upload: false, by: call.tool });
       break;
     default:
       stringLeaves(input, '', texts, 'args');

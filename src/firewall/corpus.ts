@@ -22,7 +22,14 @@ export interface CorpusRow {
 const PSEUDO = new Set(['TEXT', 'URL', 'RAW_HOOK_STDIN']);
 
 export function isDefaultPreToolUse(r: CorpusRow): boolean {
-  return r.condition === undefined && r.scope === undefined && r.event === undefined && !PSEUDO.has(r.tool) && typeof r.input === 'object' && r.input !== null;
+  return (
+    r.condition === undefined &&
+    r.scope === undefined &&
+    r.event === undefined &&
+    !PSEUDO.has(r.tool) &&
+    typeof r.input === 'object' &&
+    r.input !== null
+  );
 }
 
 export function rowToCall(r: CorpusRow): ToolCall {

@@ -41,7 +41,13 @@ export function stringsOf(v: JsonValue, max: number): string {
 
 /** The text an event puts in front of the model, where it came from, and which rule surface applies. */
 export function eventText(e: AgentEvent): { text: string; surface: TextSurface; where: string } | undefined {
-  if (e.kind === 'prompt') return { text: e.prompt.slice(0, MAX_SCANNED_TEXT), surface: 'prompt', where: 'the prompt' };
-  if (e.kind === 'tool_result') return { text: stringsOf(e.toolResponse, MAX_SCANNED_TEXT), surface: 'content', where: `the ${e.toolName} output` };
+  if (e.kind === 'prompt')
+    return { text: e.prompt.slice(0, MAX_SCANNED_TEXT), surface: 'prompt', where: 'the prompt' };
+  if (e.kind === 'tool_result')
+    return {
+      text: stringsOf(e.toolResponse, MAX_SCANNED_TEXT),
+      surface: 'content',
+      where: `the ${e.toolName} output`,
+    };
   return undefined;
 }

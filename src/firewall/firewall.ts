@@ -89,10 +89,12 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     { commands: policies.commands, sensitive, tmpdir: '/tmp' },
   );
   const redactor = createRedactor(policies.text.secrets);
-  const store: StateStore = opts.stateDir !== undefined ? new DirStateStore(opts.stateDir) : new MemoryStateStore();
+  const store: StateStore =
+    opts.stateDir !== undefined ? new DirStateStore(opts.stateDir) : new MemoryStateStore();
   const clock = opts.clock ?? systemClock;
   const hardware = opts.hardware ?? noHardware;
-  const normalise = (call: ToolCall): NormalisedCall => normaliseCall(call, { home, commands: policies.commands });
+  const normalise = (call: ToolCall): NormalisedCall =>
+    normaliseCall(call, { home, commands: policies.commands });
 
   /**
    * Never an accidental allow (DESIGN.md "Decision"): if analysing a call fails unexpectedly, the
@@ -178,14 +180,24 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     const reason = redactor.redact(decided?.finding.reason ?? 'all firewall steps passed');
     // State after the decision: loops count calls that were not blocked (§12.3 defect 6), blocks feed the breaker.
     if (decision === 'BLOCK') session.violations += 1;
-    else session.loops[argsSha3] = [...(session.loops[argsSha3] ?? []).filter((t) => ctx.nowMs - t <= policies.session.loop_window_s * 1000), ctx.nowMs].slice(-16);
+    else
+      session.loops[argsSha3] = [
+        ...(session.loops[argsSha3] ?? []).filter(
+          (t) => ctx.nowMs - t <= policies.session.loop_window_s * 1000,
+        ),
+        ctx.nowMs,
+      ].slice(-16);
     const keys = Object.keys(session.loops);
     if (keys.length > 1024) for (const k of keys.slice(0, keys.length - 1024)) delete session.loops[k];
     if (sessionId !== EPHEMERAL) store.saveSession(sessionId, session);
     const exec = decision === 'ALLOW' ? 'PROCEED' : decision === 'BLOCK' ? 'SUPPRESS' : 'DEFER';
     // 350 approval request, 360 the record (its facts go to the caller, which appends it), 370 exec annotation.
     steps.push(
-      { step: 350, name: 'approval-request', trace: decision === 'REQUIRE_APPROVAL' ? 'approval requested from the user' : 'no approval needed' },
+      {
+        step: 350,
+        name: 'approval-request',
+        trace: decision === 'REQUIRE_APPROVAL' ? 'approval requested from the user' : 'no approval needed',
+      },
       { step: 360, name: 'audit-record', trace: 'record facts handed to the caller' },
       { step: 370, name: 'exec-recommendation', trace: `exec-recommendation=${exec}` },
     );
@@ -201,7 +213,9 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
         atv_sha3: atvSha3(atv.vector),
         hw_mask: atv.hwMask,
         hw_source: atv.hwSource,
-        ...(hw?.sources === undefined ? {} : { hw_sources: [...new Set(Object.values(hw.sources).flat())].sort() }),
+        ...(hw?.sources === undefined
+          ? {}
+          : { hw_sources: [...new Set(Object.values(hw.sources).flat())].sort() }),
         blast,
         exec,
         preview: preview(redactor, argsJson),
@@ -225,10 +239,19 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
     const hits = rules.evaluate(n).filter((h) => h.rule.match.text !== undefined);
     if (hits.length > 0) {
       const winner = hits.find((h) => h.rule.decision === 'BLOCK') ?? (hits[0] as (typeof hits)[number]);
-      return { decision: winner.rule.decision, rules: [winner.rule.id, ...hits.filter((h) => h !== winner).map((h) => h.rule.id)], reason: redactor.redact(winner.rule.summary) };
+      return {
+        decision: winner.rule.decision,
+        rules: [winner.rule.id, ...hits.filter((h) => h !== winner).map((h) => h.rule.id)],
+        reason: redactor.redact(winner.rule.summary),
+      };
     }
     // The redactor knows more secret shapes than the packs' text rules (password=…, URL credentials, bearer tokens).
-    if (redactor.hasSecret(text)) return { decision: 'REQUIRE_APPROVAL', rules: ['secret.in-text'], reason: 'contains a credential or secret' };
+    if (redactor.hasSecret(text))
+      return {
+        decision: 'REQUIRE_APPROVAL',
+        rules: ['secret.in-text'],
+        reason: 'contains a credential or secret',
+      };
     return { decision: 'ALLOW', rules: [], reason: 'no injection or secret found' };
   }
 
@@ -236,10 +259,21 @@ export function createFirewall(opts: FirewallOptions = {}): Firewall {
   async function decide(event: AgentEvent): Promise<Decision> {
     if (event.kind === 'tool_call') return evaluate(toolCallOf(event));
     const text = eventText(event);
-    if (text === undefined) return { decision: 'ALLOW', reason: 'recorded', rules: [], step: null, steps: [], facts: {} };
+    if (text === undefined)
+      return { decision: 'ALLOW', reason: 'recorded', rules: [], step: null, steps: [], facts: {} };
     const scan = scanText(text.text, text.surface);
-    const facts = event.kind === 'tool_result' ? { args_sha3: sha3_256Hex(canonicalJson({ tool: event.toolName, input: event.toolInput })) } : {};
-    return { decision: scan.decision, reason: `${text.where}: ${scan.reason}`, rules: scan.rules, step: null, steps: [], facts };
+    const facts =
+      event.kind === 'tool_result'
+        ? { args_sha3: sha3_256Hex(canonicalJson({ tool: event.toolName, input: event.toolInput })) }
+        : {};
+    return {
+      decision: scan.decision,
+      reason: `${text.where}: ${scan.reason}`,
+      rules: scan.rules,
+      step: null,
+      steps: [],
+      facts,
+    };
   }
 
   return { policies, rules, redactor, decide, evaluate, normalise, scanText };

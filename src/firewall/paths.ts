@@ -21,11 +21,38 @@ export function isDynamic(word: string): boolean {
   return word.includes(DYNAMIC);
 }
 
-export type PathClass = 'root' | 'home' | 'home_child' | 'system' | 'outside' | 'temp' | 'project' | 'dynamic';
+export type PathClass =
+  'root' | 'home' | 'home_child' | 'system' | 'outside' | 'temp' | 'project' | 'dynamic';
 
 const TEMP_ROOTS = ['/tmp', '/var/tmp', '/dev/shm', '/private/tmp', '/private/var/tmp'];
 /** Top-level directories whose loss breaks the system (FHS 3.0 §3). */
-const SYSTEM_ROOTS = ['/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/usr', '/var', '/Users', '/System', '/Library', '/Applications', '/Volumes'];
+const SYSTEM_ROOTS = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/usr',
+  '/var',
+  '/Users',
+  '/System',
+  '/Library',
+  '/Applications',
+  '/Volumes',
+];
 
 function under(path: string, root: string): boolean {
   return path === root || path.startsWith(root + '/');
@@ -51,7 +78,11 @@ export function classifyPath(word: string, cwd: string, home: string, tmpdir: st
   if (under(abs, home)) return 'home_child';
   const tmpRoots = tmpdir !== '' ? [...TEMP_ROOTS, tmpdir] : TEMP_ROOTS;
   if (tmpRoots.some((t) => under(abs, t))) return 'temp';
-  if (SYSTEM_ROOTS.some((r) => abs === r) || SYSTEM_ROOTS.some((r) => under(abs, r) && abs.split('/').length <= 3)) return 'system';
+  if (
+    SYSTEM_ROOTS.some((r) => abs === r) ||
+    SYSTEM_ROOTS.some((r) => under(abs, r) && abs.split('/').length <= 3)
+  )
+    return 'system';
   return 'outside';
 }
 
@@ -71,7 +102,8 @@ export function compileGlob(pattern: string, home: string): RegExp {
       if (p[i + 1] === '*') {
         const slash = p[i + 2] === '/';
         if (slash) re += '(?:.*/)?';
-        else if (i + 2 === p.length && re.endsWith('/')) re = re.slice(0, -1) + '(?:/.*)?'; // `dir/**` also names dir itself
+        else if (i + 2 === p.length && re.endsWith('/'))
+          re = re.slice(0, -1) + '(?:/.*)?'; // `dir/**` also names dir itself
         else re += '.*';
         i += slash ? 2 : 1;
       } else re += '[^/]*';

@@ -13,27 +13,141 @@ import type { Example, Policies } from './policy/types.js';
 
 /** Rule ids emitted by pipeline steps rather than rule packs. */
 export const STEP_RULES: ReadonlyArray<{ id: string; step: number; decision: string; rationale: string }> = [
-  { id: 'identity.required', step: 308, decision: 'BLOCK', rationale: 'createFirewall({requireIdentity:true}) and the call carries no identity proof.' },
-  { id: 'identity.invalid', step: 308, decision: 'BLOCK', rationale: 'The identity proof did not verify with the configured verifier.' },
-  { id: 'drift.instruction-files', step: 309, decision: 'REQUIRE_APPROVAL', rationale: 'A file that steers the agent (settings.json session.instruction_files: CLAUDE.md, AGENTS.md, .mcp.json, …) changed in the cwd since the last call; asked once per change, then re-baselined.' },
-  { id: 'path.sensitive-block', step: 310, decision: 'BLOCK', rationale: 'A read or write target, resolved (~, $HOME, .., cwd, cd earlier in the command), matches sensitive-paths.json `block` and no `exceptions` entry.' },
-  { id: 'path.sensitive-approve', step: 310, decision: 'REQUIRE_APPROVAL', rationale: 'A read or write target matches sensitive-paths.json `approve` (.env files, ~/.ssh, shell history …).' },
-  { id: 'path.persistence-write', step: 310, decision: 'REQUIRE_APPROVAL', rationale: 'A write target matches sensitive-paths.json `write_approve`: shell start-up files, cron, systemd and launchd units, git hooks, agent and MCP settings — files that run or configure programs later.' },
-  { id: 'aid.tool-not-allowed', step: 315, decision: 'BLOCK', rationale: 'settings.json aid_regions limits this agent to other canonical tools.' },
-  { id: 'session.circuit-breaker', step: 315, decision: 'REQUIRE_APPROVAL', rationale: 'The session reached session.max_violations blocked calls; every further call needs a person (state in $AEGIS_HOME/state survives restarts).' },
-  { id: 'blast.threshold', step: 330, decision: 'REQUIRE_APPROVAL', rationale: 'Blast radius (blast.tools base value raised by matched rules) at or above blast.approval_threshold.' },
-  { id: 'budget.tokens', step: 335, decision: 'REQUIRE_APPROVAL', rationale: 'The session’s estimated tool-input tokens exceed $AEGIS_TOKEN_BUDGET.' },
-  { id: 'session.loop', step: 336, decision: 'REQUIRE_APPROVAL', rationale: 'The same call (tool + canonical input) reached session.loop_threshold within session.loop_window_s; blocked calls do not count.' },
-  { id: 'hw.iommu-violation', step: 337, decision: 'BLOCK', rationale: 'Hardware band aid_tag_transitions[0] ≥ 0.20 (reference §2.2).' },
-  { id: 'hw.hypervisor-ring', step: 337, decision: 'BLOCK', rationale: 'Hardware band atmu_anomaly[2] ≥ 0.34.' },
-  { id: 'hw.unexpected-egress', step: 337, decision: 'BLOCK', rationale: 'Hardware band network_telemetry[0] ≥ 0.20 for a tool that does not send data.' },
-  { id: 'hw.thermal', step: 337, decision: 'REQUIRE_APPROVAL', rationale: 'Hardware band thermal_ecc_drift[3] ≥ 1 (≥ 90 °C).' },
-  { id: 'hw.dma-fanout', step: 337, decision: 'REQUIRE_APPROVAL', rationale: 'Hardware band dma_fanout[0] ≥ 0.50.' },
-  { id: 'hw.ecc-uncorrectable', step: 337, decision: 'REQUIRE_APPROVAL', rationale: 'Hardware band atmu_anomaly[3] ≥ 1.' },
-  { id: 'policy.deny.<name>', step: 340, decision: 'BLOCK', rationale: 'A settings.json lists.deny entry (tool and/or arg_pattern over the canonical input) matched.' },
-  { id: 'engine.error', step: 0, decision: 'REQUIRE_APPROVAL', rationale: 'Analysing the call failed unexpectedly; the engine never turns its own failure into ALLOW.' },
-  { id: 'secret.in-text', step: 0, decision: 'REQUIRE_APPROVAL', rationale: 'A tool result or prompt (scanText) carries a secret the redactor recognises (policies/firewall/settings.json `text.secrets`) and no text rule decided; a person decides whether the agent may see it.' },
-  { id: 'judge.<name>', step: 340, decision: 'BLOCK / REQUIRE_APPROVAL', rationale: 'The configured grey-zone judge decided (only when no rule decided and the call is not on the safe fast path).' },
+  {
+    id: 'identity.required',
+    step: 308,
+    decision: 'BLOCK',
+    rationale: 'createFirewall({requireIdentity:true}) and the call carries no identity proof.',
+  },
+  {
+    id: 'identity.invalid',
+    step: 308,
+    decision: 'BLOCK',
+    rationale: 'The identity proof did not verify with the configured verifier.',
+  },
+  {
+    id: 'drift.instruction-files',
+    step: 309,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'A file that steers the agent (settings.json session.instruction_files: CLAUDE.md, AGENTS.md, .mcp.json, …) changed in the cwd since the last call; asked once per change, then re-baselined.',
+  },
+  {
+    id: 'path.sensitive-block',
+    step: 310,
+    decision: 'BLOCK',
+    rationale:
+      'A read or write target, resolved (~, $HOME, .., cwd, cd earlier in the command), matches sensitive-paths.json `block` and no `exceptions` entry.',
+  },
+  {
+    id: 'path.sensitive-approve',
+    step: 310,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'A read or write target matches sensitive-paths.json `approve` (.env files, ~/.ssh, shell history …).',
+  },
+  {
+    id: 'path.persistence-write',
+    step: 310,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'A write target matches sensitive-paths.json `write_approve`: shell start-up files, cron, systemd and launchd units, git hooks, agent and MCP settings — files that run or configure programs later.',
+  },
+  {
+    id: 'aid.tool-not-allowed',
+    step: 315,
+    decision: 'BLOCK',
+    rationale: 'settings.json aid_regions limits this agent to other canonical tools.',
+  },
+  {
+    id: 'session.circuit-breaker',
+    step: 315,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'The session reached session.max_violations blocked calls; every further call needs a person (state in $AEGIS_HOME/state survives restarts).',
+  },
+  {
+    id: 'blast.threshold',
+    step: 330,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'Blast radius (blast.tools base value raised by matched rules) at or above blast.approval_threshold.',
+  },
+  {
+    id: 'budget.tokens',
+    step: 335,
+    decision: 'REQUIRE_APPROVAL',
+    rationale: 'The session’s estimated tool-input tokens exceed $AEGIS_TOKEN_BUDGET.',
+  },
+  {
+    id: 'session.loop',
+    step: 336,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'The same call (tool + canonical input) reached session.loop_threshold within session.loop_window_s; blocked calls do not count.',
+  },
+  {
+    id: 'hw.iommu-violation',
+    step: 337,
+    decision: 'BLOCK',
+    rationale: 'Hardware band aid_tag_transitions[0] ≥ 0.20 (reference §2.2).',
+  },
+  {
+    id: 'hw.hypervisor-ring',
+    step: 337,
+    decision: 'BLOCK',
+    rationale: 'Hardware band atmu_anomaly[2] ≥ 0.34.',
+  },
+  {
+    id: 'hw.unexpected-egress',
+    step: 337,
+    decision: 'BLOCK',
+    rationale: 'Hardware band network_telemetry[0] ≥ 0.20 for a tool that does not send data.',
+  },
+  {
+    id: 'hw.thermal',
+    step: 337,
+    decision: 'REQUIRE_APPROVAL',
+    rationale: 'Hardware band thermal_ecc_drift[3] ≥ 1 (≥ 90 °C).',
+  },
+  {
+    id: 'hw.dma-fanout',
+    step: 337,
+    decision: 'REQUIRE_APPROVAL',
+    rationale: 'Hardware band dma_fanout[0] ≥ 0.50.',
+  },
+  {
+    id: 'hw.ecc-uncorrectable',
+    step: 337,
+    decision: 'REQUIRE_APPROVAL',
+    rationale: 'Hardware band atmu_anomaly[3] ≥ 1.',
+  },
+  {
+    id: 'policy.deny.<name>',
+    step: 340,
+    decision: 'BLOCK',
+    rationale: 'A settings.json lists.deny entry (tool and/or arg_pattern over the canonical input) matched.',
+  },
+  {
+    id: 'engine.error',
+    step: 0,
+    decision: 'REQUIRE_APPROVAL',
+    rationale: 'Analysing the call failed unexpectedly; the engine never turns its own failure into ALLOW.',
+  },
+  {
+    id: 'secret.in-text',
+    step: 0,
+    decision: 'REQUIRE_APPROVAL',
+    rationale:
+      'A tool result or prompt (scanText) carries a secret the redactor recognises (policies/firewall/settings.json `text.secrets`) and no text rule decided; a person decides whether the agent may see it.',
+  },
+  {
+    id: 'judge.<name>',
+    step: 340,
+    decision: 'BLOCK / REQUIRE_APPROVAL',
+    rationale:
+      'The configured grey-zone judge decided (only when no rule decided and the call is not on the safe fast path).',
+  },
 ];
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -62,16 +176,26 @@ export function renderRulesDoc(p: Policies): string {
     ...STEP_RULES.map((r) => `| \`${r.id}\` | ${r.step} | ${r.decision} | ${esc(r.rationale)} |`),
   ];
   for (const pack of p.packs) {
-    out.push('', `## ${pack.title} (\`rules/${pack.pack}.json\`)`, '', '| id | category | decision | rationale | example (caught) | example (not caught) |', '|---|---|---|---|---|---|');
+    out.push(
+      '',
+      `## ${pack.title} (\`rules/${pack.pack}.json\`)`,
+      '',
+      '| id | category | decision | rationale | example (caught) | example (not caught) |',
+      '|---|---|---|---|---|---|',
+    );
     for (const r of pack.rules) {
-      out.push(`| \`${r.id}\` | ${r.category} | ${r.decision} | **${esc(r.summary)}.** ${esc(r.rationale)} | ${exampleText(r.examples.positive[0] as Example)} | ${exampleText(r.examples.negative[0] as Example)} |`);
+      out.push(
+        `| \`${r.id}\` | ${r.category} | ${r.decision} | **${esc(r.summary)}.** ${esc(r.rationale)} | ${exampleText(r.examples.positive[0] as Example)} | ${exampleText(r.examples.negative[0] as Example)} |`,
+      );
     }
   }
   out.push('', '## Sensitive paths (`sensitive-paths.json`)', '');
   out.push(`- block: ${p.sensitive.block.map((g) => `\`${g}\``).join(', ')}`);
   out.push(`- exceptions (exempt from block): ${p.sensitive.exceptions.map((g) => `\`${g}\``).join(', ')}`);
   out.push(`- approve: ${p.sensitive.approve.map((g) => `\`${g}\``).join(', ')}`);
-  out.push(`- approve on write (persistence): ${p.sensitive.write_approve.map((g) => `\`${g}\``).join(', ')}`);
+  out.push(
+    `- approve on write (persistence): ${p.sensitive.write_approve.map((g) => `\`${g}\``).join(', ')}`,
+  );
   return out.join('\n') + '\n';
 }
 

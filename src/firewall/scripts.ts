@@ -7,7 +7,8 @@ import type { ScriptSnippet } from './shell/types.js';
  * rule see the command a script would run. Strings that are only printed stay data.
  */
 
-const CALL = /(?:os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|\bspawn|\bexec|\bsystem|\bshell_exec|\bpassthru|\bpopen|IO\.popen|Open3\.\w+)\s*\(?\s*(\[[^\]]*\]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`)/g;
+const CALL =
+  /(?:os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|\bspawn|\bexec|\bsystem|\bshell_exec|\bpassthru|\bpopen|IO\.popen|Open3\.\w+)\s*\(?\s*(\[[^\]]*\]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`)/g;
 const LITERAL = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
 
 function unquoteLiteral(s: string): string {
@@ -28,7 +29,8 @@ export function embeddedShell(s: ScriptSnippet): string[] {
   }
   if (s.lang === 'ruby' || s.lang === 'perl' || s.lang === 'php') {
     for (const m of s.code.matchAll(/`([^`]+)`/g)) out.push(m[1] as string);
-    for (const m of s.code.matchAll(/%x\(([^)]*)\)|qx\{([^}]*)\}|qx\(([^)]*)\)/g)) out.push((m[1] ?? m[2] ?? m[3]) as string);
+    for (const m of s.code.matchAll(/%x\(([^)]*)\)|qx\{([^}]*)\}|qx\(([^)]*)\)/g))
+      out.push((m[1] ?? m[2] ?? m[3]) as string);
   }
   return out;
 }

@@ -68,7 +68,9 @@ export class DirStateStore implements StateStore {
 
   loadSession(session: string): SessionState {
     const s = readJson<SessionState>(this.sessionFile(session));
-    return s !== undefined && typeof s.tokens === 'number' && typeof s.loops === 'object' ? s : emptySession();
+    return s !== undefined && typeof s.tokens === 'number' && typeof s.loops === 'object'
+      ? s
+      : emptySession();
   }
 
   saveSession(session: string, s: SessionState): void {

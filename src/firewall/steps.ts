@@ -63,7 +63,13 @@ export interface PipelineState {
   readonly fastPath: boolean;
 }
 
-const READ_ONLY_TOOLS = new Set(['read_file', 'list_directory', 'search_files', 'web_search', 'agent_internal']);
+const READ_ONLY_TOOLS = new Set([
+  'read_file',
+  'list_directory',
+  'search_files',
+  'web_search',
+  'agent_internal',
+]);
 
 /** 305 safe list: read-only tools and read-only shell commands skip the judge (never decides). */
 export function step305(ctx: StepContext): StepOutput {
@@ -71,7 +77,12 @@ export function step305(ctx: StepContext): StepOutput {
   const readOnly = new Set(ctx.policies.commands.read_only);
   let fastPath = false;
   if (READ_ONLY_TOOLS.has(c.tool.canonical)) fastPath = true;
-  else if (c.tool.canonical === 'execute_shell' && c.shell !== undefined && c.shell.commands.length > 0 && !c.shell.syntaxError) {
+  else if (
+    c.tool.canonical === 'execute_shell' &&
+    c.shell !== undefined &&
+    c.shell.commands.length > 0 &&
+    !c.shell.syntaxError
+  ) {
     fastPath = c.shell.commands.every((cmd) => readOnly.has(cmd.name)) && c.writes.length === 0;
   }
   return { trace: fastPath ? 'safe fast path (read-only)' : 'not safe-listed', fastPath };
@@ -81,11 +92,22 @@ export function step305(ctx: StepContext): StepOutput {
 export function step308(ctx: StepContext): StepOutput {
   const token = ctx.call.call.identity;
   if (token === undefined || token === '') {
-    if (ctx.requireIdentity) return { trace: 'identity missing', finding: { verdict: 'BLOCK', rules: ['identity.required'], reason: 'an identity proof is required for every call and none was given' } };
+    if (ctx.requireIdentity)
+      return {
+        trace: 'identity missing',
+        finding: {
+          verdict: 'BLOCK',
+          rules: ['identity.required'],
+          reason: 'an identity proof is required for every call and none was given',
+        },
+      };
     return { trace: 'no identity proof (not required)' };
   }
   if (ctx.verifyIdentity !== undefined && !ctx.verifyIdentity(token, ctx.call)) {
-    return { trace: 'identity invalid', finding: { verdict: 'BLOCK', rules: ['identity.invalid'], reason: 'the identity proof did not verify' } };
+    return {
+      trace: 'identity invalid',
+      finding: { verdict: 'BLOCK', rules: ['identity.invalid'], reason: 'the identity proof did not verify' },
+    };
   }
   return { trace: 'identity ok' };
 }
@@ -115,37 +137,56 @@ export function step309(ctx: StepContext): StepOutput {
   const files: Record<string, string | null> = {};
   for (const f of ctx.policies.session.instruction_files) files[f] = fileHash(join(ctx.call.cwd, f));
   const base = ctx.store.loadDrift(ctx.call.cwd);
-  const changed = base === undefined ? [] : Object.keys(files).filter((f) => (base.files[f] ?? null) !== files[f]);
+  const changed =
+    base === undefined ? [] : Object.keys(files).filter((f) => (base.files[f] ?? null) !== files[f]);
   if (base === undefined || changed.length > 0) ctx.store.saveDrift(ctx.call.cwd, { files });
   if (base === undefined) return { trace: 'instruction baseline recorded' };
   if (changed.length === 0) return { trace: 'instruction files unchanged' };
   return {
     trace: `instruction drift: ${changed.join(', ')}`,
-    finding: { verdict: 'REQUIRE_APPROVAL', rules: ['drift.instruction-files'], reason: `agent instruction files changed since the last call: ${changed.slice(0, 3).join(', ')}` },
+    finding: {
+      verdict: 'REQUIRE_APPROVAL',
+      rules: ['drift.instruction-files'],
+      reason: `agent instruction files changed since the last call: ${changed.slice(0, 3).join(', ')}`,
+    },
   };
 }
 
 /** 310 sensitive paths: every read and write target, resolved, against policies/firewall/sensitive-paths.json. */
 export function step310(ctx: StepContext): StepOutput {
   let approve: Finding | undefined;
-  for (const [refs, write] of [[ctx.call.reads, false], [ctx.call.writes, true]] as const) {
+  for (const [refs, write] of [
+    [ctx.call.reads, false],
+    [ctx.call.writes, true],
+  ] as const) {
     for (const r of refs) {
       const k = ctx.sensitive.classify(r.path, write);
       if (k === undefined) continue;
       if (k.level === 'block' && r.listOnly !== true) {
-        return { trace: `sensitive path ${r.path}`, finding: { verdict: 'BLOCK', rules: ['path.sensitive-block'], reason: `${write ? 'writes' : 'reads'} ${r.path}, a credential or system secret (matches ${k.pattern}) via ${r.how}` } };
+        return {
+          trace: `sensitive path ${r.path}`,
+          finding: {
+            verdict: 'BLOCK',
+            rules: ['path.sensitive-block'],
+            reason: `${write ? 'writes' : 'reads'} ${r.path}, a credential or system secret (matches ${k.pattern}) via ${r.how}`,
+          },
+        };
       }
       if (approve === undefined) {
         const persistence = write && ctx.policies.sensitive.write_approve.includes(k.pattern);
         approve = {
           verdict: 'REQUIRE_APPROVAL',
           rules: [persistence ? 'path.persistence-write' : 'path.sensitive-approve'],
-          reason: persistence ? `writes ${r.path}, a file that runs or configures programs later (matches ${k.pattern})` : `${write ? 'writes' : 'reads'} ${r.path}, a sensitive file (matches ${k.pattern}) via ${r.how}`,
+          reason: persistence
+            ? `writes ${r.path}, a file that runs or configures programs later (matches ${k.pattern})`
+            : `${write ? 'writes' : 'reads'} ${r.path}, a sensitive file (matches ${k.pattern}) via ${r.how}`,
         };
       }
     }
   }
-  return approve === undefined ? { trace: 'no sensitive paths' } : { trace: 'sensitive path needs approval', finding: approve };
+  return approve === undefined
+    ? { trace: 'no sensitive paths' }
+    : { trace: 'sensitive path needs approval', finding: approve };
 }
 
 /** 311 rule packs: the most severe hit wins; every hit id is reported. */
@@ -156,7 +197,11 @@ export function step311(ctx: StepContext): StepOutput {
   const others = ctx.hits.filter((h) => h !== winner).map((h) => h.rule.id);
   return {
     trace: `rules: ${ctx.hits.map((h) => h.rule.id).join(', ')}`,
-    finding: { verdict: winner.rule.decision, rules: [winner.rule.id, ...others], reason: `${winner.rule.summary}: ${winner.evidence}` },
+    finding: {
+      verdict: winner.rule.decision,
+      rules: [winner.rule.id, ...others],
+      reason: `${winner.rule.summary}: ${winner.evidence}`,
+    },
   };
 }
 
@@ -164,7 +209,9 @@ export function step311(ctx: StepContext): StepOutput {
 export function step312(ctx: StepContext): StepOutput {
   const c = ctx.call;
   const cmds = c.shell?.commands.map((x) => x.name).join(',') ?? '';
-  return { trace: `tool ${c.tool.raw} → ${c.tool.canonical}${cmds !== '' ? `; commands ${cmds}` : ''}; cwd ${c.cwd}; ${c.reads.length} reads, ${c.writes.length} writes` };
+  return {
+    trace: `tool ${c.tool.raw} → ${c.tool.canonical}${cmds !== '' ? `; commands ${cmds}` : ''}; cwd ${c.cwd}; ${c.reads.length} reads, ${c.writes.length} writes`,
+  };
 }
 
 /** 315 AID authorisation + circuit breaker (state survives restarts). */
@@ -173,12 +220,23 @@ export function step315(ctx: StepContext): StepOutput {
   const aid = ctx.call.call.aid ?? ctx.sessionId;
   const region = regions.aids[`${ctx.call.call.tenant ?? ''}:${aid}`] ?? regions.aids[aid] ?? regions.default;
   if (region.allowed_tools.length > 0 && !region.allowed_tools.includes(ctx.call.tool.canonical)) {
-    return { trace: 'tool outside AID region', finding: { verdict: 'BLOCK', rules: ['aid.tool-not-allowed'], reason: `agent ${aid} may not use ${ctx.call.tool.canonical} tools` } };
+    return {
+      trace: 'tool outside AID region',
+      finding: {
+        verdict: 'BLOCK',
+        rules: ['aid.tool-not-allowed'],
+        reason: `agent ${aid} may not use ${ctx.call.tool.canonical} tools`,
+      },
+    };
   }
   if (ctx.session.violations >= ctx.policies.session.max_violations) {
     return {
       trace: `circuit open (${ctx.session.violations} blocked calls)`,
-      finding: { verdict: 'REQUIRE_APPROVAL', rules: ['session.circuit-breaker'], reason: `this session already had ${ctx.session.violations} blocked calls; every further call needs approval` },
+      finding: {
+        verdict: 'REQUIRE_APPROVAL',
+        rules: ['session.circuit-breaker'],
+        reason: `this session already had ${ctx.session.violations} blocked calls; every further call needs approval`,
+      },
     };
   }
   return { trace: `circuit closed (${ctx.session.violations} blocked)` };
@@ -192,25 +250,50 @@ export function step320(ctx: StepContext): StepOutput {
 /** 330 human approval above the blast threshold. */
 export function step330(ctx: StepContext): StepOutput {
   const t = ctx.policies.blast.approval_threshold;
-  if (ctx.blast >= t) return { trace: `blast ${ctx.blast} >= ${t}`, finding: { verdict: 'REQUIRE_APPROVAL', rules: ['blast.threshold'], reason: `blast radius ${ctx.blast} is at or above ${t}` } };
+  if (ctx.blast >= t)
+    return {
+      trace: `blast ${ctx.blast} >= ${t}`,
+      finding: {
+        verdict: 'REQUIRE_APPROVAL',
+        rules: ['blast.threshold'],
+        reason: `blast radius ${ctx.blast} is at or above ${t}`,
+      },
+    };
   return { trace: `blast ${ctx.blast} < ${t}` };
 }
 
 /** 335 token budget ($AEGIS_TOKEN_BUDGET; the original documented it and never read it, §9.1). */
 export function step335(ctx: StepContext): StepOutput {
-  if (ctx.tokenBudget === undefined) return { trace: `no token budget (${ctx.session.tokens} tokens so far)` };
+  if (ctx.tokenBudget === undefined)
+    return { trace: `no token budget (${ctx.session.tokens} tokens so far)` };
   if (ctx.session.tokens > ctx.tokenBudget) {
-    return { trace: 'over budget', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['budget.tokens'], reason: `this session used about ${ctx.session.tokens} tokens of tool input, over the budget of ${ctx.tokenBudget}` } };
+    return {
+      trace: 'over budget',
+      finding: {
+        verdict: 'REQUIRE_APPROVAL',
+        rules: ['budget.tokens'],
+        reason: `this session used about ${ctx.session.tokens} tokens of tool input, over the budget of ${ctx.tokenBudget}`,
+      },
+    };
   }
   return { trace: `${ctx.session.tokens}/${ctx.tokenBudget} tokens` };
 }
 
 /** 336 loop: the same call (tool + canonical input) seen loop_threshold−1 times before in the window. */
 export function step336(ctx: StepContext): StepOutput {
-  const seen = (ctx.session.loops[ctx.fingerprint] ?? []).filter((t) => ctx.nowMs - t <= ctx.policies.session.loop_window_s * 1000);
+  const seen = (ctx.session.loops[ctx.fingerprint] ?? []).filter(
+    (t) => ctx.nowMs - t <= ctx.policies.session.loop_window_s * 1000,
+  );
   const n = seen.length + 1;
   if (n >= ctx.policies.session.loop_threshold) {
-    return { trace: `same call ${n}×`, finding: { verdict: 'REQUIRE_APPROVAL', rules: ['session.loop'], reason: `the same ${ctx.call.tool.raw} call was made ${n} times in ${ctx.policies.session.loop_window_s} s` } };
+    return {
+      trace: `same call ${n}×`,
+      finding: {
+        verdict: 'REQUIRE_APPROVAL',
+        rules: ['session.loop'],
+        reason: `the same ${ctx.call.tool.raw} call was made ${n} times in ${ctx.policies.session.loop_window_s} s`,
+      },
+    };
   }
   return { trace: `call seen ${n}×` };
 }
@@ -230,21 +313,71 @@ interface HwRule {
  * units (docs/formats.md "Hardware band").
  */
 const HW_RULES: readonly HwRule[] = [
-  { id: 'hw.iommu-violation', verdict: 'BLOCK', reason: 'hardware reports IOMMU faults during this call (a device or process reached memory it should not)', fires: (at) => at('aid_tag_transitions', 0) >= 0.2 },
-  { id: 'hw.hypervisor-ring', verdict: 'BLOCK', reason: 'hardware reports unexpected hypervisor-ring transitions', fires: (at) => at('atmu_anomaly', 2) >= 0.34 },
+  {
+    id: 'hw.iommu-violation',
+    verdict: 'BLOCK',
+    reason:
+      'hardware reports IOMMU faults during this call (a device or process reached memory it should not)',
+    fires: (at) => at('aid_tag_transitions', 0) >= 0.2,
+  },
+  {
+    id: 'hw.hypervisor-ring',
+    verdict: 'BLOCK',
+    reason: 'hardware reports unexpected hypervisor-ring transitions',
+    fires: (at) => at('atmu_anomaly', 2) >= 0.34,
+  },
   {
     id: 'hw.unexpected-egress',
     verdict: 'BLOCK',
-    reason: "the agent's processes hold many remote connections and sent over 10 MB, from a tool that should not send data",
-    fires: (at, tool) => at('network_telemetry', 0) >= 0.2 && at('dma_fanout', 0) >= 0.25 && !EGRESS.has(tool),
+    reason:
+      "the agent's processes hold many remote connections and sent over 10 MB, from a tool that should not send data",
+    fires: (at, tool) =>
+      at('network_telemetry', 0) >= 0.2 && at('dma_fanout', 0) >= 0.25 && !EGRESS.has(tool),
   },
-  { id: 'hw.tpm-reset', verdict: 'REQUIRE_APPROVAL', reason: 'the TPM was reset or restarted since the previous call (platform state may have been replaced)', fires: (at) => at('atmu_anomaly', 4) >= 1 },
-  { id: 'hw.tee-debug', verdict: 'REQUIRE_APPROVAL', reason: 'the TEE evidence says debug mode is on: the host can read guest memory', fires: (at) => at('atmu_anomaly', 6) >= 1 },
-  { id: 'hw.watchdog', verdict: 'REQUIRE_APPROVAL', reason: 'the machine stalled during this call (watchdog strikes or all tasks stuck on I/O most of the time)', fires: (at) => at('watchdog_signals', 0) >= 0.2 || at('watchdog_signals', 3) >= 0.8 },
-  { id: 'hw.cost-divergence', verdict: 'REQUIRE_APPROVAL', reason: 'measured CPU time is more than the elapsed time and CPUs allow: hardware cost and the call do not agree', fires: (at) => at('hw_cost_attestation', 14) >= 0.5 },
-  { id: 'hw.thermal', verdict: 'REQUIRE_APPROVAL', reason: 'hardware temperature at or above 90 °C', fires: (at) => at('thermal_ecc_drift', 3) >= 1 },
-  { id: 'hw.dma-fanout', verdict: 'REQUIRE_APPROVAL', reason: "the agent's processes hold connections to 16 or more remote endpoints", fires: (at) => at('dma_fanout', 0) >= 0.5 },
-  { id: 'hw.ecc-uncorrectable', verdict: 'REQUIRE_APPROVAL', reason: 'uncorrectable memory errors', fires: (at) => at('atmu_anomaly', 3) >= 1 },
+  {
+    id: 'hw.tpm-reset',
+    verdict: 'REQUIRE_APPROVAL',
+    reason: 'the TPM was reset or restarted since the previous call (platform state may have been replaced)',
+    fires: (at) => at('atmu_anomaly', 4) >= 1,
+  },
+  {
+    id: 'hw.tee-debug',
+    verdict: 'REQUIRE_APPROVAL',
+    reason: 'the TEE evidence says debug mode is on: the host can read guest memory',
+    fires: (at) => at('atmu_anomaly', 6) >= 1,
+  },
+  {
+    id: 'hw.watchdog',
+    verdict: 'REQUIRE_APPROVAL',
+    reason:
+      'the machine stalled during this call (watchdog strikes or all tasks stuck on I/O most of the time)',
+    fires: (at) => at('watchdog_signals', 0) >= 0.2 || at('watchdog_signals', 3) >= 0.8,
+  },
+  {
+    id: 'hw.cost-divergence',
+    verdict: 'REQUIRE_APPROVAL',
+    reason:
+      'measured CPU time is more than the elapsed time and CPUs allow: hardware cost and the call do not agree',
+    fires: (at) => at('hw_cost_attestation', 14) >= 0.5,
+  },
+  {
+    id: 'hw.thermal',
+    verdict: 'REQUIRE_APPROVAL',
+    reason: 'hardware temperature at or above 90 °C',
+    fires: (at) => at('thermal_ecc_drift', 3) >= 1,
+  },
+  {
+    id: 'hw.dma-fanout',
+    verdict: 'REQUIRE_APPROVAL',
+    reason: "the agent's processes hold connections to 16 or more remote endpoints",
+    fires: (at) => at('dma_fanout', 0) >= 0.5,
+  },
+  {
+    id: 'hw.ecc-uncorrectable',
+    verdict: 'REQUIRE_APPROVAL',
+    reason: 'uncorrectable memory errors',
+    fires: (at) => at('atmu_anomaly', 3) >= 1,
+  },
 ];
 
 /** 337 hardware anomalies: fixed rules, then per-host baselines learned from earlier calls; no-op without hardware. */
@@ -262,9 +395,17 @@ export function step337(ctx: StepContext): StepOutput {
   }
   ctx.store.saveHwBaseline(baseline);
   const rule = HW_RULES.find((r) => r.fires(at, ctx.call.tool.canonical));
-  if (rule !== undefined) return { trace: 'hw', finding: { verdict: rule.verdict, rules: [rule.id], reason: rule.reason } };
+  if (rule !== undefined)
+    return { trace: 'hw', finding: { verdict: rule.verdict, rules: [rule.id], reason: rule.reason } };
   if (outlier !== undefined)
-    return { trace: 'hw baseline', finding: { verdict: 'REQUIRE_APPROVAL', rules: ['hw.baseline-outlier'], reason: `${outlier.what} far above what this host usually shows for one call` } };
+    return {
+      trace: 'hw baseline',
+      finding: {
+        verdict: 'REQUIRE_APPROVAL',
+        rules: ['hw.baseline-outlier'],
+        reason: `${outlier.what} far above what this host usually shows for one call`,
+      },
+    };
   return { trace: 'hardware band within thresholds and baseline' };
 }
 
@@ -273,14 +414,27 @@ export async function step340(ctx: StepContext, state: PipelineState): Promise<S
   const judge = ctx.judge;
   const tool = ctx.call.tool;
   const applies = (r: { tool?: string; arg_pattern?: string }): boolean =>
-    (r.tool === undefined || r.tool === tool.raw || r.tool === tool.canonical) && (r.arg_pattern === undefined || new RegExp(r.arg_pattern, 'i').test(ctx.argsJson));
+    (r.tool === undefined || r.tool === tool.raw || r.tool === tool.canonical) &&
+    (r.arg_pattern === undefined || new RegExp(r.arg_pattern, 'i').test(ctx.argsJson));
   const deny = ctx.policies.lists.deny.find(applies);
-  if (deny !== undefined) return { trace: `policy deny ${deny.name}`, finding: { verdict: 'BLOCK', rules: [`policy.deny.${deny.name}`], reason: `denied by policy rule ${deny.name}` } };
+  if (deny !== undefined)
+    return {
+      trace: `policy deny ${deny.name}`,
+      finding: {
+        verdict: 'BLOCK',
+        rules: [`policy.deny.${deny.name}`],
+        reason: `denied by policy rule ${deny.name}`,
+      },
+    };
   const allow = ctx.policies.lists.allow.find(applies);
   if (allow !== undefined) return { trace: `policy allow ${allow.name}` };
   if (state.fastPath) return { trace: 'safe fast path: judge skipped' };
   if (judge === undefined) return { trace: 'no judge configured' };
   const j = await judge.evaluate(ctx.call, ctx.atv);
   if (j.verdict === 'ALLOW') return { trace: `judge ${judge.name}: allow`, judge: j };
-  return { trace: `judge ${judge.name}: ${j.verdict}`, finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason }, judge: j };
+  return {
+    trace: `judge ${judge.name}: ${j.verdict}`,
+    finding: { verdict: j.verdict, rules: [`judge.${judge.name}`], reason: j.reason },
+    judge: j,
+  };
 }

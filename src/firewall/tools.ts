@@ -90,7 +90,13 @@ const CANONICAL: Record<string, CanonicalTool> = {
 
 export function normaliseToolName(raw: string): ToolName {
   const mcp = /^mcp__(.+?)__(.+)$/.exec(raw);
-  if (mcp !== null) return { raw, canonical: 'mcp_tool', origin: 'mcp', mcp: { server: mcp[1] as string, tool: mcp[2] as string } };
+  if (mcp !== null)
+    return {
+      raw,
+      canonical: 'mcp_tool',
+      origin: 'mcp',
+      mcp: { server: mcp[1] as string, tool: mcp[2] as string },
+    };
   const cc = CLAUDE[raw];
   if (cc !== undefined) return { raw, canonical: cc, origin: 'claude-code' };
   const oc = OPENCLAW[raw];

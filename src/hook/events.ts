@@ -22,19 +22,39 @@ function common(c: EventContext, event: string): Record<string, unknown> {
 let counter = 0;
 const toolUseId = (): string => `toolu_${(++counter).toString().padStart(6, '0')}`;
 
-export function preToolUseEvent(c: EventContext, tool: string, input: Record<string, unknown>, id = toolUseId()): string {
+export function preToolUseEvent(
+  c: EventContext,
+  tool: string,
+  input: Record<string, unknown>,
+  id = toolUseId(),
+): string {
   return JSON.stringify({ ...common(c, 'PreToolUse'), tool_name: tool, tool_input: input, tool_use_id: id });
 }
 
-export function postToolUseEvent(c: EventContext, tool: string, input: Record<string, unknown>, response: unknown, id = toolUseId()): string {
-  return JSON.stringify({ ...common(c, 'PostToolUse'), tool_name: tool, tool_input: input, tool_response: response, tool_use_id: id });
+export function postToolUseEvent(
+  c: EventContext,
+  tool: string,
+  input: Record<string, unknown>,
+  response: unknown,
+  id = toolUseId(),
+): string {
+  return JSON.stringify({
+    ...common(c, 'PostToolUse'),
+    tool_name: tool,
+    tool_input: input,
+    tool_response: response,
+    tool_use_id: id,
+  });
 }
 
 export function userPromptEvent(c: EventContext, prompt: string): string {
   return JSON.stringify({ ...common(c, 'UserPromptSubmit'), prompt });
 }
 
-export function sessionStartEvent(c: EventContext, source: 'startup' | 'resume' | 'clear' | 'compact' = 'startup'): string {
+export function sessionStartEvent(
+  c: EventContext,
+  source: 'startup' | 'resume' | 'clear' | 'compact' = 'startup',
+): string {
   return JSON.stringify({ ...common(c, 'SessionStart'), source });
 }
 

@@ -11,7 +11,11 @@ export interface ShimRun {
  * Runs a hook command exactly as Claude Code does — through `sh -c`, with the event JSON on stdin — and
  * returns its exit code, output and wall time. Asynchronous, so a daemon in the same process can answer.
  */
-export function execShim(command: string, input: string | Uint8Array, env: NodeJS.ProcessEnv): Promise<ShimRun> {
+export function execShim(
+  command: string,
+  input: string | Uint8Array,
+  env: NodeJS.ProcessEnv,
+): Promise<ShimRun> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const c = spawn('/bin/sh', ['-c', command], { env });
@@ -20,7 +24,9 @@ export function execShim(command: string, input: string | Uint8Array, env: NodeJ
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     c.on('error', reject);
-    c.on('close', (exit) => resolve({ exit, stdout, stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    c.on('close', (exit) =>
+      resolve({ exit, stdout, stderr, ms: Number(process.hrtime.bigint() - t0) / 1e6 }),
+    );
     c.stdin.on('error', () => undefined);
     c.stdin.end(input);
   });

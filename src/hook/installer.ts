@@ -1,4 +1,15 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { aegisHome, ensureHome } from '../appliance/home.js';
@@ -74,9 +85,13 @@ function readSettings(path: string): { value: JsonObject; existed: boolean } {
   try {
     v = JSON.parse(text);
   } catch {
-    return fail('SETTINGS_INVALID_JSON', `${path} is not valid JSON; nothing was changed. Fix it, or run \`aegis install --rescue\` to restore the last backup`);
+    return fail(
+      'SETTINGS_INVALID_JSON',
+      `${path} is not valid JSON; nothing was changed. Fix it, or run \`aegis install --rescue\` to restore the last backup`,
+    );
   }
-  if (!isJsonObject(v)) fail('SETTINGS_UNEXPECTED_SHAPE', `${path} does not hold a JSON object; nothing was changed`);
+  if (!isJsonObject(v))
+    fail('SETTINGS_UNEXPECTED_SHAPE', `${path} does not hold a JSON object; nothing was changed`);
   return { value: v, existed: true };
 }
 
@@ -107,13 +122,19 @@ export function install(o: InstallOptions): InstallReport {
   const now = o.now ?? new Date();
   const path = settingsPath(o);
   const shim = shimPath(o.env);
-  const command = hookCommandFor(shim, o.scope === 'project' && o.settings === undefined ? { portableHome: o.env['HOME'] ?? homedir() } : {});
+  const command = hookCommandFor(
+    shim,
+    o.scope === 'project' && o.settings === undefined ? { portableHome: o.env['HOME'] ?? homedir() } : {},
+  );
   const { value, existed } = readSettings(path);
 
   // Aegis hooks from another install location would run twice; replace them only when asked to.
   const others = removeAegisHooks(value, (c) => isAegisCommand(c) && c !== command);
   if (others.changes.length > 0 && o.force !== true)
-    fail('INSTALL_CONFLICT', `${path} already has Aegis hooks pointing at another shim; re-run with --force to replace them`);
+    fail(
+      'INSTALL_CONFLICT',
+      `${path} already has Aegis hooks pointing at another shim; re-run with --force to replace them`,
+    );
   const added = addAegisHooks(others.settings, command);
   const changes = [...others.changes, ...added.changes];
 
@@ -134,7 +155,9 @@ export function install(o: InstallOptions): InstallReport {
   if (keyBackend(home) === undefined) {
     ensureHome(home, ['keys']);
     const k = writeFileKeys(home.keys);
-    changes.push(`created audit keys in ${home.keys} (ed25519 ${k.ed25519.fingerprint}, ml-dsa-65 ${k.mldsa.fingerprint})`);
+    changes.push(
+      `created audit keys in ${home.keys} (ed25519 ${k.ed25519.fingerprint}, ml-dsa-65 ${k.mldsa.fingerprint})`,
+    );
   }
 
   let bak: string | null = null;
@@ -163,7 +186,10 @@ export function uninstall(o: UninstallOptions): InstallReport {
     if (o.rescue !== true) throw e;
     const restored = newestValidBackup(path);
     if (restored === undefined)
-      fail('RESCUE_NO_BACKUP', `${path} is not valid JSON and there is no valid Aegis backup next to it; fix it by hand`);
+      fail(
+        'RESCUE_NO_BACKUP',
+        `${path} is not valid JSON and there is no valid Aegis backup next to it; fix it by hand`,
+      );
     bak = backup(path, now, 'aegis-broken');
     copyFileSync(restored, path);
     changes.push(`the settings file was not valid JSON: kept it as ${bak}, restored ${restored}`);

@@ -14,7 +14,13 @@ import type { ClaudeCodeIntegrationErrorCode } from '../core/error-codes.js';
 export const MAX_HOOK_INPUT_BYTES = 16 * 1024 * 1024;
 
 /** Events Aegis gates or records; others are recorded as `other`. */
-export const KNOWN_EVENTS = ['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'SessionStart', 'Stop'] as const;
+export const KNOWN_EVENTS = [
+  'PreToolUse',
+  'PostToolUse',
+  'UserPromptSubmit',
+  'SessionStart',
+  'Stop',
+] as const;
 
 function bad(code: ClaudeCodeIntegrationErrorCode, message: string, event?: string): never {
   throw new AegisError(code, message, event === undefined ? undefined : { detail: { event } });
@@ -29,7 +35,8 @@ function str(o: JsonObject, key: string): string | undefined {
 
 function requireStr(o: JsonObject, key: string, event: string): string {
   const v = str(o, key);
-  if (v === undefined || v.length === 0) bad('HOOK_INPUT_FIELD_MISSING', `${event} input has no "${key}" string`, event);
+  if (v === undefined || v.length === 0)
+    bad('HOOK_INPUT_FIELD_MISSING', `${event} input has no "${key}" string`, event);
   return v;
 }
 
@@ -41,7 +48,10 @@ function requireObject(o: JsonObject, key: string, event: string): JsonObject {
 
 export function parseHookInput(raw: Uint8Array): AgentEvent {
   if (raw.byteLength > MAX_HOOK_INPUT_BYTES)
-    bad('HOOK_INPUT_TOO_LARGE', `hook input is ${raw.byteLength} bytes; the limit is ${MAX_HOOK_INPUT_BYTES}`);
+    bad(
+      'HOOK_INPUT_TOO_LARGE',
+      `hook input is ${raw.byteLength} bytes; the limit is ${MAX_HOOK_INPUT_BYTES}`,
+    );
   let text: string;
   try {
     text = utf8Strict.decode(raw);
@@ -79,7 +89,8 @@ function toEvent(o: JsonObject): AgentEvent {
       };
     case 'PostToolUse': {
       const response = o['tool_response'];
-      if (response === undefined) bad('HOOK_INPUT_FIELD_MISSING', 'PostToolUse input has no "tool_response"', eventName);
+      if (response === undefined)
+        bad('HOOK_INPUT_FIELD_MISSING', 'PostToolUse input has no "tool_response"', eventName);
       return {
         kind: 'tool_result',
         ...base,
@@ -91,7 +102,8 @@ function toEvent(o: JsonObject): AgentEvent {
     }
     case 'UserPromptSubmit': {
       const prompt = str(o, 'prompt');
-      if (prompt === undefined) bad('HOOK_INPUT_FIELD_MISSING', 'UserPromptSubmit input has no "prompt" string', eventName);
+      if (prompt === undefined)
+        bad('HOOK_INPUT_FIELD_MISSING', 'UserPromptSubmit input has no "prompt" string', eventName);
       return { kind: 'prompt', ...base, prompt };
     }
     case 'SessionStart':

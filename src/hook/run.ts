@@ -32,9 +32,16 @@ export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<
   try {
     const paths = daemonPaths(home);
     const post = async (): Promise<HookAnswer> => {
-      const res = await socketRequest(paths.socket, 'POST', '/v1/hook', { bytes: input, type: 'application/octet-stream', headers: agentPidHeader(opts.env) }, left(5000));
+      const res = await socketRequest(
+        paths.socket,
+        'POST',
+        '/v1/hook',
+        { bytes: input, type: 'application/octet-stream', headers: agentPidHeader(opts.env) },
+        left(5000),
+      );
       const answer = res.status === 200 ? decodeWire(res.body.toString('utf8')) : undefined;
-      if (answer === undefined) throw toAegisError(new Error(`daemon answered HTTP ${res.status}`), 'DAEMON_BAD_ANSWER');
+      if (answer === undefined)
+        throw toAegisError(new Error(`daemon answered HTTP ${res.status}`), 'DAEMON_BAD_ANSWER');
       return answer;
     };
     try {
@@ -64,7 +71,8 @@ function agentPidHeader(env: NodeJS.ProcessEnv): Record<string, string> {
 export function peekEventName(input: Uint8Array): string | undefined {
   try {
     const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input));
-    const name = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['hook_event_name'] : undefined;
+    const name =
+      typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['hook_event_name'] : undefined;
     return typeof name === 'string' && (KNOWN_EVENTS as readonly string[]).includes(name) ? name : undefined;
   } catch {
     return undefined;

@@ -36,14 +36,19 @@ export interface Edit {
 function hooksOf(settings: JsonObject): JsonObject | undefined {
   const hooks = settings['hooks'];
   if (hooks === undefined) return undefined;
-  if (!isJsonObject(hooks)) fail('SETTINGS_UNEXPECTED_SHAPE', '"hooks" in the settings file is not an object; fix it by hand or use --settings');
+  if (!isJsonObject(hooks))
+    fail(
+      'SETTINGS_UNEXPECTED_SHAPE',
+      '"hooks" in the settings file is not an object; fix it by hand or use --settings',
+    );
   return hooks;
 }
 
 function groupsOf(hooks: JsonObject, event: string): JsonValue[] {
   const groups = hooks[event];
   if (groups === undefined) return [];
-  if (!Array.isArray(groups)) fail('SETTINGS_UNEXPECTED_SHAPE', `"hooks.${event}" in the settings file is not an array`);
+  if (!Array.isArray(groups))
+    fail('SETTINGS_UNEXPECTED_SHAPE', `"hooks.${event}" in the settings file is not an array`);
   return groups;
 }
 
@@ -78,7 +83,10 @@ export function addAegisHooks(input: JsonObject, command: string): Edit {
  * Removes every Aegis handler (matched by `isAegis`, default: any aegis-hook command). A group, event list or
  * `hooks` object is dropped only when it became empty by this removal; one the user left empty stays.
  */
-export function removeAegisHooks(input: JsonObject, isAegis: (command: unknown) => boolean = isAegisCommand): Edit {
+export function removeAegisHooks(
+  input: JsonObject,
+  isAegis: (command: unknown) => boolean = isAegisCommand,
+): Edit {
   const settings = structuredClone(input);
   const changes: string[] = [];
   const hooks = hooksOf(settings);

@@ -10,7 +10,10 @@ import { inferReference, VERDICTS, type JudgeNetOutput } from './judgenet/refere
 export function loadJudgeModel(bytes: Uint8Array): { model: JudgeNetModel; hash: string } {
   const model = parseModel(bytes);
   const lengths = ATV_SUBFIELDS.map((s) => s.length);
-  if (model.subfieldLengths.length !== lengths.length || model.subfieldLengths.some((l, i) => l !== lengths[i]))
+  if (
+    model.subfieldLengths.length !== lengths.length ||
+    model.subfieldLengths.some((l, i) => l !== lengths[i])
+  )
     fail('MODEL_LAYOUT_MISMATCH', 'the model was not trained for the ATV-2080-v1 subfield layout');
   return { model, hash: modelHash(bytes) };
 }

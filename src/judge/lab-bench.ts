@@ -41,10 +41,14 @@ export async function labBench(
 ): Promise<LabBenchReport> {
   const info = await link.info();
   if (info.modelHash !== modelHash)
-    fail('FPGA_MODEL_MISMATCH', `device runs model ${info.modelHash.slice(0, 16)}…, the host has ${modelHash.slice(0, 16)}…`, {
-      device_model_hash: info.modelHash,
-      model_hash: modelHash,
-    });
+    fail(
+      'FPGA_MODEL_MISMATCH',
+      `device runs model ${info.modelHash.slice(0, 16)}…, the host has ${modelHash.slice(0, 16)}…`,
+      {
+        device_model_hash: info.modelHash,
+        model_hash: modelHash,
+      },
+    );
   const clock = clockMhz ?? info.clockKhz / 1000;
   if (!(clock > 0)) fail('FPGA_USAGE', 'the clock must be a positive number of MHz');
   const e2e: number[] = [];
@@ -87,7 +91,11 @@ export async function labBench(
   };
 }
 
-async function timed(link: FpgaLink, x: Int8Array, into: number[]): Promise<Awaited<ReturnType<FpgaLink['infer']>>> {
+async function timed(
+  link: FpgaLink,
+  x: Int8Array,
+  into: number[],
+): Promise<Awaited<ReturnType<FpgaLink['infer']>>> {
   const t0 = process.hrtime.bigint();
   const r = await link.infer(x);
   into.push(Number(process.hrtime.bigint() - t0) / 1e3);

@@ -17,7 +17,10 @@ export function stepJudge(judge: Judge): StepJudge {
     name: judge.name,
     async evaluate(_call: unknown, atv: Float32Array) {
       const d = await judge.judge({ atv });
-      const engine = d.engine === 'fpga' ? `fpga (${d.device ?? 'device'})` : `cpu${d.fallback === undefined ? '' : ` (fallback ${d.fallback})`}`;
+      const engine =
+        d.engine === 'fpga'
+          ? `fpga (${d.device ?? 'device'})`
+          : `cpu${d.fallback === undefined ? '' : ` (fallback ${d.fallback})`}`;
       const top = [...d.attribution]
         .sort((a, b) => b.value - a.value)
         .slice(0, 3)

@@ -33,7 +33,10 @@ const errorsSchema = {
   type: 'object',
   properties: {
     ok: { type: 'boolean' },
-    errors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 } as const;
 const answeredSchema = {
@@ -63,7 +66,10 @@ const statusSchema = {
     fail_policy: { type: 'string', enum: ['deny', 'ask'] },
     fail_policy_source: { type: 'string' },
     tcp: { type: ['string', 'null'] },
-    hook: { type: 'object', properties: { events: count, allow: count, block: count, ask: count, failed: count } },
+    hook: {
+      type: 'object',
+      properties: { events: count, allow: count, block: count, ask: count, failed: count },
+    },
     approvals: { type: 'object', properties: { pending: count, approvals: count, denials: count } },
   },
 } as const;
@@ -77,16 +83,28 @@ const statusSchema = {
 export function buildApp(deps: AppDeps): FastifyInstance {
   // Fastify's default Ajv options strip properties a schema does not allow and coerce types: a request with an
   // unknown field or a wrong type would be silently changed. Refuse them instead (USAGE, nothing dropped).
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (request.url.startsWith('/v1/hook')) {
-      const answer = failAnswer(deps.failPolicy.mode, undefined, `the hook request failed (${error.code ?? 'error'})`);
+      const answer = failAnswer(
+        deps.failPolicy.mode,
+        undefined,
+        `the hook request failed (${error.code ?? 'error'})`,
+      );
       return reply.code(200).type('text/plain; charset=utf-8').send(encodeWire(answer));
     }
     const err = toAegisError(error);
     const status =
-      typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : err.code === 'INTERNAL_ERROR' ? 500 : 400;
+      typeof error.statusCode === 'number' && error.statusCode >= 400
+        ? error.statusCode
+        : err.code === 'INTERNAL_ERROR'
+          ? 500
+          : 400;
     const code = error.validation !== undefined ? 'USAGE' : err.code;
     return reply.code(status).send({ ok: false, errors: [{ code, message: err.message }] });
   });
@@ -94,9 +112,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(async (scope) => {
     // Raw bytes whatever the declared type: the hook answers every input itself (fail policy), see above.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 4 * MAX_HOOK_INPUT_BYTES }, (_req, body, done) => {
-      done(null, body);
-    });
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: 4 * MAX_HOOK_INPUT_BYTES },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
     scope.post('/v1/hook', async (request, reply) => {
       const body = request.body;
       const raw = body instanceof Uint8Array ? body : new Uint8Array(0);
@@ -115,9 +137,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   });
 
-  app.get('/v1/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({
-    ok: true,
-  }));
+  app.get(
+    '/v1/health',
+    { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+    async () => ({
+      ok: true,
+    }),
+  );
 
   app.get('/v1/status', { schema: { response: { 200: statusSchema } } }, async () => deps.status());
 
@@ -125,7 +151,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     DECIDE_ROUTE,
     {
       schema: {
-        body: { type: 'object', required: ['event'], additionalProperties: false, properties: { event: { type: 'object' } } },
+        body: {
+          type: 'object',
+          required: ['event'],
+          additionalProperties: false,
+          properties: { event: { type: 'object' } },
+        },
         response: { '4xx': errorsSchema, '5xx': errorsSchema },
       },
     },
@@ -165,7 +196,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     '/v1/denials',
     {
       schema: {
-        body: { type: 'object', required: ['trace'], additionalProperties: false, properties: { trace: TRACE } },
+        body: {
+          type: 'object',
+          required: ['trace'],
+          additionalProperties: false,
+          properties: { trace: TRACE },
+        },
         response: { 200: answeredSchema, '4xx': errorsSchema },
       },
     },

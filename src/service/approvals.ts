@@ -70,7 +70,9 @@ export class ApprovalStore implements ApprovalBook {
   /** Records the user's approval of an asked call; returns what was approved (for the audit event). */
   approve(trace: string, scope: ApprovalScope): { toolName: string; fingerprint: string; sessionId: string } {
     const p = this.take(trace);
-    this.entries = this.entries.filter((e) => !(e.fingerprint === p.fingerprint && e.answer === 'denied' && e.sessionId === p.sessionId));
+    this.entries = this.entries.filter(
+      (e) => !(e.fingerprint === p.fingerprint && e.answer === 'denied' && e.sessionId === p.sessionId),
+    );
     this.entries.push({
       answer: 'approved',
       trace,
@@ -85,7 +87,13 @@ export class ApprovalStore implements ApprovalBook {
   /** Records the user's denial: identical calls in that session are blocked without asking again. */
   deny(trace: string): { toolName: string; fingerprint: string; sessionId: string } {
     const p = this.take(trace);
-    this.entries.push({ answer: 'denied', trace, scope: 'session', fingerprint: p.fingerprint, sessionId: p.sessionId });
+    this.entries.push({
+      answer: 'denied',
+      trace,
+      scope: 'session',
+      fingerprint: p.fingerprint,
+      sessionId: p.sessionId,
+    });
     return { toolName: p.toolName, fingerprint: p.fingerprint, sessionId: p.sessionId };
   }
 
@@ -100,9 +108,13 @@ export class ApprovalStore implements ApprovalBook {
   private take(trace: string): Pending {
     const p = this.pending.get(trace);
     if (p === undefined)
-      fail('APPROVAL_TRACE_UNKNOWN', `no call awaiting approval has trace ${trace} (it may be answered already, or the daemon restarted)`, {
-        exit: 1,
-      });
+      fail(
+        'APPROVAL_TRACE_UNKNOWN',
+        `no call awaiting approval has trace ${trace} (it may be answered already, or the daemon restarted)`,
+        {
+          exit: 1,
+        },
+      );
     this.pending.delete(trace);
     return p;
   }

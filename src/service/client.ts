@@ -29,10 +29,21 @@ export function socketRequest(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => reject(unreachable(socketPath, e)));
-      res.on('aborted', () => reject(new AegisError('DAEMON_UNREACHABLE', 'the daemon closed the connection mid-answer', { detail: { errno: 'ECONNRESET' } })));
+      res.on('aborted', () =>
+        reject(
+          new AegisError('DAEMON_UNREACHABLE', 'the daemon closed the connection mid-answer', {
+            detail: { errno: 'ECONNRESET' },
+          }),
+        ),
+      );
       res.on('end', () => {
         if (res.complete) resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
-        else reject(new AegisError('DAEMON_UNREACHABLE', 'the daemon closed the connection mid-answer', { detail: { errno: 'ECONNRESET' } }));
+        else
+          reject(
+            new AegisError('DAEMON_UNREACHABLE', 'the daemon closed the connection mid-answer', {
+              detail: { errno: 'ECONNRESET' },
+            }),
+          );
       });
     });
     req.on('timeout', () => {
@@ -40,25 +51,40 @@ export function socketRequest(
       reject(new AegisError('DAEMON_TIMEOUT', `the daemon did not answer within ${timeoutMs} ms`));
     });
     req.on('error', (e) => reject(unreachable(socketPath, e)));
-    if (body !== undefined) req.end(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength));
+    if (body !== undefined)
+      req.end(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength));
     else req.end();
   });
 }
 
 function unreachable(socketPath: string, e: Error): AegisError {
   const errno = (e as NodeJS.ErrnoException).code ?? 'error';
-  return new AegisError('DAEMON_UNREACHABLE', `no Aegis daemon answers on ${socketPath} (${errno})`, { detail: { errno } });
+  return new AegisError('DAEMON_UNREACHABLE', `no Aegis daemon answers on ${socketPath} (${errno})`, {
+    detail: { errno },
+  });
 }
 
 /** JSON request/response helper for the daemon's JSON routes; non-2xx answers become their AegisError. */
-export async function socketJson(socketPath: string, method: 'GET' | 'POST', path: string, value?: unknown, timeoutMs = 10_000): Promise<unknown> {
-  const body = value === undefined ? undefined : { bytes: new TextEncoder().encode(JSON.stringify(value)), type: 'application/json' };
+export async function socketJson(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  value?: unknown,
+  timeoutMs = 10_000,
+): Promise<unknown> {
+  const body =
+    value === undefined
+      ? undefined
+      : { bytes: new TextEncoder().encode(JSON.stringify(value)), type: 'application/json' };
   const res = await socketRequest(socketPath, method, path, body, timeoutMs);
   let parsed: unknown;
   try {
     parsed = JSON.parse(res.body.toString('utf8'));
   } catch {
-    throw new AegisError('DAEMON_BAD_ANSWER', `the daemon answered ${method} ${path} with something that is not JSON`);
+    throw new AegisError(
+      'DAEMON_BAD_ANSWER',
+      `the daemon answered ${method} ${path} with something that is not JSON`,
+    );
   }
   if (res.status >= 200 && res.status < 300) return parsed;
   const first = (parsed as { errors?: Array<{ code?: unknown; message?: unknown }> }).errors?.[0];
@@ -68,7 +94,11 @@ export async function socketJson(socketPath: string, method: 'GET' | 'POST', pat
     const got = typeof first?.code === 'string' ? first.code.slice(0, 64) : undefined;
     const what = got === undefined ? 'no error code' : `the unknown error code ${got}`;
     throw new AegisError('DAEMON_BAD_ANSWER', `the daemon answered ${res.status} with ${what}: ${message}`, {
-      detail: { exit: res.status === 400 ? 1 : 2, status: res.status, ...(got === undefined ? {} : { daemon_code: got }) },
+      detail: {
+        exit: res.status === 400 ? 1 : 2,
+        status: res.status,
+        ...(got === undefined ? {} : { daemon_code: got }),
+      },
     });
   }
   const code = first.code;

@@ -27,7 +27,12 @@ export interface DaemonOptions {
 }
 
 function isAppendResult(v: unknown): v is { seq: number; this_hash: string } {
-  return typeof v === 'object' && v !== null && typeof (v as { seq?: unknown }).seq === 'number' && typeof (v as { this_hash?: unknown }).this_hash === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { seq?: unknown }).seq === 'number' &&
+    typeof (v as { this_hash?: unknown }).this_hash === 'string'
+  );
 }
 
 /** Parses `--tcp [host:]port` (host defaults to 127.0.0.1: the HTTP API is local unless asked otherwise). */
@@ -106,9 +111,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         try {
           appended = await sink.append(decisionRecord(outcome, 'evaluate'));
         } catch (e) {
-          throw new AegisError('DECISION_NOT_LOGGED', `the decision could not be appended to the audit log: ${toAegisError(e).message}`, { cause: e });
+          throw new AegisError(
+            'DECISION_NOT_LOGGED',
+            `the decision could not be appended to the audit log: ${toAegisError(e).message}`,
+            { cause: e },
+          );
         }
-        return { outcome, ...(isAppendResult(appended) ? { audit: { seq: appended.seq, this_hash: appended.this_hash } } : {}) };
+        return {
+          outcome,
+          ...(isAppendResult(appended)
+            ? { audit: { seq: appended.seq, this_hash: appended.this_hash } }
+            : {}),
+        };
       },
       approvals,
       audit: sink,
@@ -128,11 +142,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         hook: { ...hook.stats },
         approvals: approvals.counts(),
       }),
-      isShimInputFile: (p) => resolve(dirname(p)) === resolve(opts.home.state) && /^hook\.\d{1,10}\.in$/.test(basename(p)),
+      isShimInputFile: (p) =>
+        resolve(dirname(p)) === resolve(opts.home.state) && /^hook\.\d{1,10}\.in$/.test(basename(p)),
       onShutdown: () => void close(),
     });
 
-    await sink.append({ kind: 'daemon.start', data: { pid: process.pid, engine: decider.name, fail_policy: failPolicy.mode } });
+    await sink.append({
+      kind: 'daemon.start',
+      data: { pid: process.pid, engine: decider.name, fail_policy: failPolicy.mode },
+    });
     // umask first so the socket is never reachable by others, not even between listen() and chmod().
     const oldMask = process.umask(0o177);
     try {
@@ -147,7 +165,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         // Read-only routes only: approvals and shutdown need the owner-only socket.
         if (req.method !== 'GET' || !(req.url === '/v1/status' || req.url === '/v1/health')) {
           res.writeHead(403, { 'content-type': 'application/json' }).end(
-            JSON.stringify({ ok: false, errors: [{ code: 'DAEMON_TCP_READ_ONLY', message: 'this route is served on the unix socket only' }] }),
+            JSON.stringify({
+              ok: false,
+              errors: [
+                { code: 'DAEMON_TCP_READ_ONLY', message: 'this route is served on the unix socket only' },
+              ],
+            }),
           );
           return;
         }
@@ -156,13 +179,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       await new Promise<void>((resolve, reject) => {
         tcpServer?.once('error', reject);
         tcpServer?.listen(tcp.port, tcp.host, () => resolve());
-      }).catch((e: unknown) => fail('DAEMON_TCP_LISTEN_FAILED', `cannot listen on ${tcp.host}:${tcp.port} (${(e as NodeJS.ErrnoException).code ?? 'error'})`));
+      }).catch((e: unknown) =>
+        fail(
+          'DAEMON_TCP_LISTEN_FAILED',
+          `cannot listen on ${tcp.host}:${tcp.port} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        ),
+      );
       const addr = tcpServer.address();
       if (addr !== null && typeof addr === 'object') tcpAddress = { host: addr.address, port: addr.port };
     }
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
-    log(`aegis daemon: pid ${process.pid} listening on ${paths.socket} (engine: ${decider.name}; log: ${sink.name}; fail policy: ${failPolicy.mode})`);
+    log(
+      `aegis daemon: pid ${process.pid} listening on ${paths.socket} (engine: ${decider.name}; log: ${sink.name}; fail policy: ${failPolicy.mode})`,
+    );
     return { paths, app, failPolicy, ...(tcpAddress === undefined ? {} : { tcpAddress }), closed, close };
   } catch (e) {
     try {
@@ -183,7 +213,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
  * starts a fresh one.
  */
 export function guardDaemonProcess(d: RunningDaemon, log: (line: string) => void): void {
-  process.on('unhandledRejection', (e) => log(`aegis daemon: unhandled rejection: ${e instanceof Error ? e.message : String(e)}`));
+  process.on('unhandledRejection', (e) =>
+    log(`aegis daemon: unhandled rejection: ${e instanceof Error ? e.message : String(e)}`),
+  );
   process.on('uncaughtException', (e) => {
     log(`aegis daemon: uncaught exception, shutting down: ${e.message}`);
     void d.close().finally(() => process.exit(1));

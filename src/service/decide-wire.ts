@@ -1,6 +1,13 @@
 import type { Outcome } from '../appliance/decide.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/canonical-json.js';
-import { VERDICTS, type AgentEvent, type Decision, type DecisionFacts, type StepTrace, type Verdict } from '../core/decision.js';
+import {
+  VERDICTS,
+  type AgentEvent,
+  type Decision,
+  type DecisionFacts,
+  type StepTrace,
+  type Verdict,
+} from '../core/decision.js';
 import { AegisError, fail } from '../core/errors.js';
 import { socketJson } from './client.js';
 
@@ -17,7 +24,14 @@ export interface DecideAnswer {
   audit?: { seq: number; this_hash: string };
 }
 
-const KINDS = new Set<AgentEvent['kind']>(['tool_call', 'tool_result', 'prompt', 'session_start', 'session_stop', 'other']);
+const KINDS = new Set<AgentEvent['kind']>([
+  'tool_call',
+  'tool_result',
+  'prompt',
+  'session_start',
+  'session_stop',
+  'other',
+]);
 
 function bad(message: string): never {
   return fail('DECIDE_REQUEST_INVALID', message);
@@ -33,7 +47,8 @@ function optStr(o: JsonObject, key: string): string | undefined {
 function optPid(o: JsonObject): number | undefined {
   const v = o['agentPid'];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) bad('event "agentPid" must be a process id');
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    bad('event "agentPid" must be a process id');
   return v;
 }
 
@@ -43,7 +58,8 @@ function reqStr(o: JsonObject, key: string): string {
   return v;
 }
 
-const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+const opt = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> =>
+  v === undefined ? {} : ({ [k]: v } as Record<K, V>);
 
 /** Checks a JSON value is an AgentEvent of a known kind with the fields that kind needs; nothing else is kept. */
 export function agentEventFromWire(v: JsonValue): AgentEvent {
@@ -64,18 +80,36 @@ export function agentEventFromWire(v: JsonValue): AgentEvent {
   };
   switch (kind as AgentEvent['kind']) {
     case 'tool_call':
-      return { kind: 'tool_call', ...base, toolName: reqStr(v, 'toolName'), toolInput: toolInput(), ...opt('toolUseId', optStr(v, 'toolUseId')) };
+      return {
+        kind: 'tool_call',
+        ...base,
+        toolName: reqStr(v, 'toolName'),
+        toolInput: toolInput(),
+        ...opt('toolUseId', optStr(v, 'toolUseId')),
+      };
     case 'tool_result': {
       const toolResponse = v['toolResponse'];
       if (toolResponse === undefined) bad('a tool_result event needs "toolResponse"');
-      return { kind: 'tool_result', ...base, toolName: reqStr(v, 'toolName'), toolInput: toolInput(), toolResponse, ...opt('toolUseId', optStr(v, 'toolUseId')) };
+      return {
+        kind: 'tool_result',
+        ...base,
+        toolName: reqStr(v, 'toolName'),
+        toolInput: toolInput(),
+        toolResponse,
+        ...opt('toolUseId', optStr(v, 'toolUseId')),
+      };
     }
     case 'prompt':
       return { kind: 'prompt', ...base, prompt: reqStr(v, 'prompt') };
     case 'session_start':
     case 'session_stop':
     case 'other':
-      return { kind: kind as 'session_start' | 'session_stop' | 'other', ...base, eventName: reqStr(v, 'eventName'), ...opt('source', optStr(v, 'source')) };
+      return {
+        kind: kind as 'session_start' | 'session_stop' | 'other',
+        ...base,
+        eventName: reqStr(v, 'eventName'),
+        ...opt('source', optStr(v, 'source')),
+      };
   }
 }
 
@@ -100,8 +134,16 @@ export function decideAnswerToWire(a: DecideAnswer): JsonObject {
 function answerFromWire(event: AgentEvent, v: unknown): DecideAnswer {
   const o = isJsonObject(v) ? v : {};
   const verdict = o['decision'];
-  if (typeof verdict !== 'string' || !VERDICTS.includes(verdict as Verdict) || typeof o['reason'] !== 'string' || typeof o['trace'] !== 'string')
-    throw new AegisError('DAEMON_BAD_ANSWER', 'the daemon answered /v1/decide without a decision, reason and trace');
+  if (
+    typeof verdict !== 'string' ||
+    !VERDICTS.includes(verdict as Verdict) ||
+    typeof o['reason'] !== 'string' ||
+    typeof o['trace'] !== 'string'
+  )
+    throw new AegisError(
+      'DAEMON_BAD_ANSWER',
+      'the daemon answered /v1/decide without a decision, reason and trace',
+    );
   const decision: Decision = {
     decision: verdict as Verdict,
     reason: o['reason'],
@@ -112,8 +154,15 @@ function answerFromWire(event: AgentEvent, v: unknown): DecideAnswer {
   };
   const audit = o['audit'];
   return {
-    outcome: { event, decision, trace: o['trace'], engine: typeof o['engine'] === 'string' ? o['engine'] : 'daemon' },
-    ...(isJsonObject(audit) && typeof audit['seq'] === 'number' && typeof audit['this_hash'] === 'string' ? { audit: { seq: audit['seq'], this_hash: audit['this_hash'] } } : {}),
+    outcome: {
+      event,
+      decision,
+      trace: o['trace'],
+      engine: typeof o['engine'] === 'string' ? o['engine'] : 'daemon',
+    },
+    ...(isJsonObject(audit) && typeof audit['seq'] === 'number' && typeof audit['this_hash'] === 'string'
+      ? { audit: { seq: audit['seq'], this_hash: audit['this_hash'] } }
+      : {}),
   };
 }
 

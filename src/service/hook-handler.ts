@@ -29,10 +29,18 @@ export interface HookStats {
  * unreadable input, an engine exception, a log that cannot be written — ends in the fail policy's answer,
  * never in an allow; the failure itself is logged when the log still works.
  */
-export function createHookHandler(deps: HookHandlerDeps): { handle(raw: Uint8Array, agentPid?: number): Promise<HookAnswer>; stats: HookStats } {
+export function createHookHandler(deps: HookHandlerDeps): {
+  handle(raw: Uint8Array, agentPid?: number): Promise<HookAnswer>;
+  stats: HookStats;
+} {
   const stats: HookStats = { events: 0, allow: 0, block: 0, ask: 0, failed: 0 };
 
-  async function failed(code: ErrorCode, why: string, eventName: string | undefined, extra: JsonObject): Promise<HookAnswer> {
+  async function failed(
+    code: ErrorCode,
+    why: string,
+    eventName: string | undefined,
+    extra: JsonObject,
+  ): Promise<HookAnswer> {
     stats.failed++;
     const answer = failAnswer(deps.failPolicy.mode, eventName, why);
     try {

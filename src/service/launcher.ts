@@ -10,9 +10,15 @@ import { daemonCommand } from './self-command.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The daemon's /v1/status answer, or undefined when no daemon answers. */
-export async function daemonStatus(paths: DaemonPaths, timeoutMs = 2000): Promise<Record<string, unknown> | undefined> {
+export async function daemonStatus(
+  paths: DaemonPaths,
+  timeoutMs = 2000,
+): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await socketJson(paths.socket, 'GET', '/v1/status', undefined, timeoutMs)) as Record<string, unknown>;
+    return (await socketJson(paths.socket, 'GET', '/v1/status', undefined, timeoutMs)) as Record<
+      string,
+      unknown
+    >;
   } catch (e) {
     if (isAegisError(e, 'DAEMON_UNREACHABLE') || isAegisError(e, 'DAEMON_TIMEOUT')) return undefined;
     throw e;
@@ -65,9 +71,15 @@ export async function spawnDaemon(paths: DaemonPaths, opts: SpawnOptions): Promi
     // for that one; otherwise say why, from its own log.
     const holder = readPid(paths.pidfile);
     if (exited !== undefined && !(holder !== undefined && holder !== childPid && processAlive(holder)))
-      fail('DAEMON_START_FAILED', `the daemon exited (status ${String(exited)}) before answering: ${lastLine(paths.daemonLog)}`);
+      fail(
+        'DAEMON_START_FAILED',
+        `the daemon exited (status ${String(exited)}) before answering: ${lastLine(paths.daemonLog)}`,
+      );
   }
-  return fail('DAEMON_START_FAILED', `the daemon did not come up within ${opts.waitMs ?? 8000} ms; see ${paths.daemonLog}`);
+  return fail(
+    'DAEMON_START_FAILED',
+    `the daemon did not come up within ${opts.waitMs ?? 8000} ms; see ${paths.daemonLog}`,
+  );
 }
 
 /** The last line of the daemon's log (our own error messages: no secrets), for a start failure's reason. */

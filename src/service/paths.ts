@@ -21,7 +21,10 @@ const MAX_SOCKET_PATH = 107;
 export function daemonPaths(home: AegisHome): DaemonPaths {
   const socket = join(home.root, 'daemon.sock');
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH)
-    fail('DAEMON_SOCKET_PATH_TOO_LONG', `socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter AEGIS_HOME`);
+    fail(
+      'DAEMON_SOCKET_PATH_TOO_LONG',
+      `socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter AEGIS_HOME`,
+    );
   return {
     home,
     socket,

@@ -28,7 +28,12 @@ export function processAlive(pid: number): boolean {
 const held = new Set<string>();
 
 export function acquirePidfile(pidfile: string): void {
-  if (held.has(pidfile)) fail('DAEMON_ALREADY_RUNNING', `an Aegis daemon is already running in this process (pid ${process.pid})`, { pid: process.pid });
+  if (held.has(pidfile))
+    fail(
+      'DAEMON_ALREADY_RUNNING',
+      `an Aegis daemon is already running in this process (pid ${process.pid})`,
+      { pid: process.pid },
+    );
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(pidfile, 'wx', 0o600);

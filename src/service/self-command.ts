@@ -54,5 +54,8 @@ export function daemonCommand(env: NodeJS.ProcessEnv = process.env): string[] {
   if (override !== undefined && override !== '') return [...selfCommand(env), 'daemon', 'run'];
   const cli = selfCommand(env);
   const entry = cli[cli.length - 1] as string;
-  return [...cli.slice(0, -1), join(dirname(dirname(entry)), 'service', entry.endsWith('.ts') ? 'entry.ts' : 'entry.js')];
+  return [
+    ...cli.slice(0, -1),
+    join(dirname(dirname(entry)), 'service', entry.endsWith('.ts') ? 'entry.ts' : 'entry.js'),
+  ];
 }

@@ -25,7 +25,10 @@ describe.skipIf(!haveFixtures('tee/dcap'))('collateral robustness', () => {
       const v = verifyDcapQuote(f.quote, { ...c, ...patch }, { at: f.at });
       expect(v.ok, name).toBe(false);
       expect(v.errors.length, name).toBeGreaterThan(0);
-      expect(v.errors.every((e) => /^[A-Z0-9_]+$/.test(e.code) && e.code !== 'INTERNAL_ERROR'), `${name}: ${JSON.stringify(v.errors)}`).toBe(true);
+      expect(
+        v.errors.every((e) => /^[A-Z0-9_]+$/.test(e.code) && e.code !== 'INTERNAL_ERROR'),
+        `${name}: ${JSON.stringify(v.errors)}`,
+      ).toBe(true);
     }
   });
 
@@ -34,8 +37,14 @@ describe.skipIf(!haveFixtures('tee/dcap'))('collateral robustness', () => {
     if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/*');
     const raw = JSON.parse(f.collateralText) as Record<string, unknown>;
     const { pck_crl: _drop, ...missing } = raw;
-    expect(() => parseDcapCollateral(JSON.stringify(missing))).toThrowError(expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }));
-    expect(() => parseDcapCollateral(JSON.stringify({ ...raw, root_ca_crl: 'xyz' }))).toThrowError(expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }));
-    expect(() => parseDcapCollateral('[]')).toThrowError(expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }));
+    expect(() => parseDcapCollateral(JSON.stringify(missing))).toThrowError(
+      expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }),
+    );
+    expect(() => parseDcapCollateral(JSON.stringify({ ...raw, root_ca_crl: 'xyz' }))).toThrowError(
+      expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }),
+    );
+    expect(() => parseDcapCollateral('[]')).toThrowError(
+      expect.objectContaining({ code: 'DCAP_COLLATERAL_INVALID' }),
+    );
   });
 });

@@ -23,9 +23,14 @@ type Outcome = { ok: true; status: string; advisories: string[] } | { ok: false;
 
 function qvl(quote: Uint8Array, collateral: Collateral, at: Date, rootDer?: Uint8Array): Outcome {
   try {
-    const r = rootDer === undefined
-      ? qvlVerify(Buffer.from(quote), collateral, Math.floor(at.getTime() / 1000))
-      : QuoteVerifier.newWithRootCa(Buffer.from(rootDer)).verify(Buffer.from(quote), collateral, Math.floor(at.getTime() / 1000));
+    const r =
+      rootDer === undefined
+        ? qvlVerify(Buffer.from(quote), collateral, Math.floor(at.getTime() / 1000))
+        : QuoteVerifier.newWithRootCa(Buffer.from(rootDer)).verify(
+            Buffer.from(quote),
+            collateral,
+            Math.floor(at.getTime() / 1000),
+          );
     return { ok: true, status: r.status, advisories: [...r.advisory_ids] };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
@@ -84,7 +89,9 @@ describe.skipIf(!haveFixtures('tee/dcap'))('cross-check with @phala/dcap-qvl', (
     const sim = await SimulatedTdx.create({ now });
     const e = await sim.getEvidence(new Uint8Array(64));
     if (e.tee !== 'tdx' || e.collateral === undefined) throw new Error('no collateral');
-    const info = JSON.parse(e.collateral.tcb_info) as { tcbLevels: { tcb: { tdxtcbcomponents: { svn: number }[] } }[] };
+    const info = JSON.parse(e.collateral.tcb_info) as {
+      tcbLevels: { tcb: { tdxtcbcomponents: { svn: number }[] } }[];
+    };
     const top = info.tcbLevels[0]?.tcb.tdxtcbcomponents[0];
     if (top === undefined) throw new Error('unexpected TCB Info');
     top.svn = 5;
@@ -98,7 +105,10 @@ describe.skipIf(!haveFixtures('tee/dcap'))('cross-check with @phala/dcap-qvl', (
     });
     expect(ours.errors).toEqual([]);
     expect(ours.tcbStatus).toBe('UpToDate');
-    expect(qvl(e.quote, collateral, now, sim.trustAnchor.der)).toMatchObject({ ok: true, status: 'OutOfDate' });
+    expect(qvl(e.quote, collateral, now, sim.trustAnchor.der)).toMatchObject({
+      ok: true,
+      status: 'OutOfDate',
+    });
   });
 
   it('known difference 2 (debug): dcap-qvl rejects a debug TD outright; we verify it and the policy rejects it', async () => {
@@ -106,7 +116,10 @@ describe.skipIf(!haveFixtures('tee/dcap'))('cross-check with @phala/dcap-qvl', (
     const sim = await SimulatedTdx.create({ now, debug: true });
     const e = await sim.getEvidence(new Uint8Array(64));
     if (e.tee !== 'tdx' || e.collateral === undefined) throw new Error('no collateral');
-    expect(qvl(e.quote, e.collateral, now, sim.trustAnchor.der)).toEqual({ ok: false, error: 'Debug mode is enabled' });
+    expect(qvl(e.quote, e.collateral, now, sim.trustAnchor.der)).toEqual({
+      ok: false,
+      error: 'Debug mode is enabled',
+    });
     const v = verifyDcapQuote(e.quote, parseDcapCollateral(JSON.stringify(e.collateral)), {
       at: now,
       trustAnchors: { rootSha256: [toHex(sha256(sim.trustAnchor.der))] },

@@ -29,7 +29,10 @@ function parsesOrCodes(parse: () => unknown): boolean {
 
 /** Byte edits: (index, xor) pairs with a non-zero xor, applied to a copy. */
 const edits = (len: number) =>
-  fc.array(fc.record({ i: fc.nat({ max: len - 1 }), x: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 });
+  fc.array(fc.record({ i: fc.nat({ max: len - 1 }), x: fc.integer({ min: 1, max: 255 }) }), {
+    minLength: 1,
+    maxLength: 8,
+  });
 
 function apply(base: Uint8Array, es: { i: number; x: number }[]): Uint8Array {
   const m = base.slice();
@@ -40,7 +43,10 @@ function apply(base: Uint8Array, es: { i: number; x: number }[]): Uint8Array {
 export function runParserFuzz(s: FuzzSeeds, seed: number, numRuns: number): void {
   const opts = { seed, numRuns };
   // Random bytes, and random bytes behind a plausible header, so the parser gets past the first fields.
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 6000 }), (b) => parsesOrCodes(() => parseDcapQuote(b))), opts);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 6000 }), (b) => parsesOrCodes(() => parseDcapQuote(b))),
+    opts,
+  );
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 6000 }), fc.constantFrom(3, 4, 5), (b, v) => {
       const q = new Uint8Array(b.length + 8);
@@ -50,7 +56,12 @@ export function runParserFuzz(s: FuzzSeeds, seed: number, numRuns: number): void
     }),
     opts,
   );
-  fc.assert(fc.property(fc.uint8Array({ minLength: 1184, maxLength: 1184 }), (b) => parsesOrCodes(() => parseSnpReport(b))), opts);
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1184, maxLength: 1184 }), (b) =>
+      parsesOrCodes(() => parseSnpReport(b)),
+    ),
+    opts,
+  );
   // Edits of real evidence: parse never throws anything but a code; the verifier never accepts.
   const sigEnd = parseDcapQuote(s.quote).signedRegion.length + 4 + 64 + 64 + 6 + 384 + 64 + 2 + 32;
   fc.assert(

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
 import { isAegisError } from '#core/errors.js';
-import { parseDcapCollateral, parseDcapQuote, verifyDcapQuote, type DcapCollateral } from '#attestation/dcap/index.js';
+import {
+  parseDcapCollateral,
+  parseDcapQuote,
+  verifyDcapQuote,
+  type DcapCollateral,
+} from '#attestation/dcap/index.js';
 import { parseSnpReport, SNP_SIGNED_SIZE, verifySnpReport } from '#attestation/sev-snp/index.js';
 import { amdAnchors, dcapFixtures, snpFixtures, type DcapFixture } from './tee-fixtures.js';
 
@@ -12,12 +17,19 @@ import { amdAnchors, dcapFixtures, snpFixtures, type DcapFixture } from './tee-f
  * Every byte of every fixture (signature results of the unchanged collateral are memoised, so each
  * mutated quote costs about one quote-signature check).
  */
-const DCAP_SIG = ['DCAP_QUOTE_SIGNATURE_INVALID', 'DCAP_QE_REPORT_SIGNATURE_INVALID', 'DCAP_QE_REPORT_DATA_MISMATCH'];
+const DCAP_SIG = [
+  'DCAP_QUOTE_SIGNATURE_INVALID',
+  'DCAP_QE_REPORT_SIGNATURE_INVALID',
+  'DCAP_QE_REPORT_DATA_MISMATCH',
+];
 // Codes of structural fields; any other parse failure (e.g. a v5 quote whose version byte now says 4,
 // so the body no longer fits) also counts as a parse-level rejection.
 const DCAP_STRUCT = [
-  'DCAP_QUOTE_VERSION_UNSUPPORTED', 'DCAP_ATT_KEY_TYPE_UNSUPPORTED', 'DCAP_TEE_TYPE_UNSUPPORTED',
-  'DCAP_BODY_TYPE_UNSUPPORTED', 'DCAP_RESERVED_NONZERO',
+  'DCAP_QUOTE_VERSION_UNSUPPORTED',
+  'DCAP_ATT_KEY_TYPE_UNSUPPORTED',
+  'DCAP_TEE_TYPE_UNSUPPORTED',
+  'DCAP_BODY_TYPE_UNSUPPORTED',
+  'DCAP_RESERVED_NONZERO',
 ];
 
 function regions(f: DcapFixture): { name: string; start: number; end: number }[] {
@@ -86,7 +98,10 @@ describe.skipIf(!haveFixtures('tee/dcap'))('DCAP single-byte mutations', () => {
         const mutated = text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ 0x01) + text.slice(i + 1);
         const c = parseDcapCollateral(JSON.stringify({ ...raw, [field]: mutated }));
         const got = verifyMutated(f.quote, c, f.at);
-        expect(got.some((x) => codes.includes(x)), `${field}[${i}] → ${got.join(',')}`).toBe(true);
+        expect(
+          got.some((x) => codes.includes(x)),
+          `${field}[${i}] → ${got.join(',')}`,
+        ).toBe(true);
       }
     }
     for (const field of ['pck_crl', 'root_ca_crl'] as const) {
@@ -96,7 +111,12 @@ describe.skipIf(!haveFixtures('tee/dcap'))('DCAP single-byte mutations', () => {
         m[i] = (m[i] as number) ^ 0x01;
         const c: DcapCollateral = { ...f.collateral, [field === 'pck_crl' ? 'pckCrl' : 'rootCaCrl']: m };
         const got = verifyMutated(f.quote, c, f.at);
-        expect(got.some((x) => ['DCAP_CRL_INVALID', 'X509_CRL_INVALID', 'X509_DER_INVALID', 'DCAP_CRL_EXPIRED'].includes(x)), `${field}[${i}] → ${got.join(',')}`).toBe(true);
+        expect(
+          got.some((x) =>
+            ['DCAP_CRL_INVALID', 'X509_CRL_INVALID', 'X509_DER_INVALID', 'DCAP_CRL_EXPIRED'].includes(x),
+          ),
+          `${field}[${i}] → ${got.join(',')}`,
+        ).toBe(true);
       }
     }
   });
@@ -134,8 +154,11 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP single-byte mutations', () =>
         const v = verifySnpReport(m, f.vek, { at: f.at, trustAnchors: anchors });
         expect(v.ok).toBe(false);
         const codes = v.errors.map((e) => e.code);
-        const structural = codes.some((c) => c === 'SNP_REPORT_VERSION_UNSUPPORTED' || c === 'SNP_RESERVED_NONZERO');
-        if (!structural && !codes.includes('SNP_SIGNATURE_INVALID')) expect.fail(`byte 0x${i.toString(16)}: rejected only with ${codes.join(',')}`);
+        const structural = codes.some(
+          (c) => c === 'SNP_REPORT_VERSION_UNSUPPORTED' || c === 'SNP_RESERVED_NONZERO',
+        );
+        if (!structural && !codes.includes('SNP_SIGNATURE_INVALID'))
+          expect.fail(`byte 0x${i.toString(16)}: rejected only with ${codes.join(',')}`);
       }
     });
   }
@@ -143,7 +166,9 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP single-byte mutations', () =>
   it('truncated or extended reports give parse codes, never an exception', () => {
     for (const f of snpFixtures()) {
       for (let n = 0; n < f.report.length; n += 37) {
-        expect(() => parseSnpReport(f.report.subarray(0, n))).toThrowError(expect.objectContaining({ code: 'PARSE_TRUNCATED' }));
+        expect(() => parseSnpReport(f.report.subarray(0, n))).toThrowError(
+          expect.objectContaining({ code: 'PARSE_TRUNCATED' }),
+        );
       }
       const longer = new Uint8Array(f.report.length + 1);
       longer.set(f.report);

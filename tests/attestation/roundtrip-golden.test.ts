@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { haveFixtures, skipMissingFixture } from '../helpers/fixtures.js';
-import { dcapQuoteJson, parseDcapQuote, serializeDcapQuote, serializeQuoteSignedRegion } from '#attestation/dcap/index.js';
+import {
+  dcapQuoteJson,
+  parseDcapQuote,
+  serializeDcapQuote,
+  serializeQuoteSignedRegion,
+} from '#attestation/dcap/index.js';
 import { parseSnpReport, serializeSnpReport, snpReportJson } from '#attestation/sev-snp/index.js';
 import { dcapFixtures, snpFixtures } from './tee-fixtures.js';
 
@@ -49,9 +54,17 @@ describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', 
     const sgx = fs.find((f) => f.name === 'dcap-qvl_sgx');
     const tdx = fs.find((f) => f.name === 'dcap-qvl_tdx');
     if (sgx === undefined || tdx === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_{sgx,tdx}');
-    for (const [base, type, size] of [[sgx, 1, 384], [tdx, 2, 584]] as const) {
+    for (const [base, type, size] of [
+      [sgx, 1, 384],
+      [tdx, 2, 584],
+    ] as const) {
       const q = parseDcapQuote(base.quote);
-      const v5 = serializeDcapQuote({ ...q, header: { ...q.header, version: 5 }, bodyType: type, trailing: new Uint8Array(0) });
+      const v5 = serializeDcapQuote({
+        ...q,
+        header: { ...q.header, version: 5 },
+        bodyType: type,
+        trailing: new Uint8Array(0),
+      });
       const p = parseDcapQuote(v5);
       expect([p.header.version, p.bodyType, p.signedRegion.length]).toEqual([5, type, 54 + size]);
       expect(Buffer.from(serializeDcapQuote(p)).equals(Buffer.from(v5))).toBe(true);
@@ -64,10 +77,14 @@ describe.skipIf(!haveFixtures('tee/dcap'))('v5 layouts without public samples', 
     if (f === undefined) return skipMissingFixture(ctx, 'tee/dcap/automata-forge0625_v5');
     const wrongSize = f.quote.slice();
     wrongSize[50] = 0x49; // 648 → 585
-    expect(() => parseDcapQuote(wrongSize)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
+    expect(() => parseDcapQuote(wrongSize)).toThrowError(
+      expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }),
+    );
     const sgxType = f.quote.slice();
     sgxType[48] = 1; // SGX body in a TDX quote
-    expect(() => parseDcapQuote(sgxType)).toThrowError(expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }));
+    expect(() => parseDcapQuote(sgxType)).toThrowError(
+      expect.objectContaining({ code: 'DCAP_BODY_TYPE_UNSUPPORTED' }),
+    );
   });
 });
 
@@ -75,16 +92,21 @@ describe.skipIf(!haveFixtures('tee'))('must-be-zero fields and SNP v5', () => {
   it('reserved bytes of reports are rejected with the area code', (ctx) => {
     const q = dcapFixtures().find((f) => f.name === 'dcap-qvl_sgx');
     const r = snpFixtures().find((f) => f.name === 'trustee-az-milan-v3');
-    if (q === undefined || r === undefined) return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_sgx or tee/snp/trustee-az-milan-v3');
+    if (q === undefined || r === undefined)
+      return skipMissingFixture(ctx, 'tee/dcap/dcap-qvl_sgx or tee/snp/trustee-az-milan-v3');
     for (const off of [48 + 20, 48 + 96, 48 + 160, 48 + 262]) {
       const m = q.quote.slice();
       m[off] = 1; // enclave report reserved1..4
-      expect(() => parseDcapQuote(m), `quote byte ${off}`).toThrowError(expect.objectContaining({ code: 'DCAP_RESERVED_NONZERO' }));
+      expect(() => parseDcapQuote(m), `quote byte ${off}`).toThrowError(
+        expect.objectContaining({ code: 'DCAP_RESERVED_NONZERO' }),
+      );
     }
     for (const off of [0x4c, 0x18b, 0x1eb, 0x1ef, 0x1f8, 0x208, 0x2a0 + 48, 0x2e8 + 71, 0x330, 0x49f]) {
       const m = r.report.slice();
       m[off] = 1;
-      expect(() => parseSnpReport(m), `report byte 0x${off.toString(16)}`).toThrowError(expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }));
+      expect(() => parseSnpReport(m), `report byte 0x${off.toString(16)}`).toThrowError(
+        expect.objectContaining({ code: 'SNP_RESERVED_NONZERO' }),
+      );
     }
     const key = r.report.slice();
     key[0x48] = 0x20; // KEY_INFO bit 5

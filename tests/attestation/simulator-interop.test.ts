@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '#core/encoding.js';
 import { sha256 } from '#crypto/hash.js';
-import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '#attestation/dcap/index.js';
+import {
+  parseDcapCollateral,
+  parseDcapQuote,
+  serializeDcapQuote,
+  verifyDcapQuote,
+} from '#attestation/dcap/index.js';
 import { parseSnpReport, serializeSnpReport, verifySnpReport } from '#attestation/sev-snp/index.js';
 import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 import { SimulatedAmdSp } from '#firmware-sim/tee/amd-sp.js';
@@ -47,7 +52,9 @@ describe('verifiers on simulator evidence', () => {
     const sim = await SimulatedAmdSp.create({ now });
     const e = await sim.getEvidence(reportData);
     if (e.tee !== 'sev-snp' || e.vekChain === undefined) throw new Error('no VEK chain');
-    expect(Buffer.from(serializeSnpReport(parseSnpReport(e.report))).equals(Buffer.from(e.report))).toBe(true);
+    expect(Buffer.from(serializeSnpReport(parseSnpReport(e.report))).equals(Buffer.from(e.report))).toBe(
+      true,
+    );
     const certs = [e.vekChain.ask, e.vekChain.ark].filter((c): c is Uint8Array => c !== undefined);
     const ok = verifySnpReport(e.report, e.vekChain.vek, {
       at: now,

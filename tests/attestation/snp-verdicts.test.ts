@@ -22,7 +22,10 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', ()
 
       it('is rejected one second outside the VEK validity', () => {
         const vek = parseCert(f.vek);
-        for (const at of [new Date(vek.notBefore.getTime() - 1000), new Date(vek.notAfter.getTime() + 1000)]) {
+        for (const at of [
+          new Date(vek.notBefore.getTime() - 1000),
+          new Date(vek.notAfter.getTime() + 1000),
+        ]) {
           const v = verifySnpReport(f.report, f.vek, { at, trustAnchors: anchors });
           expect(v.ok).toBe(false);
           expect(v.errors.map((x) => x.code)).toContain('SNP_CERT_EXPIRED');
@@ -35,7 +38,9 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', ()
       it('rejects a changed REPORTED_TCB (offset 0x180)', () => {
         const r = f.report.slice();
         r[0x180] = (r[0x180] as number) ^ 1;
-        const codes = verifySnpReport(r, f.vek, { at: f.at, trustAnchors: anchors }).errors.map((x) => x.code);
+        const codes = verifySnpReport(r, f.vek, { at: f.at, trustAnchors: anchors }).errors.map(
+          (x) => x.code,
+        );
         expect(codes).toContain('SNP_TCB_MISMATCH');
         expect(codes).toContain('SNP_SIGNATURE_INVALID');
       });
@@ -48,7 +53,10 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', ()
       });
 
       it('rejects a genuine chain whose ARK is not pinned for the product', () => {
-        const v = verifySnpReport(f.report, f.vek, { at: f.at, trustAnchors: { ...anchors, rootSha256: { milan: ['00'.repeat(32)] } } });
+        const v = verifySnpReport(f.report, f.vek, {
+          at: f.at,
+          trustAnchors: { ...anchors, rootSha256: { milan: ['00'.repeat(32)] } },
+        });
         expect(v.errors.map((x) => x.code)).toContain('SNP_ROOT_UNTRUSTED');
       });
     });
@@ -57,9 +65,12 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', ()
   it('rejects a VCEK whose hwID is not the report CHIP_ID (another chip)', (ctx) => {
     const a = fixtures.find((x) => x.name === 'trustee-milan-v2');
     const b = fixtures.find((x) => x.name === 'virtee-milan-v2');
-    if (a === undefined || b === undefined) return skipMissingFixture(ctx, 'tee/snp/{trustee,virtee}-milan-v2');
+    if (a === undefined || b === undefined)
+      return skipMissingFixture(ctx, 'tee/snp/{trustee,virtee}-milan-v2');
     // Same TCB (3/0/8/115), different chips: the VEK of one cannot vouch for the other.
-    const codes = verifySnpReport(a.report, b.vek, { at: a.at, trustAnchors: anchors }).errors.map((x) => x.code);
+    const codes = verifySnpReport(a.report, b.vek, { at: a.at, trustAnchors: anchors }).errors.map(
+      (x) => x.code,
+    );
     expect(codes).toContain('SNP_CHIP_ID_MISMATCH');
     expect(codes).toContain('SNP_SIGNATURE_INVALID');
   });
@@ -69,7 +80,9 @@ describe.skipIf(!haveFixtures('tee/snp'))('SEV-SNP verdicts on real reports', ()
     if (f === undefined) return skipMissingFixture(ctx, 'tee/snp/trustee-az-milan-v3');
     const r = f.report.slice();
     r[0x48] = ((r[0x48] as number) & ~0x1c) | (1 << 2);
-    expect(verifySnpReport(r, f.vek, { at: f.at, trustAnchors: anchors }).errors.map((x) => x.code)).toContain('SNP_SIGNER_MISMATCH');
+    expect(
+      verifySnpReport(r, f.vek, { at: f.at, trustAnchors: anchors }).errors.map((x) => x.code),
+    ).toContain('SNP_SIGNER_MISMATCH');
   });
 
   it('needs trust anchors: no ARK / ASK supplied is a chain failure', (ctx) => {

@@ -18,7 +18,8 @@ export interface DcapFixture {
     quote_version: number;
     verify_at: string;
     valid_window_utc: [string, string, string];
-    expected: { accepted: true; tcb_status: string; advisory_ids: string[] } | { accepted: false; reason: string };
+    expected:
+      { accepted: true; tcb_status: string; advisory_ids: string[] } | { accepted: false; reason: string };
   };
   at: Date;
 }
@@ -33,7 +34,10 @@ export interface SnpFixture {
     product: string;
     signer: 'vcek' | 'vlek';
     verify_at: string;
-    expected: { accepted: boolean; reported_tcb: { bootloader: number; tee: number; snp: number; microcode: number } };
+    expected: {
+      accepted: boolean;
+      reported_tcb: { bootloader: number; tee: number; snp: number; microcode: number };
+    };
   };
   at: Date;
 }
@@ -42,24 +46,42 @@ const bytes = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 
 export function dcapFixtures(): DcapFixture[] {
   const base = join(teeDir, 'dcap');
-  return readdirSync(base).sort().map((name) => {
-    const dir = join(base, name);
-    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as DcapFixture['expected'];
-    const collateralText = readFileSync(join(dir, 'collateral.json'), 'utf8');
-    return {
-      name, dir, quote: bytes(join(dir, 'quote.bin')), collateralText, collateral: parseDcapCollateral(collateralText),
-      expected, at: new Date(expected.verify_at),
-    };
-  });
+  return readdirSync(base)
+    .sort()
+    .map((name) => {
+      const dir = join(base, name);
+      const expected = JSON.parse(
+        readFileSync(join(dir, 'expected.json'), 'utf8'),
+      ) as DcapFixture['expected'];
+      const collateralText = readFileSync(join(dir, 'collateral.json'), 'utf8');
+      return {
+        name,
+        dir,
+        quote: bytes(join(dir, 'quote.bin')),
+        collateralText,
+        collateral: parseDcapCollateral(collateralText),
+        expected,
+        at: new Date(expected.verify_at),
+      };
+    });
 }
 
 export function snpFixtures(): SnpFixture[] {
   const base = join(teeDir, 'snp');
-  return readdirSync(base).sort().map((name) => {
-    const dir = join(base, name);
-    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as SnpFixture['expected'];
-    return { name, dir, report: bytes(join(dir, 'report.bin')), vek: bytes(join(dir, 'vek.der')), expected, at: new Date(expected.verify_at) };
-  });
+  return readdirSync(base)
+    .sort()
+    .map((name) => {
+      const dir = join(base, name);
+      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as SnpFixture['expected'];
+      return {
+        name,
+        dir,
+        report: bytes(join(dir, 'report.bin')),
+        vek: bytes(join(dir, 'vek.der')),
+        expected,
+        at: new Date(expected.verify_at),
+      };
+    });
 }
 
 export const amdAnchorDir = join(teeDir, 'trust-anchors', 'amd');

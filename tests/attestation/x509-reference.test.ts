@@ -18,14 +18,19 @@ function allCerts(): Cert[] {
   const out: Cert[] = [];
   for (const f of dcapFixtures()) {
     out.push(...parsePemChain(Buffer.from(parseDcapQuote(f.quote).qe.certData).toString('latin1')));
-    out.push(...parsePemChain(f.collateral.tcbInfoIssuerChain), ...parsePemChain(f.collateral.pckCrlIssuerChain));
+    out.push(
+      ...parsePemChain(f.collateral.tcbInfoIssuerChain),
+      ...parsePemChain(f.collateral.pckCrlIssuerChain),
+    );
   }
   for (const f of snpFixtures()) out.push(parseCert(f.vek));
   for (const v of ['intel', 'amd']) {
     const dir = join(teeDir, 'trust-anchors', v);
     for (const name of readdirSync(dir)) {
       const b = readFileSync(join(dir, name));
-      out.push(...(name.endsWith('.pem') ? parsePemChain(b.toString('latin1')) : [parseCert(new Uint8Array(b))]));
+      out.push(
+        ...(name.endsWith('.pem') ? parsePemChain(b.toString('latin1')) : [parseCert(new Uint8Array(b))]),
+      );
     }
   }
   const seen = new Set<string>();
@@ -58,7 +63,9 @@ describe.skipIf(!haveFixtures('tee'))('x509 fast path vs @peculiar/x509', () => 
         expect(c.issuer.split(', ').sort()).toEqual(ref.issuer.split(', ').sort());
         expect(c.thisUpdate.getTime()).toBe(ref.thisUpdate.getTime());
         expect(c.nextUpdate?.getTime()).toBe(ref.nextUpdate?.getTime());
-        expect([...c.revokedSerials].sort()).toEqual(ref.entries.map((e) => normSerial(e.serialNumber)).sort());
+        expect([...c.revokedSerials].sort()).toEqual(
+          ref.entries.map((e) => normSerial(e.serialNumber)).sort(),
+        );
       }
     }
   });

@@ -22,7 +22,10 @@ const script = `import { encodeAtv, atvSha3 } from ${JSON.stringify(join(repoRoo
 process.stdout.write(atvSha3(encodeAtv(${JSON.stringify(input)}).vector));`;
 
 function inChild(): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.trim();
 }
@@ -54,7 +57,10 @@ describe('ATV-2080-v1 encoding', () => {
     expect(vector.subarray(1880).every((x) => x === 0)).toBe(true);
   });
   it('fills only the subfields a snapshot provides, clamped to 0..1, and flags them', () => {
-    const { vector, hwMask } = encodeAtv(input, { source: 'sim', values: { dma_fanout: [0.75, 2], network_telemetry: [0.1] } });
+    const { vector, hwMask } = encodeAtv(input, {
+      source: 'sim',
+      values: { dma_fanout: [0.75, 2], network_telemetry: [0.1] },
+    });
     expect(hwMask).toBe((1 << 3) | (1 << 6));
     const dma = subfield('dma_fanout').offset;
     expect(vector[dma]).toBeCloseTo(0.75, 6);

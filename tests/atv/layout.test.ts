@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ATV_BYTES, ATV_DIM, ATV_SUBFIELDS, HW_BAND, HW_SUBFIELDS, SW_BAND, SW_SUBFIELDS, subfield } from '#atv/layout.js';
+import {
+  ATV_BYTES,
+  ATV_DIM,
+  ATV_SUBFIELDS,
+  HW_BAND,
+  HW_SUBFIELDS,
+  SW_BAND,
+  SW_SUBFIELDS,
+  subfield,
+} from '#atv/layout.js';
 
 describe('ATV-2080-v1 layout', () => {
   it('has 30 contiguous subfields totalling 2080 dims / 8320 bytes', () => {

@@ -5,14 +5,20 @@ import { fromHex } from '#core/encoding.js';
 import { signerFromSeeds } from '#crypto/seed-signer.js';
 
 const [dir, edHex, pqHex] = process.argv.slice(2) as [string, string, string];
-const log = await AuditLog.open({ dir, signer: signerFromSeeds(fromHex(edHex), fromHex(pqHex), 'test'), checkpointEvery: 64 });
+const log = await AuditLog.open({
+  dir,
+  signer: signerFromSeeds(fromHex(edHex), fromHex(pqHex), 'test'),
+  checkpointEvery: 64,
+});
 process.stdout.write('ready\n');
 let i = 0;
 for (;;) {
   const batch = Array.from({ length: 8 }, () =>
-    log.append({ kind: 'decision', tool: 'Bash', reason: `r${i++}`, data: { pad: 'x'.repeat(i % 300) } }).then((r) => {
-      process.stdout.write(`${r.seq} ${r.this_hash}\n`);
-    }),
+    log
+      .append({ kind: 'decision', tool: 'Bash', reason: `r${i++}`, data: { pad: 'x'.repeat(i % 300) } })
+      .then((r) => {
+        process.stdout.write(`${r.seq} ${r.this_hash}\n`);
+      }),
   );
   await Promise.all(batch);
 }

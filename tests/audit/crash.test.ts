@@ -13,7 +13,11 @@ import { tempDir } from '../helpers/audit.js';
 /** Runs the appending child and SIGKILLs it `afterMs` after it is ready; returns the acknowledged appends. */
 function runAndKill(dir: string, ed: string, pq: string, afterMs: number): Promise<Map<number, string>> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/audit/append-child.ts'), dir, ed, pq], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'tests/audit/append-child.ts'), dir, ed, pq],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const acked = new Map<number, string>();
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -48,16 +52,22 @@ describe('crash safety', () => {
       const log = await AuditLog.open({ dir, signer });
       recoveries += log.recovered.length;
       await log.close();
-      const report = await verifyAuditLog({ dir, expectedKeys: { ed25519: signer.publicKeys.ed25519.spki, mldsa: signer.publicKeys.mldsa.spki } });
+      const report = await verifyAuditLog({
+        dir,
+        expectedKeys: { ed25519: signer.publicKeys.ed25519.spki, mldsa: signer.publicKeys.mldsa.spki },
+      });
       expect(report.first_error).toBeNull();
       const stored = new Map<number, string>();
-      for (const f of readdirSync(dir).filter((n) => n.startsWith('audit-')).sort()) {
+      for (const f of readdirSync(dir)
+        .filter((n) => n.startsWith('audit-'))
+        .sort()) {
         for (const line of readFileSync(join(dir, f), 'utf8').trimEnd().split('\n')) {
           const r = JSON.parse(line) as { seq: number; this_hash: string };
           stored.set(r.seq, r.this_hash);
         }
       }
-      for (const [seq, hash] of allAcked) expect(stored.get(seq), `acknowledged seq ${seq} lost in round ${round}`).toBe(hash);
+      for (const [seq, hash] of allAcked)
+        expect(stored.get(seq), `acknowledged seq ${seq} lost in round ${round}`).toBe(hash);
     }
     expect(allAcked.size).toBeGreaterThan(100);
     // Whatever was set aside is kept in torn/, never deleted.
@@ -80,10 +90,15 @@ describe('crash safety', () => {
     await log.close();
     const torn = readdirSync(join(dir, 'torn'));
     expect(torn).toHaveLength(1);
-    expect(readFileSync(join(dir, 'torn', torn[0] as string), 'utf8')).toBe('{"v":1,"seq":2,"ts":"2026-01-01T00:00');
+    expect(readFileSync(join(dir, 'torn', torn[0] as string), 'utf8')).toBe(
+      '{"v":1,"seq":2,"ts":"2026-01-01T00:00',
+    );
     const after = await verifyAuditLog({ dir });
     expect(after.ok).toBe(true);
-    const last = readFileSync(join(dir, 'audit-00000000.jsonl'), 'utf8').trimEnd().split('\n').pop() as string;
+    const last = readFileSync(join(dir, 'audit-00000000.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .pop() as string;
     expect(JSON.parse(last)).toMatchObject({ kind: 'recovery', data: { bytes: 37 } });
   });
 });

@@ -14,10 +14,15 @@ import { freshSigner } from '../helpers/audit.js';
 describe('checkpoint ML-DSA-65 signature verifies in liboqs', () => {
   it('liboqs accepts our signature and public key, and rejects a changed note', async () => {
     const signer = freshSigner();
-    const note = await signCheckpoint({ origin: 'aegis.local/log/interop', size: 42, root: new Uint8Array(32).fill(7) }, signer);
+    const note = await signCheckpoint(
+      { origin: 'aegis.local/log/interop', size: 42, root: new Uint8Array(32).fill(7) },
+      signer,
+    );
     const parsed = parseNote(note);
     const pk = decodeSpki(signer.publicKeys.mldsa.spki).publicKey;
-    const line = parsed.signatures.find((s) => bytesEqual(s.keyId, noteKeyId(parsed.signatures[0]?.name ?? '', MLDSA65_TYPE, pk)));
+    const line = parsed.signatures.find((s) =>
+      bytesEqual(s.keyId, noteKeyId(parsed.signatures[0]?.name ?? '', MLDSA65_TYPE, pk)),
+    );
     expect(line?.signature.length).toBe(3309);
     const oqs = await createMLDSA65();
     try {

@@ -12,7 +12,9 @@ describe('AuditLog writer', () => {
     await expect(bad).rejects.toMatchObject({ code: 'AUDIT_EVENT_INVALID' });
     await expect(good).resolves.toMatchObject({ seq: 1 });
     await expect(log.append({ kind: 'Bad Kind' })).rejects.toMatchObject({ code: 'AUDIT_EVENT_INVALID' });
-    await expect(log.append({ kind: 'x', data: { big: 'a'.repeat(1_100_000) } })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
+    await expect(log.append({ kind: 'x', data: { big: 'a'.repeat(1_100_000) } })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LARGE',
+    });
     await expect(log.append({ kind: 'decision' })).resolves.toMatchObject({ seq: 2 });
     await log.close();
     expect((await verifyAuditLog({ dir })).ok).toBe(true);
@@ -34,7 +36,9 @@ describe('AuditLog writer', () => {
     const { writeFileSync } = await import('node:fs');
     // Pretend the lock belongs to another live process (our parent).
     writeFileSync(`${dir}/LOCK`, `${process.ppid}\n`);
-    await expect(AuditLog.open({ dir, signer: freshSigner() })).rejects.toMatchObject({ code: 'AUDIT_LOCKED' });
+    await expect(AuditLog.open({ dir, signer: freshSigner() })).rejects.toMatchObject({
+      code: 'AUDIT_LOCKED',
+    });
     writeFileSync(`${dir}/LOCK`, `${process.pid}\n`);
     await log.close();
   });
@@ -42,22 +46,30 @@ describe('AuditLog writer', () => {
   it('refuses to open a log with other keys (AUDIT_KEY_MISMATCH)', async () => {
     const dir = tempDir();
     await (await AuditLog.open({ dir, signer: freshSigner() })).close();
-    await expect(AuditLog.open({ dir, signer: freshSigner() })).rejects.toMatchObject({ code: 'AUDIT_KEY_MISMATCH' });
+    await expect(AuditLog.open({ dir, signer: freshSigner() })).rejects.toMatchObject({
+      code: 'AUDIT_KEY_MISMATCH',
+    });
   });
 
   it('checkpoints at most 256 records apart and on close', async () => {
     const dir = tempDir();
     const log = await AuditLog.open({ dir, signer: freshSigner() });
-    await Promise.all(Array.from({ length: 600 }, (_, i) => log.append({ kind: 'decision', reason: String(i) })));
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) => log.append({ kind: 'decision', reason: String(i) })),
+    );
     await log.close();
     const r = await verifyAuditLog({ dir });
     expect(r.ok).toBe(true);
     expect(r.checkpoints).toBeGreaterThanOrEqual(3);
     expect(r.warnings).toEqual([]);
     const { readFileSync } = await import('node:fs');
-    const sizes = readFileSync(`${dir}/checkpoints.jsonl`, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { size: number }).size);
+    const sizes = readFileSync(`${dir}/checkpoints.jsonl`, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { size: number }).size);
     expect(sizes[sizes.length - 1]).toBe(601);
-    for (let i = 1; i < sizes.length; i++) expect((sizes[i] as number) - (sizes[i - 1] as number)).toBeLessThanOrEqual(256);
+    for (let i = 1; i < sizes.length; i++)
+      expect((sizes[i] as number) - (sizes[i - 1] as number)).toBeLessThanOrEqual(256);
     expect(sizes[0]).toBeLessThanOrEqual(256);
   });
 });

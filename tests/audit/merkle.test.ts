@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { CompactRange, inclusionProof, leafHash, merkleRoot, verifyInclusion, EMPTY_ROOT } from '#audit/merkle.js';
+import {
+  CompactRange,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  verifyInclusion,
+  EMPTY_ROOT,
+} from '#audit/merkle.js';
 import { toHex } from '#core/encoding.js';
 
 describe('RFC 6962 Merkle tree', () => {

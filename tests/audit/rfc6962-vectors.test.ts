@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CompactRange, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from '#audit/merkle.js';
+import {
+  CompactRange,
+  EMPTY_ROOT,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  nodeHash,
+  verifyInclusion,
+} from '#audit/merkle.js';
 import { bytesEqual } from '#core/bytes.js';
 import { fromHex, toHex } from '#core/encoding.js';
 
@@ -10,7 +18,16 @@ import { fromHex, toHex } from '#core/encoding.js';
  * inclusion and consistency proofs. Checked against src/audit/merkle.ts (RFC 6962 §2.1 / RFC 9162 §2.1).
  */
 
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => fromHex(h));
+const LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map((h) => fromHex(h));
 
 /** Complete subtree hashes by level (0 = leaf hashes) and index within the level. */
 const NODES: string[][] = [
@@ -30,7 +47,10 @@ const NODES: string[][] = [
     '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
     'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
   ],
-  ['d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'],
+  [
+    'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+  ],
   ['5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328'],
 ];
 
@@ -53,45 +73,73 @@ const INCLUSION: [number, number, string[]][] = [
   [0, 2, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7']],
   [1, 2, ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d']],
   [2, 3, ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125']],
-  [1, 5, [
-    '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-  ]],
-  [0, 8, [
-    '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
-  ]],
-  [5, 8, [
-    'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-    'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
-    'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
-  ]],
+  [
+    1,
+    5,
+    [
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  ],
+  [
+    0,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    5,
+    8,
+    [
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
 ];
 
 /** Consistency proofs (old size, new size, proof). */
 const CONSISTENCY: [number, number, string[]][] = [
   [1, 1, []],
-  [1, 8, [
-    '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
-  ]],
-  [6, 8, [
-    '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
-    'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
-    'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
-  ]],
-  [2, 5, [
-    '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-    'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-  ]],
-  [6, 7, [
-    '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
-    'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
-    'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
-  ]],
+  [
+    1,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    6,
+    8,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
+  [
+    2,
+    5,
+    [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  ],
+  [
+    6,
+    7,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
 ];
 
 const SOME_HASH = fromHex('abacaba000000000000000000000000000000000000000000060061e00123456');
@@ -132,7 +180,9 @@ describe('RFC 6962 reference tree: inclusion proofs', () => {
     it(`leaf ${index} in a tree of ${size}: the published path, which verifies`, () => {
       expect(inclusionProof(leafHashes.slice(0, size), index).map(toHex)).toEqual(path);
       expect(inclusionProof(leafHashes, index, size).map(toHex)).toEqual(path);
-      expect(verifyInclusion(leafHashes[index] as Uint8Array, index, size, hashes(path), root(size))).toBe(true);
+      expect(verifyInclusion(leafHashes[index] as Uint8Array, index, size, hashes(path), root(size))).toBe(
+        true,
+      );
     });
 
     it(`leaf ${index} in a tree of ${size}: every corruption of the proof is rejected`, () => {
@@ -152,17 +202,38 @@ describe('RFC 6962 reference tree: inclusion proofs', () => {
         ['trailing root', leaf, index, size, [...proof, r], r],
         ['preceding garbage', leaf, index, size, [new Uint8Array(0), ...proof], r],
         ['preceding root', leaf, index, size, [r, ...proof], r],
-        ...proof.map((_, i): [string, Uint8Array, number, number, Uint8Array[], Uint8Array] => [`proof[${i}] bit 3 flipped`, leaf, index, size, flipped(proof, i, 8), r]),
+        ...proof.map((_, i): [string, Uint8Array, number, number, Uint8Array[], Uint8Array] => [
+          `proof[${i}] bit 3 flipped`,
+          leaf,
+          index,
+          size,
+          flipped(proof, i, 8),
+          r,
+        ]),
       ];
       if (proof.length > 0) probes.push(['removed component', leaf, index, size, proof.slice(0, -1), r]);
-      if (proof.length > 1) probes.push(['inserted component', leaf, index, size, [proof[0] as Uint8Array, SOME_HASH, ...proof.slice(1)], r]);
-      const accepted = probes.filter(([, l, i, n, p, rt]) => verifyInclusion(l, i, n, p, rt)).map(([name]) => name);
+      if (proof.length > 1)
+        probes.push([
+          'inserted component',
+          leaf,
+          index,
+          size,
+          [proof[0] as Uint8Array, SOME_HASH, ...proof.slice(1)],
+          r,
+        ]);
+      const accepted = probes
+        .filter(([, l, i, n, p, rt]) => verifyInclusion(l, i, n, p, rt))
+        .map(([name]) => name);
       expect(accepted).toEqual([]);
     });
   }
 
   it('rejects any proof for an empty tree or an index past the end', () => {
-    for (const [index, size] of [[0, 0], [1, 0], [2, 1]] as const) {
+    for (const [index, size] of [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ] as const) {
       expect(verifyInclusion(SOME_HASH, index, size, [], EMPTY_ROOT)).toBe(false);
       expect(verifyInclusion(SOME_HASH, index, size, [], SOME_HASH)).toBe(false);
     }
@@ -174,7 +245,13 @@ describe('RFC 6962 reference tree: inclusion proofs', () => {
  * an earlier checkpoint). Until it has, the published proofs are checked with the RFC 9162 §2.1.4.2 algorithm
  * below over the project's nodeHash and the project's roots, so the vectors are here for that code to adopt.
  */
-function verifyConsistency(size1: number, size2: number, proof: Uint8Array[], root1: Uint8Array, root2: Uint8Array): boolean {
+function verifyConsistency(
+  size1: number,
+  size2: number,
+  proof: Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): boolean {
   if (size1 < 0 || size2 < size1) return false;
   if (size1 === size2) return proof.length === 0 && bytesEqual(root1, root2);
   if (size1 === 0) return proof.length === 0;
@@ -238,9 +315,18 @@ describe('RFC 6962 reference tree: consistency proofs', () => {
         ['preceding root2', size1, size2, r1, r2, [r2, ...proof]],
         ['preceding proof[0]', size1, size2, r1, r2, [proof[0] as Uint8Array, ...proof]],
         ['truncated proof', size1, size2, r1, r2, proof.slice(0, -1)],
-        ...proof.map((_, i): [string, number, number, Uint8Array, Uint8Array, Uint8Array[]] => [`proof[${i}] bit 4 flipped`, size1, size2, r1, r2, flipped(proof, i, 16)]),
+        ...proof.map((_, i): [string, number, number, Uint8Array, Uint8Array, Uint8Array[]] => [
+          `proof[${i}] bit 4 flipped`,
+          size1,
+          size2,
+          r1,
+          r2,
+          flipped(proof, i, 16),
+        ]),
       ];
-      const accepted = probes.filter(([, s1, s2, a, b, p]) => verifyConsistency(s1, s2, p, a, b)).map(([name]) => name);
+      const accepted = probes
+        .filter(([, s1, s2, a, b, p]) => verifyConsistency(s1, s2, p, a, b))
+        .map(([name]) => name);
       expect(accepted).toEqual([]);
     });
   }

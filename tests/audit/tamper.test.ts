@@ -15,15 +15,25 @@ import { buildLog, copyDir, freshSigner, tempDir } from '../helpers/audit.js';
  */
 const N = 1000; // decision records; with genesis the log holds N + 1
 const SEG = 'audit-00000000.jsonl';
-type Rec = Record<string, unknown> & { seq: number; this_hash: string; prev_hash: string; sig: { ed25519: string | null; ml_dsa_65: string | null } };
+type Rec = Record<string, unknown> & {
+  seq: number;
+  this_hash: string;
+  prev_hash: string;
+  sig: { ed25519: string | null; ml_dsa_65: string | null };
+};
 
 let base: string;
 let other: string;
 let signer: Signer;
 let otherSigner: Signer;
 
-const read = (dir: string): Rec[] => readFileSync(join(dir, SEG), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Rec);
-const write = (dir: string, recs: Rec[]): void => writeFileSync(join(dir, SEG), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+const read = (dir: string): Rec[] =>
+  readFileSync(join(dir, SEG), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
+const write = (dir: string, recs: Rec[]): void =>
+  writeFileSync(join(dir, SEG), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const pinned = (s: Signer) => ({ ed25519: s.publicKeys.ed25519.spki, mldsa: s.publicKeys.mldsa.spki });
 
 /** Recomputes this_hash (and the chain from `from` on) as a forger without the keys would. */
@@ -40,7 +50,10 @@ function rehash(recs: Rec[], from: number, resign?: Signer): void {
   }
 }
 
-async function attack(mutate: (dir: string) => void | Promise<void>, keys: ReturnType<typeof pinned> | null = pinned(signer)) {
+async function attack(
+  mutate: (dir: string) => void | Promise<void>,
+  keys: ReturnType<typeof pinned> | null = pinned(signer),
+) {
   const dir = copyDir(base);
   await mutate(dir);
   return verifyAuditLog(keys ? { dir, expectedKeys: keys } : { dir });
@@ -88,7 +101,12 @@ describe('tamper suite on a 1,000-record log', () => {
   });
 
   it('a deleted record → AUDIT_SEQ_MISMATCH at its seq', async () => {
-    const r = await attack((d) => write(d, read(d).filter((x) => x.seq !== 500)));
+    const r = await attack((d) =>
+      write(
+        d,
+        read(d).filter((x) => x.seq !== 500),
+      ),
+    );
     expect(r.first_error).toMatchObject({ seq: 500, code: 'AUDIT_SEQ_MISMATCH' });
   });
 

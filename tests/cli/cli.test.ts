@@ -53,28 +53,43 @@ describe('aegis CLI', () => {
   it('audit append keeps fields a record has no place for under data, and refuses a clash', async () => {
     const env = { AEGIS_HOME: tempDir() };
     expect((await runCli(['audit-key', 'init'], env)).code).toBe(0);
-    const ok = await runCli(['audit', 'append', '--event', '{"kind":"x","ticket":"SEC-4711","data":{"note":"n"}}', '--json'], env);
+    const ok = await runCli(
+      ['audit', 'append', '--event', '{"kind":"x","ticket":"SEC-4711","data":{"note":"n"}}', '--json'],
+      env,
+    );
     expect(ok.code, ok.stderr).toBe(0);
-    const clash = await runCli(['audit', 'append', '--event', '{"kind":"x","ticket":"A","data":{"ticket":"B"}}'], env);
+    const clash = await runCli(
+      ['audit', 'append', '--event', '{"kind":"x","ticket":"A","data":{"ticket":"B"}}'],
+      env,
+    );
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('AUDIT_EVENT_FIELD_CONFLICT');
     expect(clash.stderr).not.toMatch(/\n\s+at /); // no stack trace for users
     const recs = readLogRecords(join(env.AEGIS_HOME, 'log'));
-    expect(recs.filter((r) => r.kind === 'x').map((r) => r.data)).toEqual([{ ticket: 'SEC-4711', note: 'n' }]);
+    expect(recs.filter((r) => r.kind === 'x').map((r) => r.data)).toEqual([
+      { ticket: 'SEC-4711', note: 'n' },
+    ]);
   });
 
   it('audit-key init → audit append → checkpoint → proof → verify-proof → verify-audit, then tamper → exit 1', async () => {
     const env = { AEGIS_HOME: tempDir() };
     expect((await runCli(['audit-key', 'init'], env)).code).toBe(0);
     expect((await runCli(['audit-key', 'init'], env)).code).toBe(2); // KEY_EXISTS without --force
-    const show = JSON.parse((await runCli(['audit-key', 'show', '--json'], env)).stdout) as { keys: Array<{ alg: string; fingerprint: string; spki: string }> };
+    const show = JSON.parse((await runCli(['audit-key', 'show', '--json'], env)).stdout) as {
+      keys: Array<{ alg: string; fingerprint: string; spki: string }>;
+    };
     expect(show.keys.map((k) => k.alg)).toEqual(['ed25519', 'ml-dsa-65']);
     expect(show.keys[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-    const app = await runCli(['audit', 'append', '--event', '{"kind":"approval","session":"s1","reason":"user approved"}', '--json'], env);
+    const app = await runCli(
+      ['audit', 'append', '--event', '{"kind":"approval","session":"s1","reason":"user approved"}', '--json'],
+      env,
+    );
     expect(app.code).toBe(0);
     expect(JSON.parse(app.stdout)).toMatchObject({ seq: 1 });
     expect((await runCli(['audit', 'append', '--event', '[1,2]'], env)).code).toBe(2);
-    expect((await runCli(['audit', 'append', '--event', '{"kind":"approval"'], env)).stderr).toContain('JSON_INVALID');
+    expect((await runCli(['audit', 'append', '--event', '{"kind":"approval"'], env)).stderr).toContain(
+      'JSON_INVALID',
+    );
     expect((await runCli(['audit', 'checkpoint'], env)).code).toBe(0);
     const proofFile = `${env.AEGIS_HOME}/p.tlog-proof`;
     expect((await runCli(['audit', 'proof', '--seq', '1', '--out', proofFile], env)).code).toBe(0);
@@ -83,13 +98,21 @@ describe('aegis CLI', () => {
     expect(JSON.parse(vp.stdout)).toMatchObject({ ok: true, index: 1 });
     const ok = await runCli(['verify-audit', '--json'], env);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, records: 2, first_error: null, signatures: { ed25519: expect.any(Number), ml_dsa: expect.any(Number) } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      ok: true,
+      records: 2,
+      first_error: null,
+      signatures: { ed25519: expect.any(Number), ml_dsa: expect.any(Number) },
+    });
     const { readFileSync, writeFileSync } = await import('node:fs');
     const seg = `${env.AEGIS_HOME}/log/audit-00000000.jsonl`;
     writeFileSync(seg, readFileSync(seg, 'utf8').replace('user approved', 'user denied'));
     const bad = await runCli(['verify-audit', '--json'], env);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, first_error: { seq: 1, code: 'AUDIT_HASH_MISMATCH' } });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      ok: false,
+      first_error: { seq: 1, code: 'AUDIT_HASH_MISMATCH' },
+    });
     const text = await runCli(['verify-audit'], env);
     expect(text.stdout).toContain('TAMPERED');
   });
@@ -100,7 +123,14 @@ describe('aegis as a process', () => {
     const { spawnSync } = await import('node:child_process');
     const { join } = await import('node:path');
     const { repoRoot } = await import('../helpers/fixtures.js');
-    const r = spawnSync('/bin/sh', ['-c', `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/entry.ts')} audit-key --help | head -c 10 >/dev/null`], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        `${process.execPath} --import tsx ${join(repoRoot, 'src/cli/entry.ts')} audit-key --help | head -c 10 >/dev/null`,
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(r.stderr).not.toMatch(/EPIPE|at .*\.js/);
   });
 });

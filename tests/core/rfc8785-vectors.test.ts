@@ -54,7 +54,10 @@ describe('RFC 8785 Appendix B: number serialization samples (Table 1)', () => {
   }
 
   // Rows with no JSON representation: note (3) and §3.2.2.3 say they MUST terminate with an error.
-  for (const [bits, name] of [['7fffffffffffffff', 'NaN'], ['7ff0000000000000', 'Infinity']] as const) {
+  for (const [bits, name] of [
+    ['7fffffffffffffff', 'NaN'],
+    ['7ff0000000000000', 'Infinity'],
+  ] as const) {
     it(`0x${bits} (${name}) is rejected, alone and nested`, () => {
       expect(Number.isFinite(f64(bits))).toBe(false);
       expect(() => canonicalJson(f64(bits))).toThrow();
@@ -134,7 +137,9 @@ describe('RFC 8785 §3.2.3: sorting of object properties by UTF-16 code units', 
   });
 
   it('sorts recursively, inside arrays too, and keeps array order', () => {
-    expect(canonicalJson({ b: [{ z: 1, y: 2 }, 3], a: { d: null, c: true } })).toBe('{"a":{"c":true,"d":null},"b":[{"y":2,"z":1},3]}');
+    expect(canonicalJson({ b: [{ z: 1, y: 2 }, 3], a: { d: null, c: true } })).toBe(
+      '{"a":{"c":true,"d":null},"b":[{"y":2,"z":1},3]}',
+    );
   });
 });
 
@@ -147,8 +152,16 @@ describe('RFC 8785 §3.2.2.2: strings', () => {
 
 describe('RFC 8785 Appendices C and E: the worked examples', () => {
   it('Appendix C: the address record comes out as address, city, name, state, zip', () => {
-    const rec = { name: 'John Doe', address: '2000 Sunset Boulevard', city: 'Los Angeles', zip: '90001', state: 'CA' };
-    expect(canonicalJson(rec)).toBe('{"address":"2000 Sunset Boulevard","city":"Los Angeles","name":"John Doe","state":"CA","zip":"90001"}');
+    const rec = {
+      name: 'John Doe',
+      address: '2000 Sunset Boulevard',
+      city: 'Los Angeles',
+      zip: '90001',
+      state: 'CA',
+    };
+    expect(canonicalJson(rec)).toBe(
+      '{"address":"2000 Sunset Boulevard","city":"Los Angeles","name":"John Doe","state":"CA","zip":"90001"}',
+    );
   });
 
   it('Appendix E: string subtypes stay as parsed', () => {

@@ -7,7 +7,8 @@ import { runBuiltinKats } from '#crypto/kat.js';
 import { fixturesDir, haveFixtures } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 
-const acvp = (set: string, f: string) => JSON.parse(gunzipSync(readFileSync(join(fixturesDir, 'acvp/ml-dsa', set, f))).toString()) as never;
+const acvp = (set: string, f: string) =>
+  JSON.parse(gunzipSync(readFileSync(join(fixturesDir, 'acvp/ml-dsa', set, f))).toString()) as never;
 
 describe('known-answer tests', () => {
   it('built-in KATs (FIPS 202, RFC 8032, ACVP keyGen digests) all pass', () => {
@@ -26,7 +27,9 @@ describe('known-answer tests', () => {
     });
 
     it('a wrong expected value is reported as a failure (the runner can fail)', () => {
-      const expected = acvp('ML-DSA-sigVer-FIPS204', 'expectedResults.json.gz') as { testGroups: Array<{ tests: Array<{ testPassed: boolean }> }> };
+      const expected = acvp('ML-DSA-sigVer-FIPS204', 'expectedResults.json.gz') as {
+        testGroups: Array<{ tests: Array<{ testPassed: boolean }> }>;
+      };
       const t = expected.testGroups[0]?.tests[0] as { testPassed: boolean };
       t.testPassed = !t.testPassed;
       const s = runAcvp(acvp('ML-DSA-sigVer-FIPS204', 'prompt.json.gz'), expected as never, { perGroup: 2 });

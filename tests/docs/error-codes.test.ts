@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type AuditLogErrorCode, type ErrorCode } from '#core/error-codes.js';
-import { errorCodesPath, errorsDocPath, parseErrorsDoc, REGENERATE_COMMAND, renderErrorCodes, sectionTypeName } from '#core/error-codes-gen.js';
+import {
+  errorCodesPath,
+  errorsDocPath,
+  parseErrorsDoc,
+  REGENERATE_COMMAND,
+  renderErrorCodes,
+  sectionTypeName,
+} from '#core/error-codes-gen.js';
 import { AegisError, fail, isAegisError, isErrorCode, toAegisError } from '#core/errors.js';
 
 const doc = (): string => readFileSync(errorsDocPath(), 'utf8');
@@ -12,7 +19,9 @@ describe('src/core/error-codes.ts', () => {
   });
 
   it('ERROR_CODES holds exactly the backticked codes of the docs tables', () => {
-    const listed = new Set([...doc().matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1] as string));
+    const listed = new Set(
+      [...doc().matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1] as string),
+    );
     expect([...ERROR_CODES].sort()).toEqual([...listed].sort());
   });
 
@@ -20,7 +29,18 @@ describe('src/core/error-codes.ts', () => {
     expect(sectionTypeName('Audit log')).toBe('AuditLogErrorCode');
     expect(sectionTypeName('TEE attestation: AMD revocation')).toBe('TeeAttestationAmdRevocationErrorCode');
     const parsed = parseErrorsDoc(
-      ['## Alpha one (src/a)', '', '| code | meaning | remedy |', '|---|---|---|', '| `A_X` | m | r |', '| `SHARED` | m | r |', '| `A_X` | again | r |', '', '## Beta', '| `SHARED` | m | r |'].join('\n'),
+      [
+        '## Alpha one (src/a)',
+        '',
+        '| code | meaning | remedy |',
+        '|---|---|---|',
+        '| `A_X` | m | r |',
+        '| `SHARED` | m | r |',
+        '| `A_X` | again | r |',
+        '',
+        '## Beta',
+        '| `SHARED` | m | r |',
+      ].join('\n'),
     );
     expect(parsed.sections.map((s) => [s.typeName, s.paths, s.codes])).toEqual([
       ['AlphaOneErrorCode', 'src/a', ['A_X', 'SHARED']],
@@ -36,7 +56,9 @@ describe('src/core/error-codes.ts', () => {
   it('refuses a doc it cannot turn into types', () => {
     expect(() => parseErrorsDoc('## Sec\n| `lower_case` | m | r |')).toThrow(/not a SCREAMING_SNAKE code/);
     expect(() => parseErrorsDoc('| `EARLY` | m | r |')).toThrow(/before any ## section/);
-    expect(() => parseErrorsDoc('## Audit log\n| `A` | m | r |\n## Audit-log (x)\n| `B` | m | r |')).toThrow(/both give AuditLogErrorCode/);
+    expect(() => parseErrorsDoc('## Audit log\n| `A` | m | r |\n## Audit-log (x)\n| `B` | m | r |')).toThrow(
+      /both give AuditLogErrorCode/,
+    );
   });
 
   it('types fail(), new AegisError(), isAegisError() and toAegisError() by the documented codes', () => {

@@ -18,7 +18,8 @@ describe('docs/errors.md', () => {
   it('lists every code passed to fail() or new AegisError()', () => {
     const doc = readFileSync(join(repoRoot, 'docs/errors.md'), 'utf8');
     const missing = new Set<string>();
-    const re = /(?:fail|new AegisError|errorAt|AegisError)\(\s*(?:[a-zA-Z0-9_.]+,\s*)?'([A-Z][A-Z0-9_]{2,})'/g;
+    const re =
+      /(?:fail|new AegisError|errorAt|AegisError)\(\s*(?:[a-zA-Z0-9_.]+,\s*)?'([A-Z][A-Z0-9_]{2,})'/g;
     for (const root of ['src', 'attestation', 'drivers', 'firmware-sim']) {
       let files: string[];
       try {
@@ -27,7 +28,8 @@ describe('docs/errors.md', () => {
         continue;
       }
       for (const f of files) {
-        for (const m of readFileSync(f, 'utf8').matchAll(re)) if (!doc.includes('`' + m[1] + '`')) missing.add(`${m[1]} (${f.slice(repoRoot.length + 1)})`);
+        for (const m of readFileSync(f, 'utf8').matchAll(re))
+          if (!doc.includes('`' + m[1] + '`')) missing.add(`${m[1]} (${f.slice(repoRoot.length + 1)})`);
       }
     }
     expect([...missing]).toEqual([]);

@@ -43,10 +43,16 @@ describe('import aliases', () => {
   });
 
   it('package.json maps every src/ layer and top-level code folder, and the build maps them to compiled files', () => {
-    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { imports: Record<string, string>; scripts: Record<string, string> };
-    const layers = readdirSync(join(repoRoot, 'src')).filter((n) => statSync(join(repoRoot, 'src', n)).isDirectory());
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      imports: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    const layers = readdirSync(join(repoRoot, 'src')).filter((n) =>
+      statSync(join(repoRoot, 'src', n)).isDirectory(),
+    );
     for (const l of layers) expect(pkg.imports[`#${l}/*.js`]).toBe(`./src/${l}/*.ts`);
-    for (const t of ['attestation', 'drivers', 'firmware-sim', 'fpga', 'tests']) expect(pkg.imports[`#${t}/*.js`]).toBe(`./${t}/*.ts`);
+    for (const t of ['attestation', 'drivers', 'firmware-sim', 'fpga', 'tests'])
+      expect(pkg.imports[`#${t}/*.js`]).toBe(`./${t}/*.ts`);
     expect(pkg.scripts['build']).toContain('scripts/dist-package.js');
   });
 });

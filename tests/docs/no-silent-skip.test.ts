@@ -41,7 +41,9 @@ describe('no silent skips in tests/', () => {
     expect(silentReturns(`    if (a === undefined || b === undefined) { ${ret}; }`)).toEqual([1]);
     expect(silentReturns(`    if (!haveFixtures('tee')) {\n      ${ret};\n    }`)).toEqual([1]);
     expect(silentReturns(`    if (!existsSync(dir)) ${ret};`)).toEqual([1]);
-    expect(silentReturns(`    if (f === undefined) ${ret} skipMissingFixture(ctx, 'tee/dcap/x');`)).toEqual([]);
+    expect(silentReturns(`    if (f === undefined) ${ret} skipMissingFixture(ctx, 'tee/dcap/x');`)).toEqual(
+      [],
+    );
     expect(silentReturns(`    if (request !== CMD) ${ret} -1;`)).toEqual([]);
   });
 
@@ -49,6 +51,8 @@ describe('no silent skips in tests/', () => {
     const found = testFiles(join(repoRoot, 'tests')).flatMap((f) =>
       silentReturns(readFileSync(f, 'utf8')).map((n) => `${relative(repoRoot, f)}:${n}`),
     );
-    expect(found, 'use it.skipIf / describe.skipIf or `return skipMissingFixture(ctx, …)` instead').toEqual([]);
+    expect(found, 'use it.skipIf / describe.skipIf or `return skipMissingFixture(ctx, …)` instead').toEqual(
+      [],
+    );
   });
 });

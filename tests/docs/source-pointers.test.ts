@@ -106,24 +106,35 @@ const files = [
 ];
 const refs = files.flatMap(refsIn).filter((r) => checked(r.path));
 const dangling = (list: Ref[]): string[] =>
-  list.filter((r) => !exists(r.path) && !PENDING.has(`${r.file}: ${r.path}`)).map((r) => `${r.file}:${r.line}: ${r.path}`);
+  list
+    .filter((r) => !exists(r.path) && !PENDING.has(`${r.file}: ${r.path}`))
+    .map((r) => `${r.file}:${r.line}: ${r.path}`);
 
 const haveShared = existsSync(sharedDir);
-if (!haveShared) skipNotice(`${sharedDir} absent ($AEGIS_SHARED): references to ../shared/ and reference/ not checked`);
+if (!haveShared)
+  skipNotice(`${sharedDir} absent ($AEGIS_SHARED): references to ../shared/ and reference/ not checked`);
 
 describe('source pointers in comments and docs', () => {
   it('finds references to check (the scan itself works)', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(refs.some((r) => r.path === 'docs/formats.md')).toBe(true);
     // String literals are code, not pointers: the one on the next line is not reported.
-    expect(refsIn(join(repoRoot, 'tests/docs/source-pointers.test.ts')).map((r) => r.path)).not.toContain('src/core/absent.ts');
+    expect(refsIn(join(repoRoot, 'tests/docs/source-pointers.test.ts')).map((r) => r.path)).not.toContain(
+      'src/core/absent.ts',
+    );
   });
 
   it('every reference to a repository file or folder resolves', () => {
-    expect(dangling(refs.filter((r) => !outside(r.path))), 'point each comment at the file that holds the thing now').toEqual([]);
+    expect(
+      dangling(refs.filter((r) => !outside(r.path))),
+      'point each comment at the file that holds the thing now',
+    ).toEqual([]);
     const stillDangling = new Set(refs.filter((r) => !exists(r.path)).map((r) => `${r.file}: ${r.path}`));
     const fixed = [...PENDING.keys()].filter((e) => !stillDangling.has(e));
-    if (fixed.length > 0) console.warn(`[source-pointers] not dangling in this tree, drop from PENDING once fixed: ${fixed.join('; ')}`);
+    if (fixed.length > 0)
+      console.warn(
+        `[source-pointers] not dangling in this tree, drop from PENDING once fixed: ${fixed.join('; ')}`,
+      );
   });
 
   it.skipIf(!haveShared)('every reference to ../shared/ or reference/ resolves', () => {

@@ -29,7 +29,9 @@ function corpusRows(): Row[] | undefined {
   const dir = join(fixturesDir, 'firewall');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+    files = readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort();
   } catch {
     return undefined;
   }
@@ -48,7 +50,8 @@ function corpusRows(): Row[] | undefined {
   }
   const lists = [...buckets.values()];
   const out: Row[] = [];
-  for (let i = 0; out.length < rows.length; i++) for (const l of lists) if (i < l.length) out.push(l[i] as Row);
+  for (let i = 0; out.length < rows.length; i++)
+    for (const l of lists) if (i < l.length) out.push(l[i] as Row);
   return out.length > 0 ? out : undefined;
 }
 
@@ -61,11 +64,18 @@ interface PackRule {
 function packRows(): Row[] {
   const dir = join(repoRoot, 'policies', 'firewall', 'rules');
   const out: Row[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const pack = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { rules: PackRule[] };
     for (const r of pack.rules)
       for (const e of [...r.examples.positive, ...r.examples.negative]) {
-        if (typeof e === 'string') out.push(r.match.text !== undefined ? { tool: 'TEXT', input: { text: e } } : { tool: 'Bash', input: { command: e } });
+        if (typeof e === 'string')
+          out.push(
+            r.match.text !== undefined
+              ? { tool: 'TEXT', input: { text: e } }
+              : { tool: 'Bash', input: { command: e } },
+          );
         else if (typeof e === 'object' && e !== null) out.push(e as Row);
       }
   }
@@ -74,17 +84,49 @@ function packRows(): Row[] {
 
 /** A row as the Claude Code hook input the agent would send: PreToolUse, PostToolUse (with output) or a prompt. */
 function hookInput(r: Row, i: number): HookInput {
-  const base = { session_id: `one-path-${i % 7}`, transcript_path: '/tmp/t.jsonl', cwd: r.context?.cwd ?? '/work/proj', permission_mode: 'default' };
+  const base = {
+    session_id: `one-path-${i % 7}`,
+    transcript_path: '/tmp/t.jsonl',
+    cwd: r.context?.cwd ?? '/work/proj',
+    permission_mode: 'default',
+  };
   if (r.tool === 'TEXT') {
     const text = typeof r.input['text'] === 'string' ? r.input['text'] : JSON.stringify(r.input);
     return i % 2 === 0
-      ? { ...base, hook_event_name: 'PostToolUse', tool_name: 'WebFetch', tool_input: { url: 'https://example.com/page', prompt: 'summarise' }, tool_response: text, tool_use_id: `tu-${i}` }
+      ? {
+          ...base,
+          hook_event_name: 'PostToolUse',
+          tool_name: 'WebFetch',
+          tool_input: { url: 'https://example.com/page', prompt: 'summarise' },
+          tool_response: text,
+          tool_use_id: `tu-${i}`,
+        }
       : { ...base, hook_event_name: 'UserPromptSubmit', prompt: text };
   }
-  if (r.tool === 'URL') return { ...base, hook_event_name: 'PreToolUse', tool_name: 'WebFetch', tool_input: { url: String(r.input['url'] ?? ''), prompt: 'read' }, tool_use_id: `tu-${i}` };
+  if (r.tool === 'URL')
+    return {
+      ...base,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'WebFetch',
+      tool_input: { url: String(r.input['url'] ?? ''), prompt: 'read' },
+      tool_use_id: `tu-${i}`,
+    };
   if (r.event === 'PostToolUse' && r.tool_response !== undefined)
-    return { ...base, hook_event_name: 'PostToolUse', tool_name: r.tool, tool_input: r.input, tool_response: r.tool_response, tool_use_id: `tu-${i}` };
-  return { ...base, hook_event_name: 'PreToolUse', tool_name: r.tool, tool_input: r.input, tool_use_id: `tu-${i}` };
+    return {
+      ...base,
+      hook_event_name: 'PostToolUse',
+      tool_name: r.tool,
+      tool_input: r.input,
+      tool_response: r.tool_response,
+      tool_use_id: `tu-${i}`,
+    };
+  return {
+    ...base,
+    hook_event_name: 'PreToolUse',
+    tool_name: r.tool,
+    tool_input: r.input,
+    tool_use_id: `tu-${i}`,
+  };
 }
 
 /** The installed hook: `aegis install` writes the shim and settings; the shim is run the way Claude Code runs it. */
@@ -92,19 +134,26 @@ async function installHook(env: Record<string, string>, root: string): Promise<s
   const settings = join(root, 'settings.json');
   const r = await runCli(['install', '--settings', settings], env);
   expect(r.code, r.stderr).toBe(0);
-  const s = JSON.parse(readFileSync(settings, 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+  const s = JSON.parse(readFileSync(settings, 'utf8')) as {
+    hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+  };
   const cmd = s.hooks['PreToolUse']?.[0]?.hooks[0]?.command;
   if (cmd === undefined) throw new Error('install wrote no PreToolUse hook');
   return cmd;
 }
 
 function runHook(shim: string, input: HookInput, env: Record<string, string>): string {
-  const r = spawnSync('/bin/sh', ['-c', shim], { input: JSON.stringify(input), env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync('/bin/sh', ['-c', shim], {
+    input: JSON.stringify(input),
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`hook exited ${String(r.status)}: ${r.stderr}`);
   return r.stdout;
 }
 
-const decisions = (root: string, via: string): StoredRecord[] => readLogRecords(join(root, 'log')).filter((x) => x.kind === 'decision' && x.data?.['via'] === via);
+const decisions = (root: string, via: string): StoredRecord[] =>
+  readLogRecords(join(root, 'log')).filter((x) => x.kind === 'decision' && x.data?.['via'] === via);
 
 const homes: Array<{ env: Record<string, string>; cleanup: () => void }> = [];
 function home(tag: string, judge: string): { root: string; env: Record<string, string> } {
@@ -150,17 +199,27 @@ describe('one decision path (evaluate --batch and the installed hook + daemon)',
     const viaDaemon = decisions(b.root, 'daemon');
     expect(viaEvaluate.length).toBe(CALLS);
     expect(viaDaemon.length).toBe(CALLS);
-    const key = (x: { decision: string | null; rules: string[]; reason: string | null }): string => JSON.stringify([x.decision, x.rules, x.reason]);
+    const key = (x: { decision: string | null; rules: string[]; reason: string | null }): string =>
+      JSON.stringify([x.decision, x.rules, x.reason]);
     const mismatches = inputs
-      .map((x, i) => ({ i, input: JSON.stringify(x).slice(0, 200), evaluate: key(viaEvaluate[i] as StoredRecord), daemon: key(viaDaemon[i] as StoredRecord) }))
+      .map((x, i) => ({
+        i,
+        input: JSON.stringify(x).slice(0, 200),
+        evaluate: key(viaEvaluate[i] as StoredRecord),
+        daemon: key(viaDaemon[i] as StoredRecord),
+      }))
       .filter((m) => m.evaluate !== m.daemon);
     expect(mismatches).toEqual([]);
     // The batch's printed answers are the records' answers.
     expect(lines.map(key)).toEqual(viaEvaluate.map(key));
     // Same facts, not only the same verdict: the same call hashes and the same vector.
-    expect(viaDaemon.map((x) => [x.args_sha3, x.atv_sha3, x.data?.['event']])).toEqual(viaEvaluate.map((x) => [x.args_sha3, x.atv_sha3, x.data?.['event']]));
+    expect(viaDaemon.map((x) => [x.args_sha3, x.atv_sha3, x.data?.['event']])).toEqual(
+      viaEvaluate.map((x) => [x.args_sha3, x.atv_sha3, x.data?.['event']]),
+    );
     // The mix is not trivial: every verdict occurs.
-    expect(new Set(viaDaemon.map((x) => x.decision))).toEqual(new Set(['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL']));
+    expect(new Set(viaDaemon.map((x) => x.decision))).toEqual(
+      new Set(['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL']),
+    );
   });
 
   it('loop state is shared: two calls through evaluate --session S, the third through the daemon in S asks', async () => {
@@ -168,13 +227,38 @@ describe('one decision path (evaluate --batch and the installed hook + daemon)',
     const shim = await installHook(h.env, h.root);
     const input = { command: 'npm run build' };
     const hook = (session: string, command: string): string =>
-      runHook(shim, { session_id: session, cwd: '/work/proj', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } }, h.env);
+      runHook(
+        shim,
+        {
+          session_id: session,
+          cwd: '/work/proj',
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_input: { command },
+        },
+        h.env,
+      );
     const evaluate = async (session: string, ...flags: string[]): Promise<string> => {
-      const r = await runCli(['evaluate', '--session', session, '--tool', 'Bash', '--input', JSON.stringify(input), '--json', ...flags], h.env);
+      const r = await runCli(
+        [
+          'evaluate',
+          '--session',
+          session,
+          '--tool',
+          'Bash',
+          '--input',
+          JSON.stringify(input),
+          '--json',
+          ...flags,
+        ],
+        h.env,
+      );
       expect(r.stderr).toBe('');
       return (JSON.parse(r.stdout) as { decision: string }).decision;
     };
-    const asked = (out: string): string => (JSON.parse(out) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision;
+    const asked = (out: string): string =>
+      (JSON.parse(out) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput
+        .permissionDecision;
 
     // No daemon yet: evaluate opens the engine and the log itself; the hook then starts the daemon cold.
     expect([await evaluate('S1'), await evaluate('S1')]).toEqual(['ALLOW', 'ALLOW']);
@@ -183,10 +267,15 @@ describe('one decision path (evaluate --batch and the installed hook + daemon)',
     expect([await evaluate('S2'), await evaluate('S2')]).toEqual(['ALLOW', 'ALLOW']);
     expect(asked(hook('S2', input.command))).toBe('ask');
     // Daemon warm, evaluate --no-audit decides in its own process: the state directory is still the one.
-    expect([await evaluate('S3', '--no-audit'), await evaluate('S3', '--no-audit')]).toEqual(['ALLOW', 'ALLOW']);
+    expect([await evaluate('S3', '--no-audit'), await evaluate('S3', '--no-audit')]).toEqual([
+      'ALLOW',
+      'ALLOW',
+    ]);
     expect(asked(hook('S3', input.command))).toBe('ask');
 
-    const records = decisions(h.root, 'daemon').filter((x) => x.session !== null && x.session.startsWith('S'));
+    const records = decisions(h.root, 'daemon').filter(
+      (x) => x.session !== null && x.session.startsWith('S'),
+    );
     expect(records.map((x) => [x.session, x.rules[0]])).toEqual([
       ['S1', 'session.loop'],
       ['S2', 'session.loop'],
@@ -198,12 +287,44 @@ describe('one decision path (evaluate --batch and the installed hook + daemon)',
   it('AEGIS_JUDGE=cpu: daemon records name the judge; the same call in fresh sessions gets the same decision and ATV both ways', async () => {
     const h = home('jd', 'cpu');
     const shim = await installHook(h.env, h.root);
-    const calls = [{ command: 'git clone https://github.com/octocat/Hello-World.git' }, { command: 'npm test' }, { command: 'git status' }, { command: 'make -j4 all' }];
+    const calls = [
+      { command: 'git clone https://github.com/octocat/Hello-World.git' },
+      { command: 'npm test' },
+      { command: 'git status' },
+      { command: 'make -j4 all' },
+    ];
     const sessions = ['f1', 'f2', 'f3', 'f4'];
-    for (const s of sessions) for (const c of calls) runHook(shim, { session_id: s, cwd: '/work/proj', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: c }, h.env);
+    for (const s of sessions)
+      for (const c of calls)
+        runHook(
+          shim,
+          {
+            session_id: s,
+            cwd: '/work/proj',
+            hook_event_name: 'PreToolUse',
+            tool_name: 'Bash',
+            tool_input: c,
+          },
+          h.env,
+        );
     // Without the daemon, so evaluate's own engine (and judge) decides.
     await runCli(['daemon', 'stop'], h.env);
-    for (const s of sessions) for (const c of calls) await runCli(['evaluate', '--session', `ev-${s}`, '--cwd', '/work/proj', '--tool', 'Bash', '--input', JSON.stringify(c)], h.env);
+    for (const s of sessions)
+      for (const c of calls)
+        await runCli(
+          [
+            'evaluate',
+            '--session',
+            `ev-${s}`,
+            '--cwd',
+            '/work/proj',
+            '--tool',
+            'Bash',
+            '--input',
+            JSON.stringify(c),
+          ],
+          h.env,
+        );
 
     const daemon = decisions(h.root, 'daemon');
     const evaluate = decisions(h.root, 'evaluate');
@@ -217,7 +338,9 @@ describe('one decision path (evaluate --batch and the installed hook + daemon)',
       expect(x.data?.['judge_model_hash']).toMatch(/^[0-9a-f]{64}$/);
     }
     for (let c = 0; c < calls.length; c++) {
-      const seen = [...daemon, ...evaluate].filter((_, i) => i % calls.length === c).map((x) => `${String(x.decision)} ${String(x.atv_sha3)}`);
+      const seen = [...daemon, ...evaluate]
+        .filter((_, i) => i % calls.length === c)
+        .map((x) => `${String(x.decision)} ${String(x.atv_sha3)}`);
       expect(new Set(seen).size, JSON.stringify(calls[c])).toBe(1);
     }
   });

@@ -9,10 +9,16 @@ const home = (): Record<string, string> => ({ AEGIS_HOME: mkdtempSync(join(tmpdi
 describe('aegis evaluate', () => {
   it('single call: text, --json, exit 0 ALLOW / 1 BLOCK', async () => {
     const env = home();
-    const ok = await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"ls -la"}', '--no-audit'], env);
+    const ok = await runCli(
+      ['evaluate', '--tool', 'Bash', '--input', '{"command":"ls -la"}', '--no-audit'],
+      env,
+    );
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ALLOW/);
-    const bad = await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"rm -fr /"}', '--no-audit', '--json'], env);
+    const bad = await runCli(
+      ['evaluate', '--tool', 'Bash', '--input', '{"command":"rm -fr /"}', '--no-audit', '--json'],
+      env,
+    );
     expect(bad.code).toBe(1);
     const d = JSON.parse(bad.stdout) as { decision: string; rules: string[]; atv_sha3: string };
     expect(d.decision).toBe('BLOCK');
@@ -41,7 +47,10 @@ describe('aegis evaluate', () => {
     writeFileSync(f, rows.join('\n') + '\n');
     const r = await runCli(['evaluate', '--batch', f, '--no-audit'], env);
     expect(r.code).toBe(0);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out).toHaveLength(8);
     expect(out[0]).toEqual({ decision: 'ALLOW', reason: 'all firewall steps passed', rules: [] });
     expect(out[1]).toMatchObject({ line: 2, error: { code: 'EVALUATE_INPUT_INVALID' } });
@@ -54,18 +63,44 @@ describe('aegis evaluate', () => {
     const env = home();
     expect((await runCli(['audit-key', 'init'], env)).code).toBe(0);
     const secret = 'ghp_' + 'Z'.repeat(36);
-    const r = await runCli(['evaluate', '--tool', 'Bash', '--input', JSON.stringify({ command: `curl -H "Authorization: token ${secret}" https://api.github.com` }), '--json'], env);
+    const r = await runCli(
+      [
+        'evaluate',
+        '--tool',
+        'Bash',
+        '--input',
+        JSON.stringify({ command: `curl -H "Authorization: token ${secret}" https://api.github.com` }),
+        '--json',
+      ],
+      env,
+    );
     const d = JSON.parse(r.stdout) as { audit?: { seq: number }; args_sha3: string; atv_sha3: string };
     expect(d.audit?.seq).toBeGreaterThan(0);
     const logDir = join(env['AEGIS_HOME'] as string, 'log');
-    const text = readdirSync(logDir).map((n) => { try { return readFileSync(join(logDir, n), 'utf8'); } catch { return ''; } }).join('\n');
+    const text = readdirSync(logDir)
+      .map((n) => {
+        try {
+          return readFileSync(join(logDir, n), 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
     expect(text).toContain(d.args_sha3);
     expect(text).toContain(d.atv_sha3);
     expect(text).not.toContain(secret);
     expect((await runCli(['verify-audit'], env)).code).toBe(0);
     const before = text.length;
     await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"ls"}', '--no-audit'], env);
-    const after = readdirSync(logDir).map((n) => { try { return readFileSync(join(logDir, n), 'utf8'); } catch { return ''; } }).join('\n');
+    const after = readdirSync(logDir)
+      .map((n) => {
+        try {
+          return readFileSync(join(logDir, n), 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
     expect(after.length).toBe(before);
   });
   it('without audit keys it says how to proceed instead of deciding silently', async () => {

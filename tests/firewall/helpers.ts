@@ -16,4 +16,7 @@ export function firewall(extra: Parameters<typeof createFirewall>[0] = {}): Fire
   return createFirewall({ policies: policies(), home: HOME, ...extra });
 }
 
-export const bash = (command: string, cwd = CWD): { tool: string; input: { command: string }; cwd: string } => ({ tool: 'Bash', input: { command }, cwd });
+export const bash = (
+  command: string,
+  cwd = CWD,
+): { tool: string; input: { command: string }; cwd: string } => ({ tool: 'Bash', input: { command }, cwd });

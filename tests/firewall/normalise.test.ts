@@ -5,10 +5,25 @@ import { CWD, firewall } from './helpers.js';
 
 describe('tool names → one taxonomy', () => {
   it.each([
-    ['Bash', 'execute_shell'], ['Read', 'read_file'], ['Write', 'write_file'], ['Edit', 'write_file'], ['MultiEdit', 'write_file'],
-    ['NotebookEdit', 'write_file'], ['Glob', 'list_directory'], ['Grep', 'search_files'], ['WebFetch', 'fetch_url'], ['WebSearch', 'web_search'],
-    ['Agent', 'spawn_agent'], ['Task', 'spawn_agent'], ['mcp__github__create_issue', 'mcp_tool'],
-    ['exec', 'execute_shell'], ['read', 'read_file'], ['write', 'write_file'], ['web_fetch', 'fetch_url'], ['execute_shell', 'execute_shell'], ['Nonsense', 'unknown'],
+    ['Bash', 'execute_shell'],
+    ['Read', 'read_file'],
+    ['Write', 'write_file'],
+    ['Edit', 'write_file'],
+    ['MultiEdit', 'write_file'],
+    ['NotebookEdit', 'write_file'],
+    ['Glob', 'list_directory'],
+    ['Grep', 'search_files'],
+    ['WebFetch', 'fetch_url'],
+    ['WebSearch', 'web_search'],
+    ['Agent', 'spawn_agent'],
+    ['Task', 'spawn_agent'],
+    ['mcp__github__create_issue', 'mcp_tool'],
+    ['exec', 'execute_shell'],
+    ['read', 'read_file'],
+    ['write', 'write_file'],
+    ['web_fetch', 'fetch_url'],
+    ['execute_shell', 'execute_shell'],
+    ['Nonsense', 'unknown'],
   ])('%s → %s', (raw, canon) => {
     expect(normaliseToolName(raw).canonical).toBe(canon);
   });

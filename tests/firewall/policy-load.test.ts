@@ -34,7 +34,9 @@ describe('policy loading', () => {
     writeFileSync(join(d, 'rules', 'vcs.json'), '{ not json');
     expect(code(() => loadPolicies(d))).toBe('POLICY_INVALID');
     const e = copy();
-    const pack = JSON.parse(readFileSync(join(e, 'rules', 'vcs.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
+    const pack = JSON.parse(readFileSync(join(e, 'rules', 'vcs.json'), 'utf8')) as {
+      rules: Array<Record<string, unknown>>;
+    };
     (pack.rules[0] as Record<string, unknown>)['decision'] = 'MAYBE';
     writeFileSync(join(e, 'rules', 'vcs.json'), JSON.stringify(pack));
     expect(code(() => loadPolicies(e))).toBe('POLICY_INVALID');

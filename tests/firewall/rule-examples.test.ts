@@ -4,7 +4,10 @@ import { CWD, firewall, policies } from './helpers.js';
 
 // Every rule's own positive and negative examples (issue 5: "all run as tests").
 const fw = firewall();
-const toCall = (e: Example) => (typeof e === 'string' ? { tool: 'Bash', input: { command: e }, cwd: CWD } : { tool: e.tool, input: e.input, cwd: e.cwd ?? CWD });
+const toCall = (e: Example) =>
+  typeof e === 'string'
+    ? { tool: 'Bash', input: { command: e }, cwd: CWD }
+    : { tool: e.tool, input: e.input, cwd: e.cwd ?? CWD };
 
 describe('rule pack examples', () => {
   for (const pack of policies().packs) {
@@ -28,7 +31,18 @@ describe('rule pack examples', () => {
 
   it('has every required category', () => {
     const cats = new Set(policies().packs.flatMap((p) => p.rules.map((r) => r.category)));
-    for (const c of ['filesystem-destruction', 'vcs-destruction', 'cloud-infra-destruction', 'sql-destruction', 'sandbox-escape-privilege', 'credential-access', 'exfiltration', 'remote-code', 'prompt-injection', 'persistence']) {
+    for (const c of [
+      'filesystem-destruction',
+      'vcs-destruction',
+      'cloud-infra-destruction',
+      'sql-destruction',
+      'sandbox-escape-privilege',
+      'credential-access',
+      'exfiltration',
+      'remote-code',
+      'prompt-injection',
+      'persistence',
+    ]) {
       expect(cats, c).toContain(c);
     }
   });

@@ -5,11 +5,19 @@ import type { ShellAnalysis } from '#firewall/shell/types.js';
 const env = { cwd: '/p', home: '/h', vars: { TMPDIR: '/tmp' } };
 const a = (s: string): ShellAnalysis => analyseShell(s, env);
 const names = (s: string): string[] => a(s).commands.map((c) => c.name);
-const argv = (s: string, name: string): readonly string[] | undefined => a(s).commands.find((c) => c.name === name)?.argv;
+const argv = (s: string, name: string): readonly string[] | undefined =>
+  a(s).commands.find((c) => c.name === name)?.argv;
 
 describe('shell analysis (tree-sitter-bash)', () => {
   it('unquotes words: single, double, ANSI-C quotes and backslash escapes', () => {
-    expect(argv(`rm -rf "/home/u" '/x y' $'a\\tb' \\/etc`, 'rm')).toEqual(['rm', '-rf', '/home/u', '/x y', 'a\tb', '/etc']);
+    expect(argv(`rm -rf "/home/u" '/x y' $'a\\tb' \\/etc`, 'rm')).toEqual([
+      'rm',
+      '-rf',
+      '/home/u',
+      '/x y',
+      'a\tb',
+      '/etc',
+    ]);
     expect(names('"git" status')).toEqual(['git']);
     expect(names('\\git status')).toEqual(['git']);
   });
@@ -74,7 +82,19 @@ describe('shell analysis (tree-sitter-bash)', () => {
 
 describe('plain-command fast path', () => {
   it('agrees with the tree-sitter parse on commands without shell syntax', () => {
-    const samples = ['git status', 'FOO=1 git push --force origin main', 'sudo rm -rf /srv/x', 'env -i A=1 nice -n 5 git reset --hard', 'kubectl delete ns prod', 'xargs rm -rf', 'a', '   ', 'python3 -c print', 'find . -name x -exec rm -f {} +', 'git -c user.name=x push -f'];
+    const samples = [
+      'git status',
+      'FOO=1 git push --force origin main',
+      'sudo rm -rf /srv/x',
+      'env -i A=1 nice -n 5 git reset --hard',
+      'kubectl delete ns prod',
+      'xargs rm -rf',
+      'a',
+      '   ',
+      'python3 -c print',
+      'find . -name x -exec rm -f {} +',
+      'git -c user.name=x push -f',
+    ];
     for (const s of samples) {
       const fast = analyseShell(s, env);
       const full = analyseShell(s, env, { plainFastPath: false });

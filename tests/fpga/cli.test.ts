@@ -5,11 +5,34 @@ import { haveCommand, repoRoot } from '../helpers/fixtures.js';
 
 describe('aegis fpga', () => {
   it('bench --device sim --json prints every figure the issue names, 100% agreement, deterministic', async () => {
-    const r = await runCli(['fpga', 'bench', '--device', 'sim', '--lanes', '16', '--n', '4', '--clock-mhz', '50', '--json']);
+    const r = await runCli([
+      'fpga',
+      'bench',
+      '--device',
+      'sim',
+      '--lanes',
+      '16',
+      '--n',
+      '4',
+      '--clock-mhz',
+      '50',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
-    for (const k of ['device', 'lanes', 'clock_mhz', 'cycles_per_inference', 'device_latency_us', 'transport_us',
-      'end_to_end_us', 'throughput_per_s', 'deterministic', 'agreement', 'model_hash'])
+    for (const k of [
+      'device',
+      'lanes',
+      'clock_mhz',
+      'cycles_per_inference',
+      'device_latency_us',
+      'transport_us',
+      'end_to_end_us',
+      'throughput_per_s',
+      'deterministic',
+      'agreement',
+      'model_hash',
+    ])
       expect(j).toHaveProperty(k);
     expect(j['device']).toBe('sim');
     expect(j['lanes']).toBe(16);
@@ -44,11 +67,34 @@ describe('aegis fpga', () => {
 describe.skipIf(!haveCommand('iverilog'))('aegis fpga cosim', () => {
   it('passes (exit 0) on the shipped RTL and exits 1 with cycle, signal and both values on a mismatch', async () => {
     const h8 = join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn');
-    const ok = await runCli(['fpga', 'cosim', '--sim', 'iverilog', '--lanes', '32', '--n', '2', '--model', h8]);
+    const ok = await runCli([
+      'fpga',
+      'cosim',
+      '--sim',
+      'iverilog',
+      '--lanes',
+      '32',
+      '--n',
+      '2',
+      '--model',
+      h8,
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('2/2 bit-exact');
-    const bad = await runCli(['fpga', 'cosim', '--sim', 'iverilog', '--lanes', '32', '--n', '2', '--model', h8,
-      '--rtl-model', join(repoRoot, 'fpga', 'model', 'judgenet-h4.ajn')]);
+    const bad = await runCli([
+      'fpga',
+      'cosim',
+      '--sim',
+      'iverilog',
+      '--lanes',
+      '32',
+      '--n',
+      '2',
+      '--model',
+      h8,
+      '--rtl-model',
+      join(repoRoot, 'fpga', 'model', 'judgenet-h4.ajn'),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/MISMATCH at inference 0, cycle \d+, signal \S+/);
     expect(bad.stdout).toMatch(/rtl: .*\n\s+model: /);

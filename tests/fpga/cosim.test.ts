@@ -21,7 +21,12 @@ describe.skipIf(!haveCommand('iverilog'))('RTL cosim with iverilog', () => {
 
   it('agrees with a non-trivial requantisation ratio (M / 2^S = 23170 / 2^17) and a confidence shift', async () => {
     const variant = { ...model, requantMult: 23170, requantShift: 17, confShift: 3 };
-    const r = await cosim(variant, modelHash(serializeModel(variant)), { sim: 'iverilog', lanes: 16, n: 6, seed: 8 });
+    const r = await cosim(variant, modelHash(serializeModel(variant)), {
+      sim: 'iverilog',
+      lanes: 16,
+      n: 6,
+      seed: 8,
+    });
     expect(r.mismatch).toBeNull();
     expect(r.agreed).toBe(6);
   });
@@ -29,9 +34,16 @@ describe.skipIf(!haveCommand('iverilog'))('RTL cosim with iverilog', () => {
   it('reports the first mismatching cycle, signal and both values when the RTL differs', async () => {
     const w1 = model.w1.slice();
     // Dimension 1700 lies in subfield 9 (output_content_fingerprint); change it in every hidden unit.
-    for (let h = 0; h < model.hidden; h++) w1[h * model.inputDim + 1700] = ((w1[h * model.inputDim + 1700] as number) + 9) & 0x3f;
+    for (let h = 0; h < model.hidden; h++)
+      w1[h * model.inputDim + 1700] = ((w1[h * model.inputDim + 1700] as number) + 9) & 0x3f;
     const faulty = { ...model, w1 };
-    const r = await cosim(model, hash, { sim: 'iverilog', lanes: 64, n: 2, seed: 4, rtlModel: { model: faulty, hash: 'f'.repeat(64) } });
+    const r = await cosim(model, hash, {
+      sim: 'iverilog',
+      lanes: 64,
+      n: 2,
+      seed: 4,
+      rtlModel: { model: faulty, hash: 'f'.repeat(64) },
+    });
     expect(r.mismatch).not.toBeNull();
     expect(r.mismatch?.index).toBe(0);
     expect(r.mismatch?.signal).toBe('q[9][0]');

@@ -12,15 +12,18 @@ const model = parseModel(new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'mod
 const vectors = cosimVectors(model, 12, 5);
 
 describe('cycle model', () => {
-  it.each(LANE_SETTINGS)('lanes %i: bit-exact with the golden model, cycles equal the closed form', (lanes) => {
-    const core = new JudgeCoreModel(model, lanes);
-    for (const x of vectors) {
-      const r = core.run(x);
-      const ref = inferReference(model, x);
-      expect({ ...r, cycles: undefined }).toEqual({ ...ref, cycles: undefined });
-      expect(r.cycles).toBe(cyclesPerInference(model, lanes));
-    }
-  });
+  it.each(LANE_SETTINGS)(
+    'lanes %i: bit-exact with the golden model, cycles equal the closed form',
+    (lanes) => {
+      const core = new JudgeCoreModel(model, lanes);
+      for (const x of vectors) {
+        const r = core.run(x);
+        const ref = inferReference(model, x);
+        expect({ ...r, cycles: undefined }).toEqual({ ...ref, cycles: undefined });
+        expect(r.cycles).toBe(cyclesPerInference(model, lanes));
+      }
+    },
+  );
 
   it('cuts subfields into lane-wide chunks (8 lanes: 768 dims -> 96 chunks; 512 lanes: 32 chunks)', () => {
     expect(chunks(model, 8).filter((c) => c.subfield === 0)).toHaveLength(96);
@@ -33,11 +36,17 @@ describe('cycle model', () => {
     new JudgeCoreModel(model, 64).run(vectors[1] as Int8Array, (e) => ev.push(e));
     const q = ev.filter((e) => e.signal.startsWith('q['));
     expect(q).toHaveLength(30 * 32);
-    expect(q.every((e, i) => i === 0 || e.cycle === (q[i - 1] as TraceEvent).cycle + 1 || e.signal.endsWith('[0]'))).toBe(true);
+    expect(
+      q.every(
+        (e, i) => i === 0 || e.cycle === (q[i - 1] as TraceEvent).cycle + 1 || e.signal.endsWith('[0]'),
+      ),
+    ).toBe(true);
     expect(ev.filter((e) => e.signal.startsWith('attr['))).toHaveLength(30);
   });
 
   it('rejects a bad lane count with a stable code', () => {
-    expect(() => new JudgeCoreModel(model, 0)).toThrowError(expect.objectContaining({ code: 'FPGA_LANES_INVALID' }));
+    expect(() => new JudgeCoreModel(model, 0)).toThrowError(
+      expect.objectContaining({ code: 'FPGA_LANES_INVALID' }),
+    );
   });
 });

@@ -22,7 +22,14 @@ const vectors = cosimVectors(model, 4, 11);
 describe('FpgaLink over the in-process simulator', () => {
   it('reports INFO and registers, and infers bit-exactly', async () => {
     const link = new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 32, 48_000)));
-    expect(await link.info()).toEqual({ lanes: 32, hidden: 32, inputDim: 2080, nSubfields: 30, clockKhz: 48_000, modelHash: hash });
+    expect(await link.info()).toEqual({
+      lanes: 32,
+      hidden: 32,
+      inputDim: 2080,
+      nSubfields: 30,
+      clockKhz: 48_000,
+      modelHash: hash,
+    });
     for (const x of vectors) expect(outputsEqual(await link.infer(x), inferReference(model, x))).toBe(true);
     expect(await link.readRegister(Reg.INFER_COUNT)).toBe(vectors.length);
     expect(await link.readRegister(Reg.ID)).toBe(0x314e4a41);
@@ -42,7 +49,11 @@ describe('FpgaLink over the in-process simulator', () => {
   });
 
   it('times out with FPGA_TIMEOUT when the device is silent', async () => {
-    const silent = new WireFpgaLink('serial', { write: async () => undefined, onData: () => undefined, close: async () => undefined }, 50);
+    const silent = new WireFpgaLink(
+      'serial',
+      { write: async () => undefined, onData: () => undefined, close: async () => undefined },
+      50,
+    );
     await expect(silent.info()).rejects.toMatchObject({ code: 'FPGA_TIMEOUT' });
   });
 });
@@ -73,6 +84,8 @@ describe.skipIf(!havePython)('FpgaLink over serialport to the pty bridge (simula
 
 describe('serial transport', () => {
   it('fails with FPGA_SERIAL_OPEN_FAILED for a missing device', async () => {
-    await expect(openSerialTransport('/dev/does-not-exist-aegis')).rejects.toMatchObject({ code: 'FPGA_SERIAL_OPEN_FAILED' });
+    await expect(openSerialTransport('/dev/does-not-exist-aegis')).rejects.toMatchObject({
+      code: 'FPGA_SERIAL_OPEN_FAILED',
+    });
   });
 });

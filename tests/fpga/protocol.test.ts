@@ -52,7 +52,11 @@ describe('COBS', () => {
 
 describe('frames', () => {
   it('round-trip through the splitter and detect a flipped bit', () => {
-    const f = encodeFrame({ opcode: Opcode.INFER, seq: 7, body: Uint8Array.from({ length: 2080 }, (_, i) => i & 0xff) });
+    const f = encodeFrame({
+      opcode: Opcode.INFER,
+      seq: 7,
+      body: Uint8Array.from({ length: 2080 }, (_, i) => i & 0xff),
+    });
     const got: Uint8Array[] = [];
     const s = new FrameSplitter();
     s.push(f.subarray(0, 1000), (e) => got.push(e));

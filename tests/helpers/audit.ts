@@ -15,14 +15,24 @@ export function freshSigner(): Signer {
 }
 
 /** Writes a log of n decision records (plus genesis) and closes it (final checkpoint). */
-export async function buildLog(dir: string, n: number, signer: Signer, pq: PqMode = 'checkpoint'): Promise<void> {
+export async function buildLog(
+  dir: string,
+  n: number,
+  signer: Signer,
+  pq: PqMode = 'checkpoint',
+): Promise<void> {
   const log = await AuditLog.open({ dir, signer, pq });
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
     pending.push(
       log.append({
-        kind: 'decision', session: `s${i % 7}`, tool: i % 2 ? 'Bash' : 'Read', decision: i % 5 ? 'ALLOW' : 'BLOCK',
-        reason: `case ${i}`, rules: [`R${i % 3}`], args_sha3: '00'.repeat(32),
+        kind: 'decision',
+        session: `s${i % 7}`,
+        tool: i % 2 ? 'Bash' : 'Read',
+        decision: i % 5 ? 'ALLOW' : 'BLOCK',
+        reason: `case ${i}`,
+        rules: [`R${i % 3}`],
+        args_sha3: '00'.repeat(32),
       }),
     );
   }

@@ -22,13 +22,21 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Runs the CLI from source in a child process (tsx), for crash, signal and stdin tests. */
-export function spawnCli(args: string[], env: Record<string, string> = {}, input?: string | Buffer): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'entry.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    input,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string | Buffer,
+): CliResult {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'entry.ts'), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      input,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -8,7 +8,9 @@ import type { TestContext } from 'vitest';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Shared fixtures, read in place: $AEGIS_FIXTURES or ../shared/fixtures (never copied into the repo). */
-export const fixturesDir = resolve(process.env['AEGIS_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'));
+export const fixturesDir = resolve(
+  process.env['AEGIS_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'),
+);
 
 const noticed = new Set<string>();
 

@@ -20,6 +20,10 @@ export function readLogRecords(dir: string): StoredRecord[] {
   return readdirSync(dir)
     .filter((n) => /^audit-\d{8}\.jsonl$/.test(n))
     .sort()
-    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter((l) => l !== ''))
+    .flatMap((n) =>
+      readFileSync(join(dir, n), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    )
     .map((l) => JSON.parse(l) as StoredRecord);
 }

@@ -3,7 +3,10 @@ import type { Outcome } from '#appliance/decide.js';
 import { answerFor, decodeWire, encodeWire, failAnswer } from '#hook/answer.js';
 
 const call = { kind: 'tool_call' as const, sessionId: 's', toolName: 'Bash', toolInput: { command: 'x' } };
-const outcome = (verdict: 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL', event: Outcome['event'] = call): Outcome => ({
+const outcome = (
+  verdict: 'ALLOW' | 'BLOCK' | 'REQUIRE_APPROVAL',
+  event: Outcome['event'] = call,
+): Outcome => ({
   event,
   decision: { decision: verdict, reason: 'because\nof a rule', rules: [], step: null, steps: [], facts: {} },
   trace: 'abcdef012345',
@@ -23,24 +26,46 @@ describe('answerFor (decision → Claude Code hook output)', () => {
   });
 
   it('PostToolUse and UserPromptSubmit use top-level decision "block"', () => {
-    const post = { kind: 'tool_result' as const, sessionId: 's', toolName: 'WebFetch', toolInput: {}, toolResponse: 'x' };
+    const post = {
+      kind: 'tool_result' as const,
+      sessionId: 's',
+      toolName: 'WebFetch',
+      toolInput: {},
+      toolResponse: 'x',
+    };
     expect(JSON.parse(answerFor(outcome('BLOCK', post)).stdout).decision).toBe('block');
     const prompt = { kind: 'prompt' as const, sessionId: 's', prompt: 'p' };
     expect(JSON.parse(answerFor(outcome('BLOCK', prompt)).stdout).decision).toBe('block');
     expect(answerFor(outcome('ALLOW', prompt)).stdout).toBe('');
-    expect(answerFor(outcome('ALLOW', { kind: 'session_stop', sessionId: 's', eventName: 'Stop' })).stdout).toBe('');
+    expect(
+      answerFor(outcome('ALLOW', { kind: 'session_stop', sessionId: 's', eventName: 'Stop' })).stdout,
+    ).toBe('');
   });
 
   it('keeps stdout far below the 10,000-character cap', () => {
-    const long: Outcome = { ...outcome('BLOCK'), decision: { decision: 'BLOCK', reason: 'r'.repeat(50_000), rules: [], step: null, steps: [], facts: {} } };
+    const long: Outcome = {
+      ...outcome('BLOCK'),
+      decision: {
+        decision: 'BLOCK',
+        reason: 'r'.repeat(50_000),
+        rules: [],
+        step: null,
+        steps: [],
+        facts: {},
+      },
+    };
     expect(answerFor(long).stdout.length).toBeLessThan(2000);
   });
 });
 
 describe('failAnswer (fail policy)', () => {
   it('never allows: deny / ask on PreToolUse, block prompts under deny, exit 2 for unknown input', () => {
-    expect(JSON.parse(failAnswer('deny', 'PreToolUse', 'x').stdout).hookSpecificOutput.permissionDecision).toBe('deny');
-    expect(JSON.parse(failAnswer('ask', 'PreToolUse', 'x').stdout).hookSpecificOutput.permissionDecision).toBe('ask');
+    expect(
+      JSON.parse(failAnswer('deny', 'PreToolUse', 'x').stdout).hookSpecificOutput.permissionDecision,
+    ).toBe('deny');
+    expect(
+      JSON.parse(failAnswer('ask', 'PreToolUse', 'x').stdout).hookSpecificOutput.permissionDecision,
+    ).toBe('ask');
     expect(JSON.parse(failAnswer('deny', 'UserPromptSubmit', 'x').stdout).decision).toBe('block');
     const unknown = failAnswer('deny', undefined, 'x');
     expect(unknown.exit).toBe(2);
@@ -52,7 +77,8 @@ describe('failAnswer (fail policy)', () => {
   });
 
   it('says how to recover', () => {
-    const r = JSON.parse(failAnswer('deny', 'PreToolUse', 'daemon down').stdout).hookSpecificOutput.permissionDecisionReason as string;
+    const r = JSON.parse(failAnswer('deny', 'PreToolUse', 'daemon down').stdout).hookSpecificOutput
+      .permissionDecisionReason as string;
     expect(r).toContain('aegis daemon start');
   });
 });
@@ -61,7 +87,11 @@ describe('wire form between daemon and shim', () => {
   it('round-trips and detects a cut answer', () => {
     const a = { exit: 2 as const, stdout: '{"a":1}', stderr: 'why' };
     expect(decodeWire(encodeWire(a))).toEqual(a);
-    expect(decodeWire(encodeWire({ exit: 0, stdout: '', stderr: '' }))).toEqual({ exit: 0, stdout: '', stderr: '' });
+    expect(decodeWire(encodeWire({ exit: 0, stdout: '', stderr: '' }))).toEqual({
+      exit: 0,
+      stdout: '',
+      stderr: '',
+    });
     const wire = encodeWire(a);
     expect(decodeWire(wire.slice(0, wire.length - 3))).toBeUndefined();
     expect(decodeWire('1\n\n\n.\n')).toBeUndefined();

@@ -10,7 +10,9 @@ describe('cold start under concurrency', () => {
     const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
     try {
       const answers = await Promise.all(
-        ['git status', 'ls', 'rm -rf /', 'cat README.md'].map((c, i) => runHook(enc(preToolUse(c, `race-${i}`)), { env: { ...process.env, ...t.env } })),
+        ['git status', 'ls', 'rm -rf /', 'cat README.md'].map((c, i) =>
+          runHook(enc(preToolUse(c, `race-${i}`)), { env: { ...process.env, ...t.env } }),
+        ),
       );
       for (const a of answers) expect(a.stdout).not.toContain('could not decide');
       expect(JSON.parse(answers[2]?.stdout ?? '{}').hookSpecificOutput?.permissionDecision).toBe('deny');

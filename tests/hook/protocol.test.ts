@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AegisError } from '#core/errors.js';
 import { parseHookInput, MAX_HOOK_INPUT_BYTES } from '#hook/protocol.js';
 
-const enc = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+const enc = (v: unknown): Uint8Array =>
+  new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
 function code(raw: Uint8Array): { code: string; event: unknown } {
   try {
@@ -41,11 +42,30 @@ describe('parseHookInput (Claude Code hook stdin)', () => {
   });
 
   it('maps PostToolUse, UserPromptSubmit, SessionStart, Stop and unknown events', () => {
-    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: {}, tool_response: { stdout: 'x' } })).kind).toBe('tool_result');
-    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'hi' })).kind).toBe('prompt');
-    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'SessionStart', source: 'startup' }))).toMatchObject({ kind: 'session_start', source: 'startup' });
-    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'Stop', stop_hook_active: false })).kind).toBe('session_stop');
-    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'FileChanged' }))).toMatchObject({ kind: 'other', eventName: 'FileChanged' });
+    expect(
+      parseHookInput(
+        enc({
+          session_id: 's',
+          hook_event_name: 'PostToolUse',
+          tool_name: 'Bash',
+          tool_input: {},
+          tool_response: { stdout: 'x' },
+        }),
+      ).kind,
+    ).toBe('tool_result');
+    expect(
+      parseHookInput(enc({ session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'hi' })).kind,
+    ).toBe('prompt');
+    expect(
+      parseHookInput(enc({ session_id: 's', hook_event_name: 'SessionStart', source: 'startup' })),
+    ).toMatchObject({ kind: 'session_start', source: 'startup' });
+    expect(
+      parseHookInput(enc({ session_id: 's', hook_event_name: 'Stop', stop_hook_active: false })).kind,
+    ).toBe('session_stop');
+    expect(parseHookInput(enc({ session_id: 's', hook_event_name: 'FileChanged' }))).toMatchObject({
+      kind: 'other',
+      eventName: 'FileChanged',
+    });
   });
 
   it('refuses input that is not UTF-8, not JSON or not an object', () => {
@@ -57,12 +77,22 @@ describe('parseHookInput (Claude Code hook stdin)', () => {
 
   it('names the event when a field is missing, so the fail policy can answer in its format', () => {
     expect(code(enc({ session_id: 's' }))).toEqual({ code: 'HOOK_INPUT_FIELD_MISSING', event: undefined });
-    expect(code(enc({ session_id: 's', hook_event_name: 'PreToolUse', tool_input: {} }))).toEqual({ code: 'HOOK_INPUT_FIELD_MISSING', event: 'PreToolUse' });
-    expect(code(enc({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: 'rm -rf /' }))).toEqual({
+    expect(code(enc({ session_id: 's', hook_event_name: 'PreToolUse', tool_input: {} }))).toEqual({
       code: 'HOOK_INPUT_FIELD_MISSING',
       event: 'PreToolUse',
     });
-    expect(code(enc({ hook_event_name: 'UserPromptSubmit', prompt: 'x' }))).toEqual({ code: 'HOOK_INPUT_FIELD_MISSING', event: 'UserPromptSubmit' });
+    expect(
+      code(
+        enc({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: 'rm -rf /' }),
+      ),
+    ).toEqual({
+      code: 'HOOK_INPUT_FIELD_MISSING',
+      event: 'PreToolUse',
+    });
+    expect(code(enc({ hook_event_name: 'UserPromptSubmit', prompt: 'x' }))).toEqual({
+      code: 'HOOK_INPUT_FIELD_MISSING',
+      event: 'UserPromptSubmit',
+    });
   });
 
   it('refuses input over the size limit without parsing it', () => {

@@ -19,9 +19,16 @@ interface Run {
 }
 
 /** Runs the shim the way Claude Code does: a command with the event on stdin (asynchronously, so an in-process daemon can answer). */
-function runShim(shim: string, input: string | Uint8Array, env: Record<string, string>, onSpawn?: (c: ChildProcess) => void): Promise<Run> {
+function runShim(
+  shim: string,
+  input: string | Uint8Array,
+  env: Record<string, string>,
+  onSpawn?: (c: ChildProcess) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const c = spawn('/bin/sh', ['-c', shim], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env } });
+    const c = spawn('/bin/sh', ['-c', shim], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env },
+    });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +49,10 @@ function writeShim(root: string, fallback = hookFallbackCommand()): string {
 }
 
 const permission = (r: Run): string | undefined =>
-  r.stdout.trim() === '' ? undefined : (JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string } }).hookSpecificOutput?.permissionDecision;
+  r.stdout.trim() === ''
+    ? undefined
+    : (JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string } }).hookSpecificOutput
+        ?.permissionDecision;
 
 describe('hook shim (POSIX sh + curl) with the daemon warm', () => {
   const t = tempHome('s');
@@ -65,7 +75,8 @@ describe('hook shim (POSIX sh + curl) with the daemon warm', () => {
     expect(permission(deny)).toBe('deny');
     expect(permission(await runShim(shim, preToolUse('git push'), t.env))).toBe('ask');
     // The daemon removes the shim's stdin copy once it has answered.
-    for (let i = 0; i < 50 && readdirSync(t.home.state).some((n) => n.startsWith('hook.')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && readdirSync(t.home.state).some((n) => n.startsWith('hook.')); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(readdirSync(t.home.state).filter((n) => n.startsWith('hook.'))).toEqual([]);
   });
 
@@ -119,7 +130,9 @@ describe('hook shim without a daemon', () => {
       expect(r.stdout).toContain('aegis daemon start');
       writeFileSync(t.home.config, JSON.stringify({ hook: { failPolicy: 'ask' } }));
       expect(permission(await runShim(shim, preToolUse('ls'), env))).toBe('ask');
-      expect(permission(await runShim(shim, preToolUse('ls'), { ...env, AEGIS_FAIL_POLICY: 'deny' }))).toBe('deny');
+      expect(permission(await runShim(shim, preToolUse('ls'), { ...env, AEGIS_FAIL_POLICY: 'deny' }))).toBe(
+        'deny',
+      );
     } finally {
       t.cleanup();
     }
@@ -128,11 +141,15 @@ describe('hook shim without a daemon', () => {
 
 describe('killing the daemon mid-request', () => {
   async function slowDaemon(env: Record<string, string>): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests', 'hook', 'slow-daemon.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'tests', 'hook', 'slow-daemon.ts')],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout?.on('data', (b: Buffer) => {
         if (b.toString().includes('ready')) resolve();
@@ -141,7 +158,12 @@ describe('killing the daemon mid-request', () => {
     });
     return child;
   }
-  const slowCall = JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Slow', tool_input: { x: 1 } });
+  const slowCall = JSON.stringify({
+    session_id: 's',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Slow',
+    tool_input: { x: 1 },
+  });
 
   it('the hook still answers by the fail policy, and the log still verifies', async () => {
     const t = tempHome('k');
@@ -157,7 +179,10 @@ describe('killing the daemon mid-request', () => {
       const d = await startDaemon({ home: t.home, env: t.env, decider: scriptedDecider });
       await d.close();
       const keys = homePublicKeys(t.home);
-      const report = await verifyAuditLog({ dir: t.home.log, ...(keys === undefined ? {} : { expectedKeys: keys }) });
+      const report = await verifyAuditLog({
+        dir: t.home.log,
+        ...(keys === undefined ? {} : { expectedKeys: keys }),
+      });
       expect(report.first_error).toBeNull();
       expect(report.ok).toBe(true);
     } finally {

@@ -20,7 +20,9 @@ describe('install → Claude Code runs the hook → approve → uninstall → th
     const home = aegisHome(env);
     try {
       const r = install({ env });
-      const settings = JSON.parse(readFileSync(r.settings, 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+      const settings = JSON.parse(readFileSync(r.settings, 'utf8')) as {
+        hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+      };
       const command = settings.hooks['PreToolUse']?.[0]?.hooks[0]?.command as string;
       const shellEnv = { PATH: process.env['PATH'], ...env };
       const ctx = { sessionId: 'flow', cwd: join(dir, 'home', 'proj') };
@@ -28,21 +30,32 @@ describe('install → Claude Code runs the hook → approve → uninstall → th
       // Cold: no daemon yet; the shim's fallback starts it.
       const start = await execShim(command, sessionStartEvent(ctx), shellEnv);
       expect(start.exit).toBe(0);
-      const blocked = await execShim(command, preToolUseEvent(ctx, 'Read', { file_path: '/etc/shadow' }), shellEnv);
+      const blocked = await execShim(
+        command,
+        preToolUseEvent(ctx, 'Read', { file_path: '/etc/shadow' }),
+        shellEnv,
+      );
       expect(JSON.parse(blocked.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
 
       // The loop detector asks on the third identical call; approving it lets the next one through.
       let asked = '';
-      for (let i = 0; i < 3; i++) asked = (await execShim(command, preToolUseEvent(ctx, 'Bash', { command: 'npm test' }), shellEnv)).stdout;
+      for (let i = 0; i < 3; i++)
+        asked = (await execShim(command, preToolUseEvent(ctx, 'Bash', { command: 'npm test' }), shellEnv))
+          .stdout;
       const trace = /aegis approve ([0-9a-f]{12})/.exec(asked)?.[1] ?? '';
       expect(trace).not.toBe('');
       expect((await runCli(['approve', trace, '--session'], env)).code).toBe(0);
-      expect((await execShim(command, preToolUseEvent(ctx, 'Bash', { command: 'npm test' }), shellEnv)).stdout).toBe('');
+      expect(
+        (await execShim(command, preToolUseEvent(ctx, 'Bash', { command: 'npm test' }), shellEnv)).stdout,
+      ).toBe('');
 
       expect((await runCli(['daemon', 'stop'], env)).code).toBe(0);
       uninstall({ env });
       const keys = homePublicKeys(home);
-      const report = await verifyAuditLog({ dir: home.log, ...(keys === undefined ? {} : { expectedKeys: keys }) });
+      const report = await verifyAuditLog({
+        dir: home.log,
+        ...(keys === undefined ? {} : { expectedKeys: keys }),
+      });
       expect(report.ok).toBe(true);
       expect(report.records).toBeGreaterThanOrEqual(8);
     } finally {

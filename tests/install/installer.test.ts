@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,12 +19,20 @@ let dir: string;
 let env: Record<string, string>;
 let settings: string;
 
-const read = (): Record<string, unknown> => JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
+const read = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>;
 const backups = (): string[] => readdirSync(join(dir, '.claude')).filter((n) => n.includes('.aegis-backup-'));
-const hooksOf = (s: Record<string, unknown>): Record<string, Array<{ matcher?: string; hooks: Array<{ command: string; timeout?: number }> }>> =>
-  s['hooks'] as Record<string, Array<{ matcher?: string; hooks: Array<{ command: string; timeout?: number }> }>>;
+const hooksOf = (
+  s: Record<string, unknown>,
+): Record<string, Array<{ matcher?: string; hooks: Array<{ command: string; timeout?: number }> }>> =>
+  s['hooks'] as Record<
+    string,
+    Array<{ matcher?: string; hooks: Array<{ command: string; timeout?: number }> }>
+  >;
 const userHooks = {
-  PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: '/usr/local/bin/my-lint', timeout: 5 }] }],
+  PreToolUse: [
+    { matcher: 'Bash', hooks: [{ type: 'command', command: '/usr/local/bin/my-lint', timeout: 5 }] },
+  ],
   Notification: [{ hooks: [{ type: 'command', command: 'notify-send hi' }] }],
 };
 
@@ -35,7 +52,11 @@ describe('aegis install --target claude-code', () => {
     for (const { event, matcher } of AEGIS_EVENTS) {
       expect(hooks[event]).toHaveLength(1);
       expect(hooks[event]?.[0]?.matcher).toBe(matcher);
-      expect(hooks[event]?.[0]?.hooks[0]).toEqual({ type: 'command', command: join(dir, 'aegis', 'bin', 'aegis-hook'), timeout: 30 });
+      expect(hooks[event]?.[0]?.hooks[0]).toEqual({
+        type: 'command',
+        command: join(dir, 'aegis', 'bin', 'aegis-hook'),
+        timeout: 30,
+      });
     }
     const shim = readFileSync(r.shim, 'utf8');
     expect(shim.startsWith('#!/bin/sh')).toBe(true);
@@ -94,7 +115,9 @@ describe('aegis install --target claude-code', () => {
     const proj = join(dir, 'p2');
     mkdirSync(proj);
     const r = install({ env, scope: 'project', cwd: proj });
-    const cmd = hooksOf(JSON.parse(readFileSync(r.settings, 'utf8')) as Record<string, unknown>)['PreToolUse']?.[0]?.hooks[0]?.command;
+    const cmd = hooksOf(JSON.parse(readFileSync(r.settings, 'utf8')) as Record<string, unknown>)[
+      'PreToolUse'
+    ]?.[0]?.hooks[0]?.command;
     expect(cmd).toBe('"$HOME/aegis/bin/aegis-hook"');
     expect(install({ env, scope: 'project', cwd: proj }).changed).toBe(false);
     uninstall({ env, scope: 'project', cwd: proj });
@@ -104,8 +127,12 @@ describe('aegis install --target claude-code', () => {
   it('--scope project and --settings pick the file', () => {
     const proj = join(dir, 'proj');
     mkdirSync(proj);
-    expect(install({ env, scope: 'project', cwd: proj }).settings).toBe(join(proj, '.claude', 'settings.json'));
-    expect(install({ env, settings: 'x/local.json', cwd: proj }).settings).toBe(join(proj, 'x', 'local.json'));
+    expect(install({ env, scope: 'project', cwd: proj }).settings).toBe(
+      join(proj, '.claude', 'settings.json'),
+    );
+    expect(install({ env, settings: 'x/local.json', cwd: proj }).settings).toBe(
+      join(proj, 'x', 'local.json'),
+    );
   });
 });
 
@@ -148,14 +175,18 @@ describe('aegis uninstall and install --rescue', () => {
     expect(() => uninstall({ env })).toThrow(expect.objectContaining({ code: 'SETTINGS_INVALID_JSON' }));
     const r = uninstall({ env, rescue: true, now: new Date('2026-11-26T11:00:00Z') });
     expect(read()).toEqual({ theme: 'dark', hooks: userHooks });
-    expect(readFileSync(`${settings}.aegis-broken-20261126T110000000Z`, 'utf8')).toBe('{"theme": "dark", "hooks": {');
+    expect(readFileSync(`${settings}.aegis-broken-20261126T110000000Z`, 'utf8')).toBe(
+      '{"theme": "dark", "hooks": {',
+    );
     expect(r.changes[0]).toContain('restored');
   });
 
   it('rescue without any valid backup refuses with a stable code', () => {
     mkdirSync(join(dir, '.claude'));
     writeFileSync(settings, 'nope');
-    expect(() => uninstall({ env, rescue: true })).toThrow(expect.objectContaining({ code: 'RESCUE_NO_BACKUP' }));
+    expect(() => uninstall({ env, rescue: true })).toThrow(
+      expect.objectContaining({ code: 'RESCUE_NO_BACKUP' }),
+    );
   });
 });
 

@@ -32,7 +32,11 @@ describe('FPGA judge for step 340', () => {
       expect(a.engine).toBe('fpga');
       expect(a.device).toBe('sim');
       expect(a.cycles).toBeGreaterThan(2080);
-      expect({ ...a, engine: 'cpu', device: undefined, cycles: undefined }).toEqual({ ...b, device: undefined, cycles: undefined });
+      expect({ ...a, engine: 'cpu', device: undefined, cycles: undefined }).toEqual({
+        ...b,
+        device: undefined,
+        cycles: undefined,
+      });
       expect(a.attribution.map((x) => x.subfield)[10]).toBe('tool_arg_inspection');
     }
   });
@@ -58,13 +62,20 @@ describe('FPGA judge for step 340', () => {
       const b = await broken.judge({ atv });
       expect(a).toEqual({ ...ref, fallback: 'FPGA_NO_DEVICE' });
       expect(b).toEqual({ ...ref, fallback: 'FPGA_TIMEOUT' });
-      expect(judgeRecord(b)).toMatchObject({ judge_engine: 'cpu', judge_fallback: 'FPGA_TIMEOUT', judge_model_hash: ref.model_hash });
+      expect(judgeRecord(b)).toMatchObject({
+        judge_engine: 'cpu',
+        judge_fallback: 'FPGA_TIMEOUT',
+        judge_model_hash: ref.model_hash,
+      });
     }
   });
 
   it('does not use a device that runs a different model', async () => {
     const other = new Uint8Array(readFileSync(join(repoRoot, 'fpga', 'model', 'judgenet-h8.ajn')));
-    const link = new WireFpgaLink('sim', simTransport(new BoardSim(parseModel(other), modelHash(other), 8, 100_000)));
+    const link = new WireFpgaLink(
+      'sim',
+      simTransport(new BoardSim(parseModel(other), modelHash(other), 8, 100_000)),
+    );
     const d = await new FpgaJudge(bytes, link).judge({ atv: atvs(1)[0] as Float32Array });
     expect(d.engine).toBe('cpu');
     expect(d.fallback).toBe('FPGA_MODEL_MISMATCH');
@@ -77,7 +88,9 @@ describe('step 340 adapter', () => {
     // Type-checks against the firewall's step-340 Judge interface.
     const s: FirewallJudge = stepJudge(new FpgaJudge(bytes, undefined));
     const call = {} as Parameters<FirewallJudge['evaluate']>[0];
-    const r = (await s.evaluate(call, atvs(1)[0] as Float32Array)) as Awaited<ReturnType<ReturnType<typeof stepJudge>['evaluate']>>;
+    const r = (await s.evaluate(call, atvs(1)[0] as Float32Array)) as Awaited<
+      ReturnType<ReturnType<typeof stepJudge>['evaluate']>
+    >;
     expect(['ALLOW', 'BLOCK', 'REQUIRE_APPROVAL']).toContain(r.verdict);
     expect(r.reason).toContain('cpu (fallback FPGA_NO_DEVICE)');
     expect(r.reason).toContain(r.judge.model_hash.slice(0, 16));

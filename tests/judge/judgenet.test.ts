@@ -29,7 +29,9 @@ describe('JudgeNet model file', () => {
     const bad = modelBytes.slice();
     bad[0] = 0x58;
     expect(() => parseModel(bad)).toThrowError(expect.objectContaining({ code: 'MODEL_INVALID' }));
-    expect(() => parseModel(modelBytes.subarray(0, 100))).toThrowError(expect.objectContaining({ code: 'PARSE_TRUNCATED' }));
+    expect(() => parseModel(modelBytes.subarray(0, 100))).toThrowError(
+      expect.objectContaining({ code: 'PARSE_TRUNCATED' }),
+    );
     const long = new Uint8Array(modelBytes.length + 1);
     long.set(modelBytes);
     expect(() => parseModel(long)).toThrowError(expect.objectContaining({ code: 'MODEL_INVALID' }));

@@ -11,9 +11,23 @@ import { tempDir } from '../helpers/audit.js';
 async function judged(judge: string): Promise<Record<string, unknown> | undefined> {
   const env = { AEGIS_HOME: tempDir(), AEGIS_JUDGE: judge };
   expect((await runCli(['audit-key', 'init'], env)).code).toBe(0);
-  const r = await runCli(['evaluate', '--tool', 'Write', '--input', '{"file_path":"/home/user/project/notes.md","content":"hello"}', '--cwd', '/home/user/project', '--json'], env);
+  const r = await runCli(
+    [
+      'evaluate',
+      '--tool',
+      'Write',
+      '--input',
+      '{"file_path":"/home/user/project/notes.md","content":"hello"}',
+      '--cwd',
+      '/home/user/project',
+      '--json',
+    ],
+    env,
+  );
   expect(r.code, r.stderr).toBe(0);
-  const lines = readFileSync(join(env.AEGIS_HOME, 'log', 'audit-00000000.jsonl'), 'utf8').trimEnd().split('\n');
+  const lines = readFileSync(join(env.AEGIS_HOME, 'log', 'audit-00000000.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n');
   const rec = JSON.parse(lines[1] as string) as { kind: string; data: Record<string, unknown> };
   expect(rec.kind).toBe('decision');
   expect((await runCli(['verify-audit'], env)).code).toBe(0);
@@ -32,7 +46,11 @@ describe('step 340 judge in the audit record', () => {
     expect(cpu).toMatchObject({ judge_engine: 'cpu' });
     for (const j of [sim, none, cpu]) expect(j?.['judge_model_hash']).toMatch(/^[0-9a-f]{64}$/);
     // Identical outputs whichever engine ran.
-    expect(new Set([sim, none, cpu].map((j) => `${String(j?.['judge_verdict'])}/${String(j?.['judge_confidence'])}`)).size).toBe(1);
+    expect(
+      new Set(
+        [sim, none, cpu].map((j) => `${String(j?.['judge_verdict'])}/${String(j?.['judge_confidence'])}`),
+      ).size,
+    ).toBe(1);
     expect(await judged('off')).toBeUndefined();
   });
 });

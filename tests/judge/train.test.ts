@@ -31,7 +31,19 @@ describe('training data and trainer', () => {
       const run = (out: string): Record<string, unknown> => {
         const r = spawnSync(
           process.execPath,
-          ['--import', 'tsx', join(repoRoot, 'src', 'judge', 'train', 'main.ts'), '--hidden', '2', '--n', '240', '--epochs', '1', '--out', out],
+          [
+            '--import',
+            'tsx',
+            join(repoRoot, 'src', 'judge', 'train', 'main.ts'),
+            '--hidden',
+            '2',
+            '--n',
+            '240',
+            '--epochs',
+            '1',
+            '--out',
+            out,
+          ],
           { cwd: repoRoot, encoding: 'utf8' },
         );
         expect(r.status).toBe(0);

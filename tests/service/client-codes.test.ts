@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { socketJson } from '#service/client.js';
 
 /** A fake daemon on a unix socket that answers every request with `status` and `body`. */
-async function fakeDaemon(status: number, body: unknown): Promise<{ socket: string; close: () => Promise<void> }> {
+async function fakeDaemon(
+  status: number,
+  body: unknown,
+): Promise<{ socket: string; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'ae-cc-'));
   const socket = join(dir, 'd.sock');
   const server: Server = createServer((_req, res) => {
@@ -30,13 +33,22 @@ describe('daemon client: error codes from the socket', () => {
   });
 
   it('passes a documented code through with its message', async () => {
-    const d = await fakeDaemon(404, { ok: false, errors: [{ code: 'APPROVAL_TRACE_UNKNOWN', message: 'no such trace' }] });
+    const d = await fakeDaemon(404, {
+      ok: false,
+      errors: [{ code: 'APPROVAL_TRACE_UNKNOWN', message: 'no such trace' }],
+    });
     open.push(d.close);
-    await expect(socketJson(d.socket, 'POST', '/v1/approvals', {})).rejects.toMatchObject({ code: 'APPROVAL_TRACE_UNKNOWN', message: 'no such trace' });
+    await expect(socketJson(d.socket, 'POST', '/v1/approvals', {})).rejects.toMatchObject({
+      code: 'APPROVAL_TRACE_UNKNOWN',
+      message: 'no such trace',
+    });
   });
 
   it('maps an unknown code to DAEMON_BAD_ANSWER and keeps the raw code in detail.daemon_code', async () => {
-    const d = await fakeDaemon(400, { ok: false, errors: [{ code: 'SOME_FUTURE_CODE', message: 'newer daemon' }] });
+    const d = await fakeDaemon(400, {
+      ok: false,
+      errors: [{ code: 'SOME_FUTURE_CODE', message: 'newer daemon' }],
+    });
     open.push(d.close);
     await expect(socketJson(d.socket, 'GET', '/v1/status')).rejects.toMatchObject({
       code: 'DAEMON_BAD_ANSWER',

@@ -39,7 +39,10 @@ describe('aegis daemon start|status|stop (real detached daemon with the firewall
     const t = tempHome('budget');
     try {
       for (const bad of ['lots', '-5', '0', '1.5']) {
-        const ev = await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"ls"}'], { ...t.env, AEGIS_TOKEN_BUDGET: bad });
+        const ev = await runCli(['evaluate', '--tool', 'Bash', '--input', '{"command":"ls"}'], {
+          ...t.env,
+          AEGIS_TOKEN_BUDGET: bad,
+        });
         expect(ev.code, bad).toBe(2);
         expect(ev.stderr).toContain('TOKEN_BUDGET_INVALID');
       }

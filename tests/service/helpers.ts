@@ -20,7 +20,14 @@ export function tempHome(tag = 'h'): { home: AegisHome; env: Record<string, stri
  * the tool "Explode" throws (an engine bug), everything else is allowed; prompts containing "ignore previous
  * instructions" are blocked. The real engine is exercised in tests/firewall.
  */
-const d = (decision: Decision['decision'], reason: string, rules: string[]): Decision => ({ decision, reason, rules, step: null, steps: [], facts: {} });
+const d = (decision: Decision['decision'], reason: string, rules: string[]): Decision => ({
+  decision,
+  reason,
+  rules,
+  step: null,
+  steps: [],
+  facts: {},
+});
 
 export const scriptedDecider: Decider = {
   name: 'scripted test decider',

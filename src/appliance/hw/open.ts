@@ -24,7 +24,11 @@ export function simAttacks(env: NodeJS.ProcessEnv): HwSimAttack[] {
   if (v.trim() === '') return [];
   const names = v.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(n in HW_SIM_ATTACKS));
-  if (unknown.length > 0) fail('HW_SIM_ATTACK_UNKNOWN', `unknown simulated attack ${unknown.map((n) => JSON.stringify(n.slice(0, 32))).join(', ')}; known: ${Object.keys(HW_SIM_ATTACKS).join(', ')}`);
+  if (unknown.length > 0)
+    fail(
+      'HW_SIM_ATTACK_UNKNOWN',
+      `unknown simulated attack ${unknown.map((n) => JSON.stringify(n.slice(0, 32))).join(', ')}; known: ${Object.keys(HW_SIM_ATTACKS).join(', ')}`,
+    );
   return names as HwSimAttack[];
 }
 

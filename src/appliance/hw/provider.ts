@@ -1,6 +1,18 @@
 import { availableParallelism } from 'node:os';
-import { HW_METRICS, type HwMetric, type HwMetricSource, type HwProbeEntry, type HwTarget, type HwValues } from '../../device/hw-metrics.js';
-import type { HwCallContext, HwSnapshot, HwSnapshotProvider, HwSubfieldName } from '../../device/hw-snapshot.js';
+import {
+  HW_METRICS,
+  type HwMetric,
+  type HwMetricSource,
+  type HwProbeEntry,
+  type HwTarget,
+  type HwValues,
+} from '../../device/hw-metrics.js';
+import type {
+  HwCallContext,
+  HwSnapshot,
+  HwSnapshotProvider,
+  HwSubfieldName,
+} from '../../device/hw-snapshot.js';
 import { encodeHwBand, HW_FEATURES } from '../../atv/hw-encode.js';
 
 /**
@@ -11,7 +23,13 @@ import { encodeHwBand, HW_FEATURES } from '../../atv/hw-encode.js';
 
 export interface HwProbeReport {
   provider: string;
-  subfields: Array<{ name: HwSubfieldName; available: boolean; source: string[]; dims: number[]; missing?: string[] }>;
+  subfields: Array<{
+    name: HwSubfieldName;
+    available: boolean;
+    source: string[];
+    dims: number[];
+    missing?: string[];
+  }>;
   metrics: Array<HwProbeEntry & { source: string }>;
 }
 
@@ -28,7 +46,11 @@ interface Last {
   first: HwValues | undefined;
 }
 
-export function createHwProvider(name: string, sources: readonly HwMetricSource[], clock: () => bigint = process.hrtime.bigint): HwProvider {
+export function createHwProvider(
+  name: string,
+  sources: readonly HwMetricSource[],
+  clock: () => bigint = process.hrtime.bigint,
+): HwProvider {
   const last = new Map<string, Last>();
   const cpus = availableParallelism();
 
@@ -73,8 +95,15 @@ export function createHwProvider(name: string, sources: readonly HwMetricSource[
       last.set(key, { values: now.values, first });
       if (last.size > 4096) last.delete(last.keys().next().value as string);
     }
-    const since = { task_clock_ns: (now.values.task_clock_ns ?? 0) - (first.task_clock_ns ?? 0), wall_ns: (now.values.wall_ns ?? 0) - (first.wall_ns ?? 0) };
-    return encodeHwBand(name, { values, changed, sourceOf: now.sourceOf, cpus, since }, { tokens: ctx?.tokens ?? 0, network: ctx?.network ?? false, readOnly: ctx?.readOnly ?? false });
+    const since = {
+      task_clock_ns: (now.values.task_clock_ns ?? 0) - (first.task_clock_ns ?? 0),
+      wall_ns: (now.values.wall_ns ?? 0) - (first.wall_ns ?? 0),
+    };
+    return encodeHwBand(
+      name,
+      { values, changed, sourceOf: now.sourceOf, cpus, since },
+      { tokens: ctx?.tokens ?? 0, network: ctx?.network ?? false, readOnly: ctx?.readOnly ?? false },
+    );
   }
 
   function probe(target: HwTarget): HwProbeReport {
@@ -85,13 +114,35 @@ export function createHwProvider(name: string, sources: readonly HwMetricSource[
     const subfields: HwProbeReport['subfields'] = [];
     const order: HwSubfieldName[] = [];
     for (const f of HW_FEATURES) if (!order.includes(f.subfield)) order.push(f.subfield);
-    const all: HwSubfieldName[] = ['memory_timing_histograms', 'aid_tag_transitions', 'atmu_anomaly', 'dma_fanout', 'thermal_ecc_drift', 'watchdog_signals', 'network_telemetry', 'gpu_accelerator_state', 'hypervisor_signals', 'hw_cost_attestation', 'linkage_consistency_features'];
+    const all: HwSubfieldName[] = [
+      'memory_timing_histograms',
+      'aid_tag_transitions',
+      'atmu_anomaly',
+      'dma_fanout',
+      'thermal_ecc_drift',
+      'watchdog_signals',
+      'network_telemetry',
+      'gpu_accelerator_state',
+      'hypervisor_signals',
+      'hw_cost_attestation',
+      'linkage_consistency_features',
+    ];
     for (const name of all) {
       const feats = HW_FEATURES.filter((f) => f.subfield === name && f.uses.length > 0);
       const filled = feats.filter((f) => f.uses.every((m) => avail.has(m)));
-      const src = [...new Set(filled.flatMap((f) => f.uses.map((m) => avail.get(m) as string)).filter((s) => s !== 'clock'))];
+      const src = [
+        ...new Set(
+          filled.flatMap((f) => f.uses.map((m) => avail.get(m) as string)).filter((s) => s !== 'clock'),
+        ),
+      ];
       const missing = [...new Set(feats.flatMap((f) => f.uses).filter((m) => !avail.has(m)))];
-      subfields.push({ name, available: filled.length > 0, source: src, dims: filled.map((f) => f.dim), ...(missing.length > 0 ? { missing } : {}) });
+      subfields.push({
+        name,
+        available: filled.length > 0,
+        source: src,
+        dims: filled.map((f) => f.dim),
+        ...(missing.length > 0 ? { missing } : {}),
+      });
     }
     return { provider: name, subfields, metrics };
   }

@@ -15,7 +15,8 @@ interface Answered {
 }
 
 function checkTrace(trace: string): void {
-  if (!/^[0-9a-f]{12}$/.test(trace)) fail('USAGE', `a trace is 12 lowercase hex digits as printed by Aegis, got "${trace}"`);
+  if (!/^[0-9a-f]{12}$/.test(trace))
+    fail('USAGE', `a trace is 12 lowercase hex digits as printed by Aegis, got "${trace}"`);
 }
 
 async function send(io: CliIo, path: string, body: Record<string, string>): Promise<Answered> {
@@ -24,7 +25,10 @@ async function send(io: CliIo, path: string, body: Record<string, string>): Prom
     return (await socketJson(paths.socket, 'POST', path, body)) as Answered;
   } catch (e) {
     if (isAegisError(e, 'DAEMON_UNREACHABLE'))
-      fail('DAEMON_NOT_RUNNING', 'the Aegis daemon is not running, so no call is awaiting approval; start it with `aegis daemon start`');
+      fail(
+        'DAEMON_NOT_RUNNING',
+        'the Aegis daemon is not running, so no call is awaiting approval; start it with `aegis daemon start`',
+      );
     throw e;
   }
 }
@@ -40,25 +44,39 @@ export const approveCommand: CommandModule = {
   register(program: Command, io: CliIo): void {
     program
       .command('approve')
-      .description('approve a call Aegis asked about, so that identical calls pass within the scope (default --once)')
+      .description(
+        'approve a call Aegis asked about, so that identical calls pass within the scope (default --once)',
+      )
       .argument('<trace>', 'the trace Aegis printed with its question, e.g. 3f9a1c2b7d4e')
       .option('--once', 'the next identical call passes (default)')
       .option('--session', 'identical calls pass for the rest of that Claude Code session')
-      .option('--always', 'identical calls pass from now on, also after restarts (kept in $AEGIS_HOME/state/approvals.json)')
+      .option(
+        '--always',
+        'identical calls pass from now on, also after restarts (kept in $AEGIS_HOME/state/approvals.json)',
+      )
       .option('--json', 'print the result as JSON')
       .action(
-        action(io, async (trace: string, opts: { once?: boolean; session?: boolean; always?: boolean; json?: boolean }) => {
-          checkTrace(trace);
-          const scope = scopeOf(opts);
-          const r = await send(io, '/v1/approvals', { trace, scope });
-          if (opts.json === true) printJson(io, r);
-          else io.out(`aegis: approved ${r.tool_name} call ${trace} (${scope}); repeat it and it will pass`);
-          return 0;
-        }),
+        action(
+          io,
+          async (
+            trace: string,
+            opts: { once?: boolean; session?: boolean; always?: boolean; json?: boolean },
+          ) => {
+            checkTrace(trace);
+            const scope = scopeOf(opts);
+            const r = await send(io, '/v1/approvals', { trace, scope });
+            if (opts.json === true) printJson(io, r);
+            else
+              io.out(`aegis: approved ${r.tool_name} call ${trace} (${scope}); repeat it and it will pass`);
+            return 0;
+          },
+        ),
       );
     program
       .command('deny')
-      .description('deny a call Aegis asked about; identical calls in that session are blocked without asking')
+      .description(
+        'deny a call Aegis asked about; identical calls in that session are blocked without asking',
+      )
       .argument('<trace>', 'the trace Aegis printed with its question')
       .option('--json', 'print the result as JSON')
       .action(
@@ -66,7 +84,8 @@ export const approveCommand: CommandModule = {
           checkTrace(trace);
           const r = await send(io, '/v1/denials', { trace });
           if (opts.json === true) printJson(io, r);
-          else io.out(`aegis: denied ${r.tool_name} call ${trace}; identical calls in that session are blocked`);
+          else
+            io.out(`aegis: denied ${r.tool_name} call ${trace}; identical calls in that session are blocked`);
           return 0;
         }),
       );

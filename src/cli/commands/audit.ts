@@ -11,7 +11,19 @@ import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputText } from '../input.js';
 
-const RECORD_FIELDS = new Set(['kind', 'aid', 'tenant', 'session', 'tool', 'args_sha3', 'decision', 'reason', 'rules', 'atv_sha3', 'data']);
+const RECORD_FIELDS = new Set([
+  'kind',
+  'aid',
+  'tenant',
+  'session',
+  'tool',
+  'args_sha3',
+  'decision',
+  'reason',
+  'rules',
+  'atv_sha3',
+  'data',
+]);
 
 /**
  * A user's event keeps everything they sent: fields the record has no place for (`{"kind":"x","ticket":"SEC-4711"}`)
@@ -30,7 +42,11 @@ export function withExtrasUnderData(ev: JsonObject): AuditEvent {
       if (k !== 'data') out[k] = v;
       continue;
     }
-    if (k in merged) fail('AUDIT_EVENT_FIELD_CONFLICT', `--event has a top-level "${k.slice(0, 64)}" and a data."${k.slice(0, 64)}"; keep one`);
+    if (k in merged)
+      fail(
+        'AUDIT_EVENT_FIELD_CONFLICT',
+        `--event has a top-level "${k.slice(0, 64)}" and a data."${k.slice(0, 64)}"; keep one`,
+      );
     merged[k] = v;
   }
   out['data'] = merged;
@@ -40,11 +56,16 @@ export function withExtrasUnderData(ev: JsonObject): AuditEvent {
 /** `aegis audit append|checkpoint|proof|verify-proof`. */
 export const auditCommand: CommandModule = {
   register(program: Command, io: CliIo) {
-    const group = program.command('audit').description('append events, write checkpoints and make or check inclusion proofs');
+    const group = program
+      .command('audit')
+      .description('append events, write checkpoints and make or check inclusion proofs');
     group
       .command('append')
       .description('append an external event (e.g. an approval) to the audit log; prints seq and this_hash')
-      .requiredOption('--event <json>', 'the event: {"kind": "...", "session"?, "tool"?, "decision"?, "reason"?, "rules"?, "data"?}; other top-level fields are stored under "data" (a clash with a "data" key is refused)')
+      .requiredOption(
+        '--event <json>',
+        'the event: {"kind": "...", "session"?, "tool"?, "decision"?, "reason"?, "rules"?, "data"?}; other top-level fields are stored under "data" (a clash with a "data" key is refused)',
+      )
       .option('--json', 'print as JSON')
       .action(
         action(io, async (opts: { event: string; json?: boolean }) => {
@@ -101,18 +122,28 @@ export const auditCommand: CommandModule = {
       .command('verify-proof')
       .description('verify an inclusion proof offline against the audit public keys')
       .argument('<file>', 'the .tlog-proof file')
-      .option('--keys <dir>', 'directory with audit-ed25519.pub and audit-ml-dsa-65.pub (default $AEGIS_HOME/keys)')
+      .option(
+        '--keys <dir>',
+        'directory with audit-ed25519.pub and audit-ml-dsa-65.pub (default $AEGIS_HOME/keys)',
+      )
       .option('--json', 'print as JSON')
       .action(
         action(io, (file: string, opts: { keys?: string; json?: boolean }) => {
           const keysDir = opts.keys ?? aegisHome(io.env).keys;
           const k = opts.keys ? readPublicKeys(keysDir) : undefined;
-          const keys = k ? { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki } : homePublicKeys(aegisHome(io.env));
+          const keys = k
+            ? { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki }
+            : homePublicKeys(aegisHome(io.env));
           if (!keys) fail('KEY_NOT_FOUND', `no audit public keys in ${keysDir}; pass --keys DIR`);
           const v = verifyProof(readInputText(file, 'proof file'), keys);
           if (opts.json) printJson(io, v);
-          else io.out(`${v.ok ? 'VALID' : 'INVALID'}: record ${v.index} in checkpoint of size ${v.size} (${v.origin})\n` +
-            Object.entries(v.checks).map(([c, ok]) => `  ${c}: ${ok === null ? 'n/a' : ok ? 'ok' : 'FAILED'}`).join('\n'));
+          else
+            io.out(
+              `${v.ok ? 'VALID' : 'INVALID'}: record ${v.index} in checkpoint of size ${v.size} (${v.origin})\n` +
+                Object.entries(v.checks)
+                  .map(([c, ok]) => `  ${c}: ${ok === null ? 'n/a' : ok ? 'ok' : 'FAILED'}`)
+                  .join('\n'),
+            );
           return v.ok ? 0 : 1;
         }),
       );

@@ -7,7 +7,12 @@ import { daemonPaths } from '../../service/paths.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 
-function printStatus(io: CliIo, st: Record<string, unknown> | undefined, json: boolean, socket: string): void {
+function printStatus(
+  io: CliIo,
+  st: Record<string, unknown> | undefined,
+  json: boolean,
+  socket: string,
+): void {
   if (json) return printJson(io, st ?? { ok: false, running: false, socket });
   if (st === undefined) return io.out(`aegis daemon: not running (socket ${socket})`);
   const hook = (st['hook'] ?? {}) as Record<string, unknown>;
@@ -29,18 +34,25 @@ export const daemonCommand: CommandModule = {
   register(program: Command, io: CliIo): void {
     const group = program
       .command('daemon')
-      .description('run the Aegis daemon: the hook answers from it, it is the single writer of the audit log');
+      .description(
+        'run the Aegis daemon: the hook answers from it, it is the single writer of the audit log',
+      );
 
     group
       .command('start')
-      .description('start the daemon in the background (no-op when it already runs) and wait until it answers')
+      .description(
+        'start the daemon in the background (no-op when it already runs) and wait until it answers',
+      )
       .option('--tcp <[host:]port>', 'also serve the read-only HTTP routes (status, health) on TCP')
       .option('--json', 'print the status as JSON')
       .action(
         action(io, async (opts: { tcp?: string; json?: boolean }) => {
           const paths = daemonPaths(aegisHome(io.env));
           const tcp = parseTcp(opts.tcp);
-          const st = await spawnDaemon(paths, { env: io.env, args: tcp === undefined ? [] : ['--tcp', `${tcp.host}:${tcp.port}`] });
+          const st = await spawnDaemon(paths, {
+            env: io.env,
+            args: tcp === undefined ? [] : ['--tcp', `${tcp.host}:${tcp.port}`],
+          });
           printStatus(io, st, opts.json === true, paths.socket);
           return 0;
         }),
@@ -62,7 +74,9 @@ export const daemonCommand: CommandModule = {
 
     group
       .command('status')
-      .description('show whether the daemon runs, its engine, log, fail policy and counters (exit 1 when not running)')
+      .description(
+        'show whether the daemon runs, its engine, log, fail policy and counters (exit 1 when not running)',
+      )
       .option('--json', 'print the status as JSON')
       .action(
         action(io, async (opts: { json?: boolean }) => {
@@ -82,7 +96,13 @@ export const daemonCommand: CommandModule = {
           const tcp = parseTcp(opts.tcp);
           const home = aegisHome(io.env);
           const decider = await openEngine(home, io.env);
-          const d = await startDaemon({ home, env: io.env, decider, ...(tcp === undefined ? {} : { tcp }), log: (l) => io.err(l) });
+          const d = await startDaemon({
+            home,
+            env: io.env,
+            decider,
+            ...(tcp === undefined ? {} : { tcp }),
+            log: (l) => io.err(l),
+          });
           guardDaemonProcess(d, (l) => io.err(l));
           await d.closed;
           // The log is closed and checkpointed; do not wait for idle library handles (crypto workers) to let go.

@@ -52,13 +52,19 @@ async function withEvaluator<T>(io: CliIo, opts: Opts, fn: (ev: Evaluator) => Pr
   if (opts.audit !== false && opts.policies === undefined && (await daemonStatus(paths)) !== undefined) {
     return fn({ run: (event) => decideViaDaemon(paths.socket, event) });
   }
-  const engine = await openEngine(home, io.env, opts.policies === undefined ? {} : { policiesDir: opts.policies });
+  const engine = await openEngine(
+    home,
+    io.env,
+    opts.policies === undefined ? {} : { policiesDir: opts.policies },
+  );
   const log =
     opts.audit === false
       ? undefined
       : await openHomeAuditLog(home, io.env).catch((e: unknown) => {
           const err = toAegisError(e);
-          throw new AegisError(err.code, `${err.message} (or pass --no-audit to evaluate without logging)`, { cause: e });
+          throw new AegisError(err.code, `${err.message} (or pass --no-audit to evaluate without logging)`, {
+            cause: e,
+          });
         });
   // Standing `aegis approve … --always` answers apply here as in the daemon; session answers live in the daemon.
   const book = new ApprovalStore(paths.approvals);
@@ -70,7 +76,11 @@ async function withEvaluator<T>(io: CliIo, opts: Opts, fn: (ev: Evaluator) => Pr
         try {
           return { outcome, audit: await log.append(decisionRecord(outcome, 'evaluate')) };
         } catch (e) {
-          throw new AegisError('DECISION_NOT_LOGGED', `the decision could not be appended to the audit log: ${toAegisError(e).message}`, { cause: e });
+          throw new AegisError(
+            'DECISION_NOT_LOGGED',
+            `the decision could not be appended to the audit log: ${toAegisError(e).message}`,
+            { cause: e },
+          );
         }
       },
     });
@@ -98,10 +108,17 @@ function render(o: Outcome, audit: { seq: number; this_hash: string } | undefine
   const lines = [`${d.decision}  ${d.reason}`];
   if (d.rules.length > 0) lines.push(`  rules    ${d.rules.join(', ')}`);
   lines.push(`  step     ${d.step ?? 'none (all steps passed)'}`);
-  if (o.event.kind === 'tool_call') lines.push(`  tool     ${o.event.toolName} → ${d.facts.canonical_tool ?? 'unknown'}`);
+  if (o.event.kind === 'tool_call')
+    lines.push(`  tool     ${o.event.toolName} → ${d.facts.canonical_tool ?? 'unknown'}`);
   if (d.facts.atv_sha3 !== undefined) lines.push(`  atv_sha3 ${d.facts.atv_sha3}`);
-  if (d.facts.hw_mask !== undefined) lines.push(`  hardware mask 0x${d.facts.hw_mask.toString(16).padStart(3, '0')} from ${d.facts.hw_source ?? 'none'}${d.facts.hw_sources === undefined ? '' : ` (${d.facts.hw_sources.join(', ')})`}`);
-  if (d.facts.judge !== undefined) lines.push(`  judge    ${d.facts.judge.judge_engine} ${d.facts.judge.judge_verdict}, model ${d.facts.judge.judge_model_hash.slice(0, 16)}…`);
+  if (d.facts.hw_mask !== undefined)
+    lines.push(
+      `  hardware mask 0x${d.facts.hw_mask.toString(16).padStart(3, '0')} from ${d.facts.hw_source ?? 'none'}${d.facts.hw_sources === undefined ? '' : ` (${d.facts.hw_sources.join(', ')})`}`,
+    );
+  if (d.facts.judge !== undefined)
+    lines.push(
+      `  judge    ${d.facts.judge.judge_engine} ${d.facts.judge.judge_verdict}, model ${d.facts.judge.judge_model_hash.slice(0, 16)}…`,
+    );
   if (audit !== undefined) lines.push(`  audit    seq ${audit.seq} ${audit.this_hash.slice(0, 16)}…`);
   return lines.join('\n');
 }
@@ -117,21 +134,45 @@ export const evaluateCommand: CommandModule = {
   register(program: Command, io: CliIo) {
     program
       .command('evaluate')
-      .description('decide ALLOW / BLOCK / REQUIRE_APPROVAL for a tool call (or a JSONL batch of them) with the action firewall; exit 0 ALLOW, 1 BLOCK or REQUIRE_APPROVAL, 2 usage')
-      .option('--tool <name>', 'tool name as the agent sends it (Bash, Read, Write, WebFetch, mcp__server__tool, OpenClaw exec …)')
+      .description(
+        'decide ALLOW / BLOCK / REQUIRE_APPROVAL for a tool call (or a JSONL batch of them) with the action firewall; exit 0 ALLOW, 1 BLOCK or REQUIRE_APPROVAL, 2 usage',
+      )
+      .option(
+        '--tool <name>',
+        'tool name as the agent sends it (Bash, Read, Write, WebFetch, mcp__server__tool, OpenClaw exec …)',
+      )
       .option('--input <json>', 'tool input as a JSON object, e.g. \'{"command":"ls"}\'')
       .option('--cwd <dir>', 'working directory of the call (default: the current directory)')
-      .option('--session <id>', 'session id: loop, budget and circuit-breaker state is kept per session in $AEGIS_HOME/state')
-      .option('--batch <file>', 'evaluate every line of a JSONL file: {tool, input, context?, session_id?} rows or Claude Code hook inputs (PreToolUse, PostToolUse …); one JSON line {decision, reason, rules} out per row')
-      .option('--pid <pid>', 'the agent process whose counters fill the hardware band ($AEGIS_HW; default: the parent of this command)')
+      .option(
+        '--session <id>',
+        'session id: loop, budget and circuit-breaker state is kept per session in $AEGIS_HOME/state',
+      )
+      .option(
+        '--batch <file>',
+        'evaluate every line of a JSONL file: {tool, input, context?, session_id?} rows or Claude Code hook inputs (PreToolUse, PostToolUse …); one JSON line {decision, reason, rules} out per row',
+      )
+      .option(
+        '--pid <pid>',
+        'the agent process whose counters fill the hardware band ($AEGIS_HW; default: the parent of this command)',
+      )
       .option('--policies <dir>', 'firewall policy directory (default: policies/firewall of this package)')
-      .option('--no-audit', 'do not append decisions to the audit log ($AEGIS_HOME/log); without it, a running daemon decides and records')
-      .option('--json', 'single call: print the whole decision as JSON; batch: add line, event, step, trace, args_sha3, atv_sha3, judge fields to each line')
-      .addHelpText('after', '\nExamples:\n  aegis evaluate --tool Bash --input \'{"command":"rm -rf /"}\' --no-audit\n  aegis evaluate --batch calls.jsonl --no-audit > decisions.jsonl\n')
+      .option(
+        '--no-audit',
+        'do not append decisions to the audit log ($AEGIS_HOME/log); without it, a running daemon decides and records',
+      )
+      .option(
+        '--json',
+        'single call: print the whole decision as JSON; batch: add line, event, step, trace, args_sha3, atv_sha3, judge fields to each line',
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  aegis evaluate --tool Bash --input \'{"command":"rm -rf /"}\' --no-audit\n  aegis evaluate --batch calls.jsonl --no-audit > decisions.jsonl\n',
+      )
       .action(
         action(io, async (opts: Opts) => {
           if (opts.batch !== undefined) {
-            if (opts.tool !== undefined || opts.input !== undefined) fail('USAGE', '--batch cannot be combined with --tool / --input');
+            if (opts.tool !== undefined || opts.input !== undefined)
+              fail('USAGE', '--batch cannot be combined with --tool / --input');
             const text = readInputText(opts.batch, 'batch file');
             const pid = agentPid(opts.pid);
             return withEvaluator(io, opts, async (ev) => {
@@ -151,7 +192,11 @@ export const evaluateCommand: CommandModule = {
                 // A decision that cannot be logged stops the batch (exit 2): nothing is decided unrecorded.
                 const { outcome, audit } = await ev.run(event);
                 const d = outcome.decision;
-                const out: Record<string, unknown> = { decision: d.decision, reason: d.reason, rules: d.rules };
+                const out: Record<string, unknown> = {
+                  decision: d.decision,
+                  reason: d.reason,
+                  rules: d.rules,
+                };
                 if (opts.json === true) {
                   const { steps: _steps, ...rest } = summary(outcome, audit);
                   Object.assign(out, { line: i + 1, event: outcome.event.kind }, rest);
@@ -161,7 +206,8 @@ export const evaluateCommand: CommandModule = {
               return 0;
             });
           }
-          if (opts.tool === undefined || opts.input === undefined) fail('USAGE', 'give --tool NAME --input JSON, or --batch FILE');
+          if (opts.tool === undefined || opts.input === undefined)
+            fail('USAGE', 'give --tool NAME --input JSON, or --batch FILE');
           const event: AgentEvent = {
             kind: 'tool_call',
             toolName: opts.tool,

@@ -27,7 +27,8 @@ function loadModel(path: string): { model: JudgeNetModel; hash: string } {
 function intOpt(v: string | undefined, name: string, lo: number, hi: number, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) fail('FPGA_USAGE', `--${name} must be an integer in ${lo}..${hi}, got ${v}`);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    fail('FPGA_USAGE', `--${name} must be an integer in ${lo}..${hi}, got ${v}`);
   return n;
 }
 
@@ -56,7 +57,10 @@ async function openDevice(
     }
   }
   if (spec.startsWith('serial:') && spec.length > 'serial:'.length) {
-    const link = new WireFpgaLink('serial', await openSerialTransport(spec.slice('serial:'.length), baud > 0 ? baud : undefined));
+    const link = new WireFpgaLink(
+      'serial',
+      await openSerialTransport(spec.slice('serial:'.length), baud > 0 ? baud : undefined),
+    );
     return { link, close: () => link.close() };
   }
   return fail('FPGA_USAGE', `--device must be sim, pty or serial:PATH, got ${spec}`);
@@ -81,10 +85,17 @@ function registerBench(fpga: Command, io: CliIo): void {
     )
     .option('--device <spec>', 'sim | pty | serial:PATH', 'sim')
     .option('--lanes <n>', 'MAC lanes of the simulated core (sim, pty)', '64')
-    .option('--clock-mhz <f>', 'clock for the device latency (default: the device CLOCK_KHZ register; 100 for sim/pty)')
+    .option(
+      '--clock-mhz <f>',
+      'clock for the device latency (default: the device CLOCK_KHZ register; 100 for sim/pty)',
+    )
     .option('--n <n>', 'vectors (each sent twice)', '50')
     .option('--model <file>', 'JudgeNet model file (default fpga/model/judgenet-h32.ajn)')
-    .option('--uart-baud <baud>', 'pty: hold replies back by the UART wire time at this baud; serial: port baud', '0')
+    .option(
+      '--uart-baud <baud>',
+      'pty: hold replies back by the UART wire time at this baud; serial: port baud',
+      '0',
+    )
     .option('--json', 'print JSON')
     .action(
       action(io, async (o: BenchOpts) => {
@@ -92,7 +103,8 @@ function registerBench(fpga: Command, io: CliIo): void {
         const n = intOpt(o.n, 'n', 1, 1_000_000, 50);
         const baud = intOpt(o.uartBaud, 'uart-baud', 0, 100_000_000, 0);
         const clock = o.clockMhz === undefined ? undefined : Number(o.clockMhz);
-        if (clock !== undefined && !(clock > 0 && clock < 10_000)) fail('FPGA_USAGE', `--clock-mhz must be a positive number`);
+        if (clock !== undefined && !(clock > 0 && clock < 10_000))
+          fail('FPGA_USAGE', `--clock-mhz must be a positive number`);
         const modelPath = o.model ?? defaultModelPath();
         const { model, hash } = loadModel(modelPath);
         const simClockKhz = Math.round((clock ?? 100) * 1000);
@@ -106,7 +118,9 @@ function registerBench(fpga: Command, io: CliIo): void {
             io.out(`cycles/inference  ${r.cycles_per_inference}`);
             io.out(`device latency    ${r.device_latency_us} µs`);
             io.out(`transport         ${r.transport_us} µs`);
-            io.out(`end to end        ${r.end_to_end_us} µs (${r.throughput_per_s} inferences/s, one in flight)`);
+            io.out(
+              `end to end        ${r.end_to_end_us} µs (${r.throughput_per_s} inferences/s, one in flight)`,
+            );
             io.out(`CPU reference     ${r.cpu_reference_us} µs`);
             io.out(`deterministic     ${r.deterministic ? 'yes' : 'NO'}`);
             io.out(`agreement         ${(r.agreement * 100).toFixed(2)} % of ${r.n}`);
@@ -142,11 +156,15 @@ function registerCosim(fpga: Command, io: CliIo): void {
     .option('--n <n>', 'vectors (half random int8, half generated ATVs)', '200')
     .option('--seed <n>', 'stimulus seed', '1')
     .option('--model <file>', 'JudgeNet model file (default fpga/model/judgenet-h32.ajn)')
-    .option('--rtl-model <file>', 'build the RTL memories from this model instead (cross-model check / fault injection)')
+    .option(
+      '--rtl-model <file>',
+      'build the RTL memories from this model instead (cross-model check / fault injection)',
+    )
     .option('--json', 'print JSON')
     .action(
       action(io, async (o: CosimOpts) => {
-        if (o.sim !== 'verilator' && o.sim !== 'iverilog') fail('FPGA_USAGE', `--sim must be verilator or iverilog, got ${o.sim}`);
+        if (o.sim !== 'verilator' && o.sim !== 'iverilog')
+          fail('FPGA_USAGE', `--sim must be verilator or iverilog, got ${o.sim}`);
         const lanes = intOpt(o.lanes, 'lanes', 1, 1024, 64);
         const n = intOpt(o.n, 'n', 1, 10_000_000, 200);
         const seed = intOpt(o.seed, 'seed', 0, 2 ** 31, 1);
@@ -154,12 +172,18 @@ function registerCosim(fpga: Command, io: CliIo): void {
         const rtlModel = o.rtlModel === undefined ? undefined : loadModel(o.rtlModel);
         io.err(`fpga cosim: building the ${o.sim} testbench (lanes ${lanes}) …`);
         const r = await cosim(model, hash, {
-          sim: o.sim as RtlSimulator, lanes, n, seed, rtlModel,
+          sim: o.sim as RtlSimulator,
+          lanes,
+          n,
+          seed,
+          rtlModel,
           progress: (done) => io.err(`fpga cosim: ${done}/${n} agree`),
         });
         if (o.json === true) printJson(io, { ...r, model_hash: hash });
         else if (r.mismatch === null)
-          io.out(`cosim ${r.sim} lanes ${r.lanes}: ${r.agreed}/${r.n} bit-exact, ${r.cycles_per_inference} cycles each, RTL ${r.rtl_seconds.toFixed(1)} s`);
+          io.out(
+            `cosim ${r.sim} lanes ${r.lanes}: ${r.agreed}/${r.n} bit-exact, ${r.cycles_per_inference} cycles each, RTL ${r.rtl_seconds.toFixed(1)} s`,
+          );
         else {
           const m = r.mismatch;
           io.out(`MISMATCH at inference ${m.index}, cycle ${m.cycle}, signal ${m.signal}`);
@@ -181,24 +205,34 @@ interface SynthOpts {
 function registerSynth(fpga: Command, io: CliIo): void {
   fpga
     .command('synth')
-    .description('Synthesise the judge core with yosys (and place-and-route with nextpnr-ice40 for ice40); print the resource report.')
+    .description(
+      'Synthesise the judge core with yosys (and place-and-route with nextpnr-ice40 for ice40); print the resource report.',
+    )
     .option('--target <t>', 'ice40 (UP5K) | xilinx (7-series)', 'ice40')
     .option('--lanes <n>', 'MAC lanes', '8')
-    .option('--model <file>', 'model file (default: fpga/model/judgenet-h8.ajn for ice40, judgenet-h32.ajn for xilinx)')
+    .option(
+      '--model <file>',
+      'model file (default: fpga/model/judgenet-h8.ajn for ice40, judgenet-h32.ajn for xilinx)',
+    )
     .option('--json', 'print JSON')
     .action(
       action(io, async (o: SynthOpts) => {
-        if (o.target !== 'ice40' && o.target !== 'xilinx') fail('FPGA_USAGE', `--target must be ice40 or xilinx, got ${o.target}`);
+        if (o.target !== 'ice40' && o.target !== 'xilinx')
+          fail('FPGA_USAGE', `--target must be ice40 or xilinx, got ${o.target}`);
         const lanes = intOpt(o.lanes, 'lanes', 1, 1024, 8);
-        const path = o.model ?? join(fpgaDir, 'model', o.target === 'ice40' ? 'judgenet-h8.ajn' : 'judgenet-h32.ajn');
+        const path =
+          o.model ?? join(fpgaDir, 'model', o.target === 'ice40' ? 'judgenet-h8.ajn' : 'judgenet-h32.ajn');
         const { model, hash } = loadModel(path);
-        io.err(`fpga synth: yosys ${o.target}, lanes ${lanes}, hidden ${model.hidden} (this takes a while) …`);
+        io.err(
+          `fpga synth: yosys ${o.target}, lanes ${lanes}, hidden ${model.hidden} (this takes a while) …`,
+        );
         const r = synthesise(o.target as SynthTarget, model, hash, lanes);
         if (o.json === true) printJson(io, r);
         else {
           io.out(`${r.device}: lanes ${r.lanes}, hidden ${r.hidden}, ${r.seconds.toFixed(1)} s`);
           for (const [cell, count] of Object.entries(r.cells)) io.out(`  ${cell.padEnd(16)} ${count}`);
-          for (const [res, used] of Object.entries(r.utilisation)) io.out(`  placed ${res.padEnd(16)} ${used}`);
+          for (const [res, used] of Object.entries(r.utilisation))
+            io.out(`  placed ${res.padEnd(16)} ${used}`);
           io.out(`place and route: ${r.pnr}${r.fmax_mhz === null ? '' : `, Fmax ${r.fmax_mhz} MHz`}`);
           io.out(`logs: ${r.log_dir}`);
         }
@@ -211,7 +245,9 @@ export const fpgaCommand: CommandModule = {
   register(program, io) {
     const fpga =
       program.commands.find((c) => c.name() === 'fpga') ??
-      program.command('fpga').description('FPGA judge lab tools: bench a device, co-simulate the RTL, synthesise');
+      program
+        .command('fpga')
+        .description('FPGA judge lab tools: bench a device, co-simulate the RTL, synthesise');
     registerBench(fpga, io);
     registerCosim(fpga, io);
     registerSynth(fpga, io);

@@ -32,14 +32,24 @@ export const hookCommand: CommandModule = {
         'answer one Claude Code hook event (JSON on stdin) via the daemon, starting it when needed; on failure answer by the fail policy',
       )
       .option('--input <file>', 'read the event from a file instead of stdin')
-      .option('--no-start', 'do not start the daemon when it is not running (also: AEGIS_HOOK_START_DAEMON=0)')
+      .option(
+        '--no-start',
+        'do not start the daemon when it is not running (also: AEGIS_HOOK_START_DAEMON=0)',
+      )
       .action(async (opts: { input?: string; start: boolean }) => {
         let answer;
         try {
-          const input = opts.input !== undefined ? readInputFile(opts.input, 'hook input', 4 * MAX_HOOK_INPUT_BYTES) : await readStdin(4 * MAX_HOOK_INPUT_BYTES);
+          const input =
+            opts.input !== undefined
+              ? readInputFile(opts.input, 'hook input', 4 * MAX_HOOK_INPUT_BYTES)
+              : await readStdin(4 * MAX_HOOK_INPUT_BYTES);
           answer = await runHook(input, { env: io.env, ...(opts.start ? {} : { startDaemon: false }) });
         } catch (e) {
-          answer = failAnswer('deny', undefined, `the hook could not read its input (${(e as { code?: string }).code ?? 'error'})`);
+          answer = failAnswer(
+            'deny',
+            undefined,
+            `the hook could not read its input (${(e as { code?: string }).code ?? 'error'})`,
+          );
         }
         if (answer.stdout !== '') io.out(answer.stdout);
         if (answer.stderr !== '') io.err(answer.stderr);

@@ -43,18 +43,31 @@ function renderSample(p: HwProvider, pid: number, band: HwSnapshot): string {
       continue;
     }
     const peak = Math.max(...v);
-    const nonzero = v.map((x, i) => [i, x] as const).filter(([, x]) => x > 0).slice(0, 4).map(([i, x]) => `[${i}]=${x.toFixed(3)}`);
-    lines.push(`  ${name.padEnd(30)} ${bar(peak)} ${nonzero.join(' ')}${(band.sources?.[name] ?? []).length > 0 ? `  (${(band.sources?.[name] ?? []).join(', ')})` : ''}`);
+    const nonzero = v
+      .map((x, i) => [i, x] as const)
+      .filter(([, x]) => x > 0)
+      .slice(0, 4)
+      .map(([i, x]) => `[${i}]=${x.toFixed(3)}`);
+    lines.push(
+      `  ${name.padEnd(30)} ${bar(peak)} ${nonzero.join(' ')}${(band.sources?.[name] ?? []).length > 0 ? `  (${(band.sources?.[name] ?? []).join(', ')})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
 
 export const hwCommand: CommandModule = {
   register(program: Command, io: CliIo) {
-    const hw = program.command('hw').description('the 200-D hardware band of ATV-2080-v1: which sources this host has, and live samples');
+    const hw = program
+      .command('hw')
+      .description('the 200-D hardware band of ATV-2080-v1: which sources this host has, and live samples');
     hw.command('probe')
-      .description('list the 11 hardware subfields: available or not, from which source (perf_event_open, procfs, sim …), which dimensions')
-      .option('--pid <pid>', 'probe per-process sources for this process (default: the parent of this command)')
+      .description(
+        'list the 11 hardware subfields: available or not, from which source (perf_event_open, procfs, sim …), which dimensions',
+      )
+      .option(
+        '--pid <pid>',
+        'probe per-process sources for this process (default: the parent of this command)',
+      )
       .option('--json', 'print {provider, subfields: [{name, available, source, dims}], metrics} as JSON')
       .action(
         action(io, (opts: Opts) => {
@@ -64,14 +77,20 @@ export const hwCommand: CommandModule = {
           else {
             const n = r.subfields.filter((s) => s.available).length;
             io.out(`hardware band provider ${r.provider}: ${n} of ${r.subfields.length} subfields available`);
-            for (const s of r.subfields) io.out(`  ${s.available ? 'yes' : ' no'}  ${s.name.padEnd(30)} ${s.available ? `${s.source.join(', ')}  dims ${s.dims.join(',')}` : `missing ${(s.missing ?? []).join(', ')}`}`);
-            for (const m of r.metrics.filter((e) => !e.available)) io.out(`  unavailable metric ${m.metric} (${m.source}): ${m.reason ?? ''}`);
+            for (const s of r.subfields)
+              io.out(
+                `  ${s.available ? 'yes' : ' no'}  ${s.name.padEnd(30)} ${s.available ? `${s.source.join(', ')}  dims ${s.dims.join(',')}` : `missing ${(s.missing ?? []).join(', ')}`}`,
+              );
+            for (const m of r.metrics.filter((e) => !e.available))
+              io.out(`  unavailable metric ${m.metric} (${m.source}): ${m.reason ?? ''}`);
           }
           return 0;
         }),
       );
     hw.command('sample')
-      .description('print the hardware band for a process as the judge would see it: per-call deltas between samples')
+      .description(
+        'print the hardware band for a process as the judge would see it: per-call deltas between samples',
+      )
       .option('--pid <pid>', 'the agent process (default: the parent of this command)')
       .option('--watch', 'sample every --interval seconds until interrupted (or --count samples)')
       .option('--interval <s>', 'seconds between samples with --watch', '1')
@@ -82,16 +101,34 @@ export const hwCommand: CommandModule = {
           const p = provider(io);
           const pid = pidOf(opts.pid);
           const interval = Number(opts.interval ?? '1');
-          if (!(interval > 0 && interval <= 3600)) fail('USAGE', '--interval must be between 0 and 3600 seconds');
+          if (!(interval > 0 && interval <= 3600))
+            fail('USAGE', '--interval must be between 0 and 3600 seconds');
           const count = opts.count === undefined ? (opts.watch === true ? Infinity : 1) : Number(opts.count);
           if (!(count >= 1)) fail('USAGE', '--count must be a positive number');
-          const ctx = { sessionId: `hw-sample-${pid}`, agentPid: pid, tokens: 0, network: false, readOnly: false };
+          const ctx = {
+            sessionId: `hw-sample-${pid}`,
+            agentPid: pid,
+            tokens: 0,
+            network: false,
+            readOnly: false,
+          };
           for (let i = 0; i < count; i++) {
             if (i > 0) await new Promise((r) => setTimeout(r, interval * 1000));
             const band = p.snapshot(ctx);
             if (opts.json === true) {
-              const mask = HW_SUBFIELD_NAMES.reduce((m, n, k) => (band.values[n] !== undefined ? m | (1 << k) : m), 0);
-              io.out(JSON.stringify({ pid, provider: p.name, mask, values: band.values, sources: band.sources ?? {} }));
+              const mask = HW_SUBFIELD_NAMES.reduce(
+                (m, n, k) => (band.values[n] !== undefined ? m | (1 << k) : m),
+                0,
+              );
+              io.out(
+                JSON.stringify({
+                  pid,
+                  provider: p.name,
+                  mask,
+                  values: band.values,
+                  sources: band.sources ?? {},
+                }),
+              );
             } else io.out(renderSample(p, pid, band));
           }
           return 0;

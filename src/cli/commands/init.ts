@@ -35,7 +35,9 @@ export const initCommand: CommandModule = {
   register(program: Command, io: CliIo) {
     program
       .command('init')
-      .description('set up $AEGIS_HOME: audit keys (TPM-sealed when a TPM is present), first evidence, config, audit log')
+      .description(
+        'set up $AEGIS_HOME: audit keys (TPM-sealed when a TPM is present), first evidence, config, audit log',
+      )
       .option('--tpm <where>', 'auto | off | swtpm:HOST:PORT | unix:PATH | /dev/tpmrm0', 'auto')
       .option('--tee <mode>', 'auto (real when present, else simulated) | sim | off', 'auto')
       .option('--pcrs <spec>', `PCRs to seal to and quote, e.g. ${DEFAULT_PCRS}`)
@@ -50,7 +52,8 @@ async function run(io: CliIo, opts: InitOpts): Promise<number> {
   const home = aegisHome(io.env);
   ensureHome(home, ['keys', 'log', 'evidence', 'state']);
   if (!['auto', 'sim', 'off'].includes(opts.tee)) fail('USAGE', '--tee must be auto, sim or off');
-  if (opts.pq !== undefined && opts.pq !== 'checkpoint' && opts.pq !== 'per-record') fail('USAGE', '--pq must be checkpoint or per-record');
+  if (opts.pq !== undefined && opts.pq !== 'checkpoint' && opts.pq !== 'per-record')
+    fail('USAGE', '--pq must be checkpoint or per-record');
   if (opts.pcrs !== undefined) parsePcrSpec(opts.pcrs);
 
   let tpm: string | undefined;
@@ -60,7 +63,9 @@ async function run(io: CliIo, opts: InitOpts): Promise<number> {
   } else if (opts.tpm === 'auto') {
     const p = await probeTpm('/dev/tpmrm0');
     tpm = p.present ? '/dev/tpmrm0' : undefined;
-    tpmNote = p.present ? `real TPM /dev/tpmrm0 (${p.manufacturer ?? '?'})` : `none found (/dev/tpmrm0: ${p.reason ?? 'absent'})`;
+    tpmNote = p.present
+      ? `real TPM /dev/tpmrm0 (${p.manufacturer ?? '?'})`
+      : `none found (/dev/tpmrm0: ${p.reason ?? 'absent'})`;
   } else {
     parseTpmLocation(opts.tpm);
     const p = await probeTpm(opts.tpm);
@@ -81,8 +86,10 @@ async function run(io: CliIo, opts: InitOpts): Promise<number> {
   let backend = keyBackend(home);
   const warnings: string[] = [];
   if (!backend || opts.force) backend = (await createKeys(home, tpm)).backend;
-  else if (backend === 'file' && tpm) warnings.push("file keys exist while a TPM is present: run 'aegis keys migrate' to seal them");
-  if (backend === 'file') warnings.push('no TPM: the audit private keys are stored in files (mode 0600), not sealed');
+  else if (backend === 'file' && tpm)
+    warnings.push("file keys exist while a TPM is present: run 'aegis keys migrate' to seal them");
+  if (backend === 'file')
+    warnings.push('no TPM: the audit private keys are stored in files (mode 0600), not sealed');
   const keys = readPublicKeys(home.keys);
 
   const signer = await loadHomeSigner(home, io.env);
@@ -90,7 +97,14 @@ async function run(io: CliIo, opts: InitOpts): Promise<number> {
   let devices = { tee: 'off', tpm: 'off' };
   let bundlePath: string | null = null;
   if (config.tee !== 'off' || tpm) {
-    const c = await collectEvidence({ home, env: io.env, keys, keyBackend: backend, packageRoot: packageRoot(), version: VERSION });
+    const c = await collectEvidence({
+      home,
+      env: io.env,
+      keys,
+      keyBackend: backend,
+      packageRoot: packageRoot(),
+      version: VERSION,
+    });
     devices = c.devices;
     digest = bundleDigest(c.bundle);
     mkdirSync(home.evidence, { recursive: true, mode: 0o700 });
@@ -98,24 +112,42 @@ async function run(io: CliIo, opts: InitOpts): Promise<number> {
     writeFileAtomic(bundlePath, JSON.stringify(c.bundle, null, 2) + '\n', 0o644);
   } else warnings.push('no TEE and no TPM: the keys are not bound to hardware evidence');
 
-  const log = await openHomeAuditLog(home, io.env, { signer, ...(digest ? { genesisData: { evidence_digest: digest } } : {}) });
+  const log = await openHomeAuditLog(home, io.env, {
+    signer,
+    ...(digest ? { genesisData: { evidence_digest: digest } } : {}),
+  });
   const fresh = log.size === 1;
-  if (!fresh && digest) await log.append({ kind: 'evidence', reason: 'aegis init collected new evidence', data: { evidence_digest: digest, bundle: 'evidence/current.json' } });
+  if (!fresh && digest)
+    await log.append({
+      kind: 'evidence',
+      reason: 'aegis init collected new evidence',
+      data: { evidence_digest: digest, bundle: 'evidence/current.json' },
+    });
   await log.close();
   await signer.close();
 
   const result = {
-    ok: true, home: home.root, key_backend: backend, keys: { ed25519: keys.ed25519.fingerprint, ml_dsa_65: keys.mldsa.fingerprint },
-    devices: { tee: devices.tee, tpm: tpm ? devices.tpm : tpmNote }, evidence: bundlePath, evidence_digest: digest,
-    log: { new: fresh, records: log.size }, warnings,
+    ok: true,
+    home: home.root,
+    key_backend: backend,
+    keys: { ed25519: keys.ed25519.fingerprint, ml_dsa_65: keys.mldsa.fingerprint },
+    devices: { tee: devices.tee, tpm: tpm ? devices.tpm : tpmNote },
+    evidence: bundlePath,
+    evidence_digest: digest,
+    log: { new: fresh, records: log.size },
+    warnings,
   };
   if (opts.json) printJson(io, result);
   else {
     io.out(`initialised ${home.root}`);
-    io.out(`  keys      ${backend}: ed25519 ${keys.ed25519.fingerprint}, ml-dsa-65 ${keys.mldsa.fingerprint}`);
+    io.out(
+      `  keys      ${backend}: ed25519 ${keys.ed25519.fingerprint}, ml-dsa-65 ${keys.mldsa.fingerprint}`,
+    );
     io.out(`  TEE       ${devices.tee}`);
     io.out(`  TPM       ${result.devices.tpm}`);
-    io.out(`  evidence  ${bundlePath ?? 'none'}${digest ? ` (digest ${digest.slice(0, 16)}…, in the log's ${fresh ? 'genesis' : 'evidence'} record)` : ''}`);
+    io.out(
+      `  evidence  ${bundlePath ?? 'none'}${digest ? ` (digest ${digest.slice(0, 16)}…, in the log's ${fresh ? 'genesis' : 'evidence'} record)` : ''}`,
+    );
     for (const w of warnings) io.out(`  warning   ${w}`);
   }
   return 0;

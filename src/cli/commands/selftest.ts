@@ -16,7 +16,9 @@ export const selftestCommand: CommandModule = {
   register(program: Command, io: CliIo) {
     program
       .command('selftest')
-      .description('known-answer tests: SHA3-256, Ed25519 (RFC 8032), ML-DSA (NIST ACVP from $AEGIS_FIXTURES/acvp: 2 cases per group, all with --full)')
+      .description(
+        'known-answer tests: SHA3-256, Ed25519 (RFC 8032), ML-DSA (NIST ACVP from $AEGIS_FIXTURES/acvp: 2 cases per group, all with --full)',
+      )
       .option('--full', 'run every ACVP case (about 20 s)')
       .option('--json', 'print as JSON')
       .action(
@@ -27,17 +29,38 @@ export const selftestCommand: CommandModule = {
           let acvpNote: string | null = null;
           if (existsSync(dir)) {
             for (const set of SETS) {
-              const read = (f: string): never => JSON.parse(gunzipSync(readFileSync(join(dir, set, f))).toString('utf8')) as never;
-              acvp.push(runAcvp(read('prompt.json.gz'), read('expectedResults.json.gz'), opts.full ? {} : { perGroup: 2 }));
+              const read = (f: string): never =>
+                JSON.parse(gunzipSync(readFileSync(join(dir, set, f))).toString('utf8')) as never;
+              acvp.push(
+                runAcvp(
+                  read('prompt.json.gz'),
+                  read('expectedResults.json.gz'),
+                  opts.full ? {} : { perGroup: 2 },
+                ),
+              );
             }
           } else acvpNote = `ACVP vectors not found at ${dir}; ran built-in KATs only`;
           const ok = builtin.every((k) => k.ok) && acvp.every((a) => a.failed === 0);
-          const result = { ok, ml_dsa_implementation: nativeMlDsa ? 'node:crypto' : '@noble/post-quantum', builtin, acvp, note: acvpNote };
+          const result = {
+            ok,
+            ml_dsa_implementation: nativeMlDsa ? 'node:crypto' : '@noble/post-quantum',
+            builtin,
+            acvp,
+            note: acvpNote,
+          };
           if (opts.json) printJson(io, result);
           else {
             for (const k of builtin) io.out(`${k.ok ? 'ok  ' : 'FAIL'} ${k.name}`);
-            for (const a of acvp) io.out(`${a.failed === 0 ? 'ok  ' : 'FAIL'} ACVP ${a.mode}: ${a.passed} passed, ${a.failed} failed, ${a.skipped} skipped (HashML-DSA or not selected)` +
-              (a.failures.length ? ` first failures ${a.failures.slice(0, 5).map((f) => `${f.tgId}/${f.tcId}`).join(', ')}` : ''));
+            for (const a of acvp)
+              io.out(
+                `${a.failed === 0 ? 'ok  ' : 'FAIL'} ACVP ${a.mode}: ${a.passed} passed, ${a.failed} failed, ${a.skipped} skipped (HashML-DSA or not selected)` +
+                  (a.failures.length
+                    ? ` first failures ${a.failures
+                        .slice(0, 5)
+                        .map((f) => `${f.tgId}/${f.tcId}`)
+                        .join(', ')}`
+                    : ''),
+              );
             if (acvpNote) io.out(acvpNote);
             io.out(ok ? 'selftest passed' : 'selftest FAILED');
           }

@@ -40,7 +40,10 @@ async function simulator(kind: TeeKind, statePath: string | undefined): Promise<
   try {
     writeFileSync(statePath, `${JSON.stringify(await sim.exportState())}\n`, { mode: 0o600 });
   } catch (e) {
-    fail('TEE_OUTPUT_UNWRITABLE', `cannot write ${statePath} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    fail(
+      'TEE_OUTPUT_UNWRITABLE',
+      `cannot write ${statePath} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return sim;
 }
@@ -72,7 +75,8 @@ function probeJson(p: TeeProbeResult): Record<string, unknown> {
 function parseReportData(hex: string | undefined): Uint8Array {
   if (hex === undefined) return new Uint8Array(randomBytes(REPORT_DATA_LEN));
   const b = fromHex(hex.trim(), '--report-data');
-  if (b.length !== REPORT_DATA_LEN) fail('USAGE', `--report-data must be ${REPORT_DATA_LEN} bytes (128 hex digits), got ${b.length}`);
+  if (b.length !== REPORT_DATA_LEN)
+    fail('USAGE', `--report-data must be ${REPORT_DATA_LEN} bytes (128 hex digits), got ${b.length}`);
   return b;
 }
 
@@ -80,7 +84,10 @@ function write(dir: string, name: string, data: Uint8Array | string): string {
   try {
     writeFileSync(join(dir, name), data);
   } catch (e) {
-    throw new AegisError('TEE_OUTPUT_UNWRITABLE', `cannot write ${join(dir, name)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new AegisError(
+      'TEE_OUTPUT_UNWRITABLE',
+      `cannot write ${join(dir, name)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return name;
 }
@@ -90,7 +97,8 @@ function writeEvidence(dir: string, ev: TeeEvidence, simAnchorsPem: string | und
   const files: string[] = [];
   if (ev.tee === 'tdx') {
     files.push(write(dir, 'quote.bin', ev.quote));
-    if (ev.collateral !== undefined) files.push(write(dir, 'collateral.json', `${JSON.stringify(ev.collateral, null, 1)}\n`));
+    if (ev.collateral !== undefined)
+      files.push(write(dir, 'collateral.json', `${JSON.stringify(ev.collateral, null, 1)}\n`));
   } else {
     files.push(write(dir, 'report.bin', ev.report));
     if (ev.vekChain !== undefined) {
@@ -102,7 +110,12 @@ function writeEvidence(dir: string, ev: TeeEvidence, simAnchorsPem: string | und
   }
   if (simAnchorsPem !== undefined) {
     mkdirSync(join(dir, 'simulator-trust-anchors'), { recursive: true });
-    files.push(join('simulator-trust-anchors', write(join(dir, 'simulator-trust-anchors'), 'TEST-ONLY-roots.pem', simAnchorsPem)));
+    files.push(
+      join(
+        'simulator-trust-anchors',
+        write(join(dir, 'simulator-trust-anchors'), 'TEST-ONLY-roots.pem', simAnchorsPem),
+      ),
+    );
   }
   return files;
 }
@@ -110,7 +123,9 @@ function writeEvidence(dir: string, ev: TeeEvidence, simAnchorsPem: string | und
 function teeGroup(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'tee') ??
-    program.command('tee').description('TEE evidence acquisition: probe the TDX / SEV-SNP guest interfaces, fetch raw evidence')
+    program
+      .command('tee')
+      .description('TEE evidence acquisition: probe the TDX / SEV-SNP guest interfaces, fetch raw evidence')
   );
 }
 
@@ -123,7 +138,10 @@ export const teeCommand: CommandModule = {
         'say which TEE is present and whether evidence would be real or simulated:\n' +
           'configfs-tsm (/sys/kernel/config/tsm/report), /dev/sev-guest, /dev/tdx_guest; AEGIS_DEVICE=auto|real|sim',
       )
-      .option('--device <mode>', 'auto (real when present, else simulator), real (fail without hardware) or sim; default $AEGIS_DEVICE or auto')
+      .option(
+        '--device <mode>',
+        'auto (real when present, else simulator), real (fail without hardware) or sim; default $AEGIS_DEVICE or auto',
+      )
       .option('--json', 'print {ok, mode, tee, simulated, interface, found, reason}')
       .action(
         action(io, async (opts: ProbeOpts) => {
@@ -168,12 +186,26 @@ export const teeCommand: CommandModule = {
           try {
             mkdirSync(dir, { recursive: true });
           } catch (e) {
-            fail('TEE_OUTPUT_UNWRITABLE', `cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+            fail(
+              'TEE_OUTPUT_UNWRITABLE',
+              `cannot create ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+            );
           }
           const files = writeEvidence(dir, ev, anchors);
-          const out = { ok: true, tee: ev.tee, simulated: ev.simulated, interface: p.interface, report_data: toHex(reportData), dir, files };
+          const out = {
+            ok: true,
+            tee: ev.tee,
+            simulated: ev.simulated,
+            interface: p.interface,
+            report_data: toHex(reportData),
+            dir,
+            files,
+          };
           if (opts.json === true) printJson(io, out);
-          else io.out(`wrote ${files.join(', ')} to ${dir}${ev.simulated ? ' (SIMULATED evidence, TEST-ONLY roots)' : ''}`);
+          else
+            io.out(
+              `wrote ${files.join(', ')} to ${dir}${ev.simulated ? ' (SIMULATED evidence, TEST-ONLY roots)' : ''}`,
+            );
           return EXIT_OK;
         }),
       );

@@ -16,27 +16,55 @@ export const verifyAuditCommand: CommandModule = {
   register(program: Command, io: CliIo) {
     program
       .command('verify-audit')
-      .description('verify the audit log offline: chain, every signature, every checkpoint, pinned keys. Exit 0 intact, 1 tampered, 2 missing log or usage')
+      .description(
+        'verify the audit log offline: chain, every signature, every checkpoint, pinned keys. Exit 0 intact, 1 tampered, 2 missing log or usage',
+      )
       .option('--log <dir>', 'the log directory (default $AEGIS_HOME/log)')
-      .option('--keys <dir>', 'pin the expected public keys from this directory (default $AEGIS_HOME/keys when present)')
-      .option('--bundle <file>', 'the evidence bundle whose digest the genesis record carries (default $AEGIS_HOME/evidence/current.json)')
-      .option('--allow-simulated', 'accept simulated TEE / software TPM evidence for the hardware binding (flagged)')
+      .option(
+        '--keys <dir>',
+        'pin the expected public keys from this directory (default $AEGIS_HOME/keys when present)',
+      )
+      .option(
+        '--bundle <file>',
+        'the evidence bundle whose digest the genesis record carries (default $AEGIS_HOME/evidence/current.json)',
+      )
+      .option(
+        '--allow-simulated',
+        'accept simulated TEE / software TPM evidence for the hardware binding (flagged)',
+      )
       .option('--json', 'print {ok, records, checkpoints, signatures, first_error, hardware, …} as JSON')
       .action(
-        action(io, async (opts: { log?: string; keys?: string; bundle?: string; allowSimulated?: boolean; json?: boolean }) => {
-          const home = aegisHome(io.env);
-          let expectedKeys: { ed25519: Uint8Array; mldsa: Uint8Array } | undefined;
-          if (opts.keys) {
-            const k = readPublicKeys(opts.keys);
-            expectedKeys = { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki };
-          } else expectedKeys = homePublicKeys(home);
-          const report = await verifyAuditLog({ dir: opts.log ?? home.log, ...(expectedKeys ? { expectedKeys } : {}) });
-          const hardware = hardwareBinding(report, opts.bundle ?? join(home.evidence, 'current.json'), opts.bundle !== undefined, opts.allowSimulated === true);
-          if (opts.json) printJson(io, { ...report, hardware });
-          else io.out(render(report, hardware));
-          // An explicitly named bundle that does not verify fails the audit; the default one only informs.
-          return report.ok && !(opts.bundle !== undefined && !hardware.bound) ? 0 : 1;
-        }),
+        action(
+          io,
+          async (opts: {
+            log?: string;
+            keys?: string;
+            bundle?: string;
+            allowSimulated?: boolean;
+            json?: boolean;
+          }) => {
+            const home = aegisHome(io.env);
+            let expectedKeys: { ed25519: Uint8Array; mldsa: Uint8Array } | undefined;
+            if (opts.keys) {
+              const k = readPublicKeys(opts.keys);
+              expectedKeys = { ed25519: k.ed25519.spki, mldsa: k.mldsa.spki };
+            } else expectedKeys = homePublicKeys(home);
+            const report = await verifyAuditLog({
+              dir: opts.log ?? home.log,
+              ...(expectedKeys ? { expectedKeys } : {}),
+            });
+            const hardware = hardwareBinding(
+              report,
+              opts.bundle ?? join(home.evidence, 'current.json'),
+              opts.bundle !== undefined,
+              opts.allowSimulated === true,
+            );
+            if (opts.json) printJson(io, { ...report, hardware });
+            else io.out(render(report, hardware));
+            // An explicitly named bundle that does not verify fails the audit; the default one only informs.
+            return report.ok && !(opts.bundle !== undefined && !hardware.bound) ? 0 : 1;
+          },
+        ),
       );
   },
 };
@@ -52,25 +80,58 @@ interface HardwareBinding {
 }
 
 /** Whether the log's keys are hardware-bound: the genesis evidence digest, its bundle, and that bundle's verdict. */
-function hardwareBinding(r: AuditReport, bundlePath: string, explicit: boolean, allowSimulated: boolean): HardwareBinding {
-  const h: HardwareBinding = { bound: false, evidence_digest: r.evidence_digest, bundle: null, digest_match: null, simulated: null, errors: [] };
+function hardwareBinding(
+  r: AuditReport,
+  bundlePath: string,
+  explicit: boolean,
+  allowSimulated: boolean,
+): HardwareBinding {
+  const h: HardwareBinding = {
+    bound: false,
+    evidence_digest: r.evidence_digest,
+    bundle: null,
+    digest_match: null,
+    simulated: null,
+    errors: [],
+  };
   if (!r.evidence_digest) {
-    h.errors.push({ code: 'AUDIT_NOT_HARDWARE_BOUND', message: 'the genesis record carries no evidence digest: the keys are not bound to hardware' });
+    h.errors.push({
+      code: 'AUDIT_NOT_HARDWARE_BOUND',
+      message: 'the genesis record carries no evidence digest: the keys are not bound to hardware',
+    });
     return h;
   }
   if (!existsSync(bundlePath)) {
     if (explicit) readInputText(bundlePath, 'bundle');
-    h.errors.push({ code: 'BUNDLE_NOT_FOUND', message: `no evidence bundle at ${bundlePath}; pass --bundle FILE` });
+    h.errors.push({
+      code: 'BUNDLE_NOT_FOUND',
+      message: `no evidence bundle at ${bundlePath}; pass --bundle FILE`,
+    });
     return h;
   }
   h.bundle = bundlePath;
-  const v = verifyBundle(parseJson(readInputText(bundlePath, 'bundle'), 'bundle'), { at: new Date(), allowSimulated });
+  const v = verifyBundle(parseJson(readInputText(bundlePath, 'bundle'), 'bundle'), {
+    at: new Date(),
+    allowSimulated,
+  });
   h.digest_match = v.digest === r.evidence_digest;
   h.simulated = v.simulated;
   h.errors.push(...v.errors);
-  if (!h.digest_match) h.errors.push({ code: 'BUNDLE_DIGEST_MISMATCH', message: "the bundle is not the one whose digest the log's genesis record carries" });
-  const keysMatch = v.binding.keys !== null && r.keys !== null && v.binding.keys.ed25519 === r.keys.ed25519 && v.binding.keys.ml_dsa_65 === r.keys.ml_dsa_65;
-  if (!keysMatch) h.errors.push({ code: 'BUNDLE_KEYS_MISMATCH', message: "the bundle binds other keys than the log's genesis keys" });
+  if (!h.digest_match)
+    h.errors.push({
+      code: 'BUNDLE_DIGEST_MISMATCH',
+      message: "the bundle is not the one whose digest the log's genesis record carries",
+    });
+  const keysMatch =
+    v.binding.keys !== null &&
+    r.keys !== null &&
+    v.binding.keys.ed25519 === r.keys.ed25519 &&
+    v.binding.keys.ml_dsa_65 === r.keys.ml_dsa_65;
+  if (!keysMatch)
+    h.errors.push({
+      code: 'BUNDLE_KEYS_MISMATCH',
+      message: "the bundle binds other keys than the log's genesis keys",
+    });
   h.bound = v.ok && h.digest_match && keysMatch;
   return h;
 }
@@ -85,7 +146,10 @@ function render(r: AuditReport, h: HardwareBinding): string {
     `  pq mode      ${r.pq ?? 'unknown'}`,
     `  hardware     ${h.bound ? `keys hardware-bound: evidence ${r.evidence_digest?.slice(0, 16)}… verified${h.simulated ? ' (SIMULATED devices)' : ''}` : r.evidence_digest ? `evidence ${r.evidence_digest.slice(0, 16)}… NOT verified (${h.errors[0]?.code ?? '?'})` : 'keys not bound to hardware evidence'}`,
   ];
-  if (r.first_error) lines.push(`  first error  seq ${r.first_error.seq ?? '-'} ${r.first_error.code}: ${r.first_error.message}`);
+  if (r.first_error)
+    lines.push(
+      `  first error  seq ${r.first_error.seq ?? '-'} ${r.first_error.code}: ${r.first_error.message}`,
+    );
   for (const w of r.warnings) lines.push(`  warning      ${w.code}: ${w.message}`);
   return lines.join('\n');
 }

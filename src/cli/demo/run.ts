@@ -30,7 +30,10 @@ export interface DemoResult {
 }
 
 /** Runs `aegis <args>` as a user would, in its own process; returns the exit code and parsed JSON output. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; json: Record<string, unknown>; err: string }> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; json: Record<string, unknown>; err: string }> {
   const [cmd, ...pre] = selfCommand(env) as [string, ...string[]];
   return new Promise((resolve, reject) => {
     const c = spawn(cmd, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,11 +59,19 @@ function seenOf(event: string, exit: number | null, stdout: string): { seen: See
   if (exit === 2) return { seen: 'deny', reason: 'exit 2 (blocked by the fail policy)' };
   if (exit !== 0) return { seen: 'deny', reason: `exit ${String(exit)}` };
   const kind = (JSON.parse(event) as { hook_event_name: string }).hook_event_name;
-  if (stdout.trim() === '') return { seen: kind === 'PreToolUse' || kind === 'UserPromptSubmit' ? 'allow' : 'pass', reason: '' };
-  const o = JSON.parse(stdout) as { decision?: string; reason?: string; systemMessage?: string; hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  if (stdout.trim() === '')
+    return { seen: kind === 'PreToolUse' || kind === 'UserPromptSubmit' ? 'allow' : 'pass', reason: '' };
+  const o = JSON.parse(stdout) as {
+    decision?: string;
+    reason?: string;
+    systemMessage?: string;
+    hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string };
+  };
   const pd = o.hookSpecificOutput?.permissionDecision;
-  if (pd === 'deny' || pd === 'ask' || pd === 'allow') return { seen: pd, reason: o.hookSpecificOutput?.permissionDecisionReason ?? '' };
-  if (o.decision === 'block') return { seen: kind === 'PostToolUse' ? 'flag' : 'deny', reason: o.reason ?? '' };
+  if (pd === 'deny' || pd === 'ask' || pd === 'allow')
+    return { seen: pd, reason: o.hookSpecificOutput?.permissionDecisionReason ?? '' };
+  if (o.decision === 'block')
+    return { seen: kind === 'PostToolUse' ? 'flag' : 'deny', reason: o.reason ?? '' };
   if (o.systemMessage) return { seen: 'flag', reason: o.systemMessage };
   return { seen: 'pass', reason: '' };
 }
@@ -70,7 +81,11 @@ function seenOf(event: string, exit: number | null, stdout: string): { seen: See
  * simulated hardware (swtpm when installed, the simulated TDX module), then the log verified as an auditor
  * would. Returns the report; the caller prints it.
  */
-export async function runDemo(opts: { home?: string; env: NodeJS.ProcessEnv; progress: (s: string) => void }): Promise<DemoResult> {
+export async function runDemo(opts: {
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  progress: (s: string) => void;
+}): Promise<DemoResult> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'aegis-demo-'));
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // Simulated hardware by default (DEVELOPERS.md: the main job runs on simulators); AEGIS_HW=auto shows this host's.
@@ -78,22 +93,41 @@ export async function runDemo(opts: { home?: string; env: NodeJS.ProcessEnv; pro
   delete env['AEGIS_TPM'];
   const project = join(home, 'project');
   mkdirSync(join(project, 'src'), { recursive: true });
-  writeFileSync(join(project, 'src', 'math.ts'), 'export function add(a: number, b: number): number {\n  return a - b;\n}\n');
+  writeFileSync(
+    join(project, 'src', 'math.ts'),
+    'export function add(a: number, b: number): number {\n  return a - b;\n}\n',
+  );
 
   let swtpm: SwtpmProcess | undefined;
-  const result: DemoResult = { ok: false, home, devices: { tpm: 'none', tee: 'none' }, rows: [], audit: {}, bundle: {} };
+  const result: DemoResult = {
+    ok: false,
+    home,
+    devices: { tpm: 'none', tee: 'none' },
+    rows: [],
+    audit: {},
+    bundle: {},
+  };
   try {
     if (swtpmAvailable()) swtpm = await startSwtpm(join(home, 'swtpm'));
-    opts.progress(`home ${home}; ${swtpm ? `TPM: swtpm at ${swtpm.spec}` : 'TPM: none (swtpm not installed)'}; TEE: simulated TDX`);
+    opts.progress(
+      `home ${home}; ${swtpm ? `TPM: swtpm at ${swtpm.spec}` : 'TPM: none (swtpm not installed)'}; TEE: simulated TDX`,
+    );
     const init = await cli(['init', '--tpm', swtpm ? swtpm.spec : 'off', '--tee', 'sim', '--json'], env);
-    if (init.code !== 0) fail('DEMO_STEP_FAILED', `aegis init failed: ${init.err.trim() || JSON.stringify(init.json)}`);
+    if (init.code !== 0)
+      fail('DEMO_STEP_FAILED', `aegis init failed: ${init.err.trim() || JSON.stringify(init.json)}`);
     const devices = init.json['devices'] as { tpm: string; tee: string };
     result.devices = devices;
-    opts.progress(`keys ${String(init.json['key_backend'])}; evidence digest ${String(init.json['evidence_digest']).slice(0, 16)}…`);
+    opts.progress(
+      `keys ${String(init.json['key_backend'])}; evidence digest ${String(init.json['evidence_digest']).slice(0, 16)}…`,
+    );
 
     const settings = join(home, 'claude-settings.json');
     install({ env, settings });
-    const hooks = (JSON.parse(readFileSync(settings, 'utf8')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> }).hooks;
+    const hooks = (
+      JSON.parse(readFileSync(settings, 'utf8')) as {
+        hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+      }
+    ).hooks;
     const command = hooks['PreToolUse']?.[0]?.hooks[0]?.command;
     if (!command) fail('DEMO_STEP_FAILED', 'the installer wrote no PreToolUse hook');
     opts.progress(`installed the hook in ${settings}; the first call starts the daemon (cold path)`);
@@ -103,7 +137,15 @@ export async function runDemo(opts: { home?: string; env: NodeJS.ProcessEnv; pro
       const s = steps[i] as (typeof steps)[number];
       const r = await execShim(command, s.event, env);
       const { seen, reason } = seenOf(s.event, r.exit, r.stdout);
-      result.rows.push({ n: i + 1, title: s.title, seen, expected: s.expect, ok: s.expect.includes(seen), ms: r.ms, reason });
+      result.rows.push({
+        n: i + 1,
+        title: s.title,
+        seen,
+        expected: s.expect,
+        ok: s.expect.includes(seen),
+        ms: r.ms,
+        reason,
+      });
       if (s.approve) {
         const trace = /aegis trace ([0-9a-f]{12})/.exec(reason)?.[1];
         if (!trace) fail('DEMO_STEP_FAILED', `step ${i + 1} gave no trace to approve`);
@@ -118,7 +160,10 @@ export async function runDemo(opts: { home?: string; env: NodeJS.ProcessEnv; pro
     // The auditor's view: the log, then the evidence bundle its genesis record names.
     const audit = await cli(['verify-audit', '--json', '--allow-simulated'], env);
     result.audit = audit.json;
-    const bundle = await cli(['attest', 'verify-bundle', join(home, 'evidence', 'current.json'), '--allow-simulated', '--json'], env);
+    const bundle = await cli(
+      ['attest', 'verify-bundle', join(home, 'evidence', 'current.json'), '--allow-simulated', '--json'],
+      env,
+    );
     result.bundle = bundle.json;
     result.ok = result.rows.every((r) => r.ok) && audit.code === 0 && bundle.code === 0;
     return result;

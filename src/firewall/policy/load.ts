@@ -14,19 +14,28 @@ import type { CommandOptions, Policies, RulePack, SensitivePaths } from './types
  */
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (
+  ajv: Ajv2020,
+) => void;
 
 /**
  * The shipped policies/firewall: the nearest ancestor of `from` (default: this module) that has one, so the
  * same code finds it from src/ (tsx, tests) and from dist/src/ (the built CLI and daemon); undefined outside
  * the package.
  */
-export function shippedFirewallPolicies(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  return findUpward(from, (dir) => (existsSync(join(dir, 'policies', 'firewall', 'rules')) ? join(dir, 'policies', 'firewall') : undefined));
+export function shippedFirewallPolicies(
+  from: string = dirname(fileURLToPath(import.meta.url)),
+): string | undefined {
+  return findUpward(from, (dir) =>
+    existsSync(join(dir, 'policies', 'firewall', 'rules')) ? join(dir, 'policies', 'firewall') : undefined,
+  );
 }
 
 export function defaultPoliciesDir(): string {
-  return shippedFirewallPolicies() ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'policies', 'firewall');
+  return (
+    shippedFirewallPolicies() ??
+    resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'policies', 'firewall')
+  );
 }
 
 function readJson(file: string): unknown {
@@ -34,7 +43,10 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (e) {
-    throw new AegisError('POLICY_INVALID', `policy file ${file} is not valid JSON`, { cause: e, detail: { file } });
+    throw new AegisError('POLICY_INVALID', `policy file ${file} is not valid JSON`, {
+      cause: e,
+      detail: { file },
+    });
   }
 }
 
@@ -46,10 +58,14 @@ function validator(ajv: Ajv2020, dir: string, schemaFile: string): ValidateFunct
 function check(v: ValidateFunction, data: unknown, file: string): void {
   if (!v(data)) {
     const first = v.errors?.[0];
-    fail('POLICY_INVALID', `policy file ${file} does not match its schema: ${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim(), {
-      file,
-      pointer: first?.instancePath ?? '',
-    });
+    fail(
+      'POLICY_INVALID',
+      `policy file ${file} does not match its schema: ${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim(),
+      {
+        file,
+        pointer: first?.instancePath ?? '',
+      },
+    );
   }
 }
 
@@ -60,7 +76,11 @@ export function loadPolicies(dir: string = defaultPoliciesDir()): Policies {
   addFormats(ajv);
   const packSchema = validator(ajv, dir, 'rule-pack.schema.json');
   const rulesDir = join(dir, 'rules');
-  const files = existsSync(rulesDir) ? readdirSync(rulesDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = existsSync(rulesDir)
+    ? readdirSync(rulesDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   if (files.length === 0) fail('POLICY_NOT_FOUND', `no rule packs in ${rulesDir}`, { dir: rulesDir });
   const packs: RulePack[] = [];
   const ids = new Set<string>();
@@ -83,6 +103,9 @@ export function loadPolicies(dir: string = defaultPoliciesDir()): Policies {
   };
   const sensitive = load<SensitivePaths>('sensitive-paths.json', 'sensitive-paths.schema.json');
   const commands = load<CommandOptions>('commands.json', 'commands.schema.json');
-  const settings = load<Pick<Policies, 'blast' | 'session' | 'aid_regions' | 'lists' | 'text'>>('settings.json', 'settings.schema.json');
+  const settings = load<Pick<Policies, 'blast' | 'session' | 'aid_regions' | 'lists' | 'text'>>(
+    'settings.json',
+    'settings.schema.json',
+  );
   return { packs, sensitive, commands, ...settings };
 }

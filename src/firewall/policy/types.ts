@@ -76,7 +76,14 @@ export interface UrlMatch {
 }
 
 export interface PredicateMatch {
-  name: 'pipe_to_shell' | 'shell_runs_download' | 'dynamic_shell_code' | 'fork_bomb' | 'upload_sensitive' | 'analysis_incomplete' | 'dynamic_program';
+  name:
+    | 'pipe_to_shell'
+    | 'shell_runs_download'
+    | 'dynamic_shell_code'
+    | 'fork_bomb'
+    | 'upload_sensitive'
+    | 'analysis_incomplete'
+    | 'dynamic_program';
 }
 
 export interface RuleMatch {

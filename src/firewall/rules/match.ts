@@ -31,7 +31,8 @@ export interface MatchContext {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh']);
-const INTERP = /^(python[0-9.]*|pypy[0-9.]*|node|nodejs|bun|deno|ruby[0-9.]*|perl[0-9.]*|php[0-9.]*|source|\.)$/;
+const INTERP =
+  /^(python[0-9.]*|pypy[0-9.]*|node|nodejs|bun|deno|ruby[0-9.]*|perl[0-9.]*|php[0-9.]*|source|\.)$/;
 
 const ci = (s: string): RegExp => new RegExp(s, 'i');
 
@@ -39,7 +40,10 @@ export function compileRule(rule: Rule): CompiledRule {
   const m = rule.match;
   const out: CompiledRule = { rule };
   if (m.shell !== undefined) {
-    out.names = { exact: new Set(m.shell.names.filter((n) => !n.endsWith('*'))), prefixes: m.shell.names.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1)) };
+    out.names = {
+      exact: new Set(m.shell.names.filter((n) => !n.endsWith('*'))),
+      prefixes: m.shell.names.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1)),
+    };
     if (m.shell.sub !== undefined) out.sub = new RegExp(`^(?:${m.shell.sub})(?= |$)`, 'i');
     if (m.shell.args !== undefined) out.args = ci(m.shell.args);
     if (m.shell.args_none !== undefined) out.argsNone = ci(m.shell.args_none);
@@ -64,7 +68,13 @@ function describe(cmd: ShellCommand): string {
   return `\`${text.length > 120 ? text.slice(0, 117) + '…' : text}\`${via}`;
 }
 
-function matchCommand(c: CompiledRule, cmd: ShellCommand, facts: CommandFacts, ctx: MatchContext, home: string): string | undefined {
+function matchCommand(
+  c: CompiledRule,
+  cmd: ShellCommand,
+  facts: CommandFacts,
+  ctx: MatchContext,
+  home: string,
+): string | undefined {
   const s = c.rule.match.shell;
   if (s === undefined || !nameMatches(c, cmd.name)) return undefined;
   let consumed = 0;
@@ -74,7 +84,8 @@ function matchCommand(c: CompiledRule, cmd: ShellCommand, facts: CommandFacts, c
     consumed = m[0].trim() === '' ? 0 : m[0].trim().split(' ').length;
   }
   if (s.flags_any !== undefined && !s.flags_any.some((f) => facts.flags.has(f))) return undefined;
-  if (s.flags_all !== undefined && !s.flags_all.every((g) => g.some((f) => facts.flags.has(f)))) return undefined;
+  if (s.flags_all !== undefined && !s.flags_all.every((g) => g.some((f) => facts.flags.has(f))))
+    return undefined;
   if (s.flags_none !== undefined && s.flags_none.some((f) => facts.flags.has(f))) return undefined;
   if (c.args !== undefined && !c.args.test(facts.argText)) return undefined;
   if (c.argsNone !== undefined && c.argsNone.test(facts.argText)) return undefined;
@@ -99,25 +110,44 @@ function predicate(name: string, call: NormalisedCall, ctx: MatchContext): strin
   const cmds = call.shell?.commands ?? [];
   switch (name) {
     case 'pipe_to_shell': {
-      const risky = new Set([...ctx.commands.downloaders, ...ctx.commands.decoders, ...ctx.commands.network_senders]);
+      const risky = new Set([
+        ...ctx.commands.downloaders,
+        ...ctx.commands.decoders,
+        ...ctx.commands.network_senders,
+      ]);
       for (const c of cmds) {
         if (!(SHELLS.has(c.name) || INTERP.test(c.name))) continue;
         const ops = c.argv.slice(1).filter((a) => !a.startsWith('-'));
         if (ops.length > 0 && !(ops.length === 1 && (ops[0] === '/dev/stdin' || ops[0] === '-'))) continue;
         if (c.argv.some((a) => a === '-c' || a === '-e' || a === '-r')) continue;
-        const src = c.upstream.find((u) => risky.has(u.name) || (u.name === 'base64' && u.argv.some((a) => /^-(d|D|-decode)$/.test(a))));
+        const src = c.upstream.find(
+          (u) => risky.has(u.name) || (u.name === 'base64' && u.argv.some((a) => /^-(d|D|-decode)$/.test(a))),
+        );
         if (src !== undefined) return `${describe(src)} piped into ${c.name}`;
       }
       return undefined;
     }
     case 'shell_runs_download': {
-      const dl = cmds.find((c) => ctx.commands.downloaders.includes(c.name) && c.via.some((v) => v.endsWith('<( )') || v.endsWith('$( )')));
+      const dl = cmds.find(
+        (c) =>
+          ctx.commands.downloaders.includes(c.name) &&
+          c.via.some((v) => v.endsWith('<( )') || v.endsWith('$( )')),
+      );
       if (dl === undefined) return undefined;
-      const runner = cmds.find((c) => (SHELLS.has(c.name) || INTERP.test(c.name) || c.name === 'eval') && c.argv.slice(1).some((a) => a.includes(DYNAMIC + '<(') || a.includes(DYNAMIC + '$(')));
+      const runner = cmds.find(
+        (c) =>
+          (SHELLS.has(c.name) || INTERP.test(c.name) || c.name === 'eval') &&
+          c.argv.slice(1).some((a) => a.includes(DYNAMIC + '<(') || a.includes(DYNAMIC + '$(')),
+      );
       return runner === undefined ? undefined : `${runner.name} runs the output of ${describe(dl)}`;
     }
     case 'dynamic_shell_code': {
-      const c = cmds.find((x) => (SHELLS.has(x.name) && x.argv.some((a, i) => i > 0 && /^-[a-z]*c$/.test(x.argv[i - 1] ?? '') && a.includes(DYNAMIC))) || (x.name === 'eval' && x.argv.slice(1).some((a) => a.includes(DYNAMIC))));
+      const c = cmds.find(
+        (x) =>
+          (SHELLS.has(x.name) &&
+            x.argv.some((a, i) => i > 0 && /^-[a-z]*c$/.test(x.argv[i - 1] ?? '') && a.includes(DYNAMIC))) ||
+          (x.name === 'eval' && x.argv.slice(1).some((a) => a.includes(DYNAMIC))),
+      );
       return c === undefined ? undefined : `${describe(c)} runs code only known at run time`;
     }
     case 'fork_bomb': {
@@ -125,9 +155,17 @@ function predicate(name: string, call: NormalisedCall, ctx: MatchContext): strin
       return f === undefined ? undefined : `function \`${f.name}\` pipes into itself (fork bomb)`;
     }
     case 'upload_sensitive': {
-      const up = call.urls.find((u) => u.upload || ['scp', 'rsync', 'nc', 'ncat', 'socat', 'sftp'].includes(u.by));
-      const remoteCopy = cmds.find((c) => ['scp', 'rsync', 'sftp'].includes(c.name) && c.argv.slice(1).some((a) => /^[^/\s]+@?[^/\s]*:/.test(a) && !a.startsWith('-')));
-      const netPipe = cmds.find((c) => ['nc', 'ncat', 'socat', 'telnet', 'curl', 'wget'].includes(c.name) && c.upstream.length > 0);
+      const up = call.urls.find(
+        (u) => u.upload || ['scp', 'rsync', 'nc', 'ncat', 'socat', 'sftp'].includes(u.by),
+      );
+      const remoteCopy = cmds.find(
+        (c) =>
+          ['scp', 'rsync', 'sftp'].includes(c.name) &&
+          c.argv.slice(1).some((a) => /^[^/\s]+@?[^/\s]*:/.test(a) && !a.startsWith('-')),
+      );
+      const netPipe = cmds.find(
+        (c) => ['nc', 'ncat', 'socat', 'telnet', 'curl', 'wget'].includes(c.name) && c.upstream.length > 0,
+      );
       if (up === undefined && remoteCopy === undefined && netPipe === undefined) return undefined;
       const secret = call.reads.find((r) => ctx.sensitive.classify(r.path, false) !== undefined);
       if (secret === undefined) return undefined;
@@ -136,7 +174,9 @@ function predicate(name: string, call: NormalisedCall, ctx: MatchContext): strin
     case 'analysis_incomplete':
       return call.shell?.truncated === true ? 'command nests deeper than the analyser follows' : undefined;
     case 'dynamic_program': {
-      const c = cmds.find((x) => x.dynamicName && x.argv.length > 1 && x.argv.slice(1).some((a) => a.startsWith('-')));
+      const c = cmds.find(
+        (x) => x.dynamicName && x.argv.length > 1 && x.argv.slice(1).some((a) => a.startsWith('-')),
+      );
       return c === undefined ? undefined : `program name of ${describe(c)} is computed at run time`;
     }
     default:
@@ -169,7 +209,8 @@ export class RuleSet {
       const m = c.rule.match;
       let evidence: string | undefined;
       if (m.shell !== undefined) {
-        for (let i = 0; i < cmds.length && evidence === undefined; i++) evidence = matchCommand(c, cmds[i] as ShellCommand, facts[i] as CommandFacts, this.ctx, call.home);
+        for (let i = 0; i < cmds.length && evidence === undefined; i++)
+          evidence = matchCommand(c, cmds[i] as ShellCommand, facts[i] as CommandFacts, this.ctx, call.home);
       } else if (m.script !== undefined && c.script !== undefined) {
         for (const s of call.shell?.scripts ?? []) {
           if (m.script.langs !== undefined && !m.script.langs.includes(s.lang)) continue;

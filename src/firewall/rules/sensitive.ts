@@ -19,7 +19,8 @@ export function compileSensitive(p: SensitivePaths, home: string): SensitiveMatc
   const approve = c(p.approve);
   const exceptions = c(p.exceptions);
   const writeApprove = c(p.write_approve);
-  const first = (list: Array<[RegExp, string]>, path: string): string | undefined => list.find(([re]) => re.test(path))?.[1];
+  const first = (list: Array<[RegExp, string]>, path: string): string | undefined =>
+    list.find(([re]) => re.test(path))?.[1];
   return {
     classify(path, write) {
       const exempt = first(exceptions, path) !== undefined;

@@ -1,7 +1,15 @@
 import { parseBash } from './tree.js';
 import { DYNAMIC, evalWord, type SyntaxNode, type WordContext } from './words.js';
 import { unwrap } from './unwrap.js';
-import type { FunctionDef, Redirect, ScriptSnippet, ShellAnalysis, ShellCommand, ShellEnv, StdinText } from './types.js';
+import type {
+  FunctionDef,
+  Redirect,
+  ScriptSnippet,
+  ShellAnalysis,
+  ShellCommand,
+  ShellEnv,
+  StdinText,
+} from './types.js';
 import { resolvePath } from '../paths.js';
 
 /**
@@ -11,7 +19,6 @@ import { resolvePath } from '../paths.js';
  * them is a shell or interpreter, assignments before a command only affect that command, and
  * `cd` changes the directory for the rest of the same list (subshells restore it).
  */
-
 
 /** Deepest nesting (bash -c inside $( ) inside eval …) that is analysed before giving up. */
 export const MAX_DEPTH = 6;
@@ -47,7 +54,8 @@ class Walker {
   private wordCtx(extraVia: string): WordContext {
     return {
       vars: this.vars,
-      onSubstitution: (node, kind) => this.nested(node, [...this.via, extraVia === '' ? kind : `${extraVia} ${kind}`]),
+      onSubstitution: (node, kind) =>
+        this.nested(node, [...this.via, extraVia === '' ? kind : `${extraVia} ${kind}`]),
     };
   }
 
@@ -122,7 +130,13 @@ class Walker {
         this.nested(c, [...this.via, c.type === 'command_substitution' ? '$( )' : '<( )']);
         continue;
       }
-      if (c.type === 'word' || c.type === 'string' || c.type === 'concatenation' || c.type === 'simple_expansion' || c.type === 'expansion') {
+      if (
+        c.type === 'word' ||
+        c.type === 'string' ||
+        c.type === 'concatenation' ||
+        c.type === 'simple_expansion' ||
+        c.type === 'expansion'
+      ) {
         evalWord(c, this.wordCtx('')); // reports substitutions inside test expressions, for-lists …
         continue;
       }
@@ -181,9 +195,13 @@ class Walker {
       if (r.text.startsWith('<<-')) text = text.replace(/^\t+/gm, '');
       // Unquoted delimiter: the body undergoes expansion, so substitutions in it run (bash §3.6.6).
       if (!quoted && bodyNode !== undefined) {
-        for (const s of bodyNode.descendantsOfType(['command_substitution', 'process_substitution'])) this.nested(s, [...this.via, '$( )']);
+        for (const s of bodyNode.descendantsOfType(['command_substitution', 'process_substitution']))
+          this.nested(s, [...this.via, '$( )']);
       }
-      return { redirect: { op: '<<', target: delim.replace(/['"\\]/g, '') }, stdin: { kind: 'heredoc', text } };
+      return {
+        redirect: { op: '<<', target: delim.replace(/['"\\]/g, '') },
+        stdin: { kind: 'heredoc', text },
+      };
     }
     if (r.type === 'herestring_redirect') {
       const word = r.namedChildren[r.namedChildren.length - 1];
@@ -199,7 +217,12 @@ class Walker {
     return {};
   }
 
-  private command(node: SyntaxNode, outerRedirects: Redirect[], upstream: readonly ShellCommand[], outerStdin?: StdinText): ShellCommand[] {
+  private command(
+    node: SyntaxNode,
+    outerRedirects: Redirect[],
+    upstream: readonly ShellCommand[],
+    outerStdin?: StdinText,
+  ): ShellCommand[] {
     const assignments: Record<string, string> = {};
     const argv: string[] = [];
     const redirects = [...outerRedirects];
@@ -216,7 +239,11 @@ class Walker {
         const v = evalWord(inner, ctx);
         if (v.includes(DYNAMIC)) dynamicName = true;
         argv.push(v.replace(DYNAMIC, ''));
-      } else if (c.type === 'herestring_redirect' || c.type === 'file_redirect' || c.type === 'heredoc_redirect') {
+      } else if (
+        c.type === 'herestring_redirect' ||
+        c.type === 'file_redirect' ||
+        c.type === 'heredoc_redirect'
+      ) {
         const got = this.redirect(c);
         if (got.redirect !== undefined) redirects.push(got.redirect);
         if (got.stdin !== undefined) stdin = got.stdin;
@@ -231,7 +258,17 @@ class Walker {
     }
     const produced: ShellCommand[] = [];
     unwrap(
-      { argv, assignments, redirects, stdin, cwd: this.cwd, upstream, via: this.via, dynamicName, original: argv },
+      {
+        argv,
+        assignments,
+        redirects,
+        stdin,
+        cwd: this.cwd,
+        upstream,
+        via: this.via,
+        dynamicName,
+        original: argv,
+      },
       {
         push: (cmd) => {
           this.sink.commands.push(cmd);
@@ -258,7 +295,15 @@ class Walker {
   }
 }
 
-function analyseInto(source: string, env: ShellEnv, sink: Sink, depth: number, via: readonly string[], cwd: string, vars: Map<string, string>): void {
+function analyseInto(
+  source: string,
+  env: ShellEnv,
+  sink: Sink,
+  depth: number,
+  via: readonly string[],
+  cwd: string,
+  vars: Map<string, string>,
+): void {
   let src = source;
   if (src.length > MAX_SOURCE) {
     src = src.slice(0, MAX_SOURCE);
@@ -288,7 +333,17 @@ function analysePlain(source: string, env: ShellEnv, sink: Sink): void {
   const argv = words.slice(i);
   if (argv.length === 0) return;
   unwrap(
-    { argv, assignments, redirects: [], stdin: undefined, cwd: env.cwd, upstream: [], via: [], dynamicName: false, original: argv },
+    {
+      argv,
+      assignments,
+      redirects: [],
+      stdin: undefined,
+      cwd: env.cwd,
+      upstream: [],
+      via: [],
+      dynamicName: false,
+      original: argv,
+    },
     {
       push: (cmd) => sink.commands.push(cmd),
       script: (sc) => sink.scripts.push(sc),
@@ -305,7 +360,11 @@ function baseVars(env: ShellEnv): Map<string, string> {
 }
 
 /** Analyses one shell command string as bash would run it in `env.cwd`. */
-export function analyseShell(source: string, env: ShellEnv, opts: { plainFastPath?: boolean } = {}): ShellAnalysis {
+export function analyseShell(
+  source: string,
+  env: ShellEnv,
+  opts: { plainFastPath?: boolean } = {},
+): ShellAnalysis {
   const sink: Sink = { commands: [], scripts: [], functions: [], syntaxError: false, truncated: false };
   if (opts.plainFastPath !== false && PLAIN.test(source)) analysePlain(source, env, sink);
   else analyseInto(source, env, sink, 0, [], env.cwd, baseVars(env));

@@ -35,7 +35,23 @@ export function programName(word: string): string {
 
 /** Options (with a separate value) of each wrapper; other `-x` options take no value. */
 const WRAPPER_VALUE_OPTS: Record<string, ReadonlySet<string>> = {
-  sudo: new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '--user', '--group', '--host', '--prompt', '--chdir']),
+  sudo: new Set([
+    '-u',
+    '-g',
+    '-h',
+    '-p',
+    '-C',
+    '-D',
+    '-r',
+    '-t',
+    '-U',
+    '-T',
+    '--user',
+    '--group',
+    '--host',
+    '--prompt',
+    '--chdir',
+  ]),
   doas: new Set(['-u', '-C']),
   env: new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string']),
   nice: new Set(['-n', '--adjustment']),
@@ -86,7 +102,12 @@ function interpreterKey(name: string): string | undefined {
 }
 
 /** Skips wrapper options; returns the index of the wrapped program or -1. */
-function skipOptions(argv: readonly string[], from: number, valueOpts: ReadonlySet<string>, assignments?: Record<string, string>): number {
+function skipOptions(
+  argv: readonly string[],
+  from: number,
+  valueOpts: ReadonlySet<string>,
+  assignments?: Record<string, string>,
+): number {
   let i = from;
   while (i < argv.length) {
     const a = argv[i] as string;
@@ -107,7 +128,13 @@ function skipOptions(argv: readonly string[], from: number, valueOpts: ReadonlyS
   return -1;
 }
 
-function make(raw: RawCommand, argv: readonly string[], via: readonly string[], assignments: Record<string, string>, stdin: StdinText | undefined): ShellCommand {
+function make(
+  raw: RawCommand,
+  argv: readonly string[],
+  via: readonly string[],
+  assignments: Record<string, string>,
+  stdin: StdinText | undefined,
+): ShellCommand {
   return {
     argv,
     name: programName(argv[0] ?? ''),
@@ -123,12 +150,17 @@ function make(raw: RawCommand, argv: readonly string[], via: readonly string[], 
 }
 
 /** Where the code of `bash -c CODE` / `python -c CODE` is: index of CODE, or -1. */
-function inlineCodeIndex(argv: readonly string[], codeOpts: ReadonlySet<string>, shortLetter: string | undefined): number {
+function inlineCodeIndex(
+  argv: readonly string[],
+  codeOpts: ReadonlySet<string>,
+  shortLetter: string | undefined,
+): number {
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] as string;
     if (codeOpts.has(a) || codeOpts.has(a.toLowerCase())) return i + 1 < argv.length ? i + 1 : -1;
     // Clustered short options such as `bash -lc CMD` or `sh -ec CMD`.
-    if (shortLetter !== undefined && /^-[a-zA-Z]+$/.test(a) && a.includes(shortLetter)) return i + 1 < argv.length ? i + 1 : -1;
+    if (shortLetter !== undefined && /^-[a-zA-Z]+$/.test(a) && a.includes(shortLetter))
+      return i + 1 < argv.length ? i + 1 : -1;
     if (!a.startsWith('-')) return -1; // first operand is a script file
   }
   return -1;
@@ -188,7 +220,23 @@ export function unwrap(raw: RawCommand, out: UnwrapOut): void {
       continue;
     }
     if (name === 'xargs') {
-      const xargsValue = new Set(['-I', '-i', '-n', '-P', '-L', '-l', '-s', '-d', '-E', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']);
+      const xargsValue = new Set([
+        '-I',
+        '-i',
+        '-n',
+        '-P',
+        '-L',
+        '-l',
+        '-s',
+        '-d',
+        '-E',
+        '-a',
+        '--max-args',
+        '--max-procs',
+        '--delimiter',
+        '--arg-file',
+        '--replace',
+      ]);
       const i = skipOptions(argv, 1, xargsValue);
       if (i < 0) {
         argv = ['echo'];
@@ -209,7 +257,16 @@ export function unwrap(raw: RawCommand, out: UnwrapOut): void {
           const inner: string[] = [];
           while (j < argv.length && argv[j] !== ';' && argv[j] !== '+') inner.push(argv[j++] as string);
           if (inner.length > 0) {
-            unwrap({ ...raw, argv: inner.map((w) => (w === '{}' ? DYNAMIC + '{}' : w)), via: [...via, `find ${a}`], assignments, stdin: undefined }, out);
+            unwrap(
+              {
+                ...raw,
+                argv: inner.map((w) => (w === '{}' ? DYNAMIC + '{}' : w)),
+                via: [...via, `find ${a}`],
+                assignments,
+                stdin: undefined,
+              },
+              out,
+            );
           }
           i = j;
         }
@@ -249,9 +306,20 @@ export function unwrap(raw: RawCommand, out: UnwrapOut): void {
       const cmd = make(raw, argv, via, assignments, stdin);
       out.push(cmd);
       if (spec !== undefined) {
-        const code = inlineCodeIndex(argv, spec.codeOpts, spec.lang === 'python' ? 'c' : spec.lang === 'perl' || spec.lang === 'ruby' ? 'e' : undefined);
-        if (code > 0) out.script({ lang: spec.lang, code: argv[code] as string, cwd: raw.cwd, via: [...via, `${name} ${argv[code - 1] ?? ''}`] });
-        else if (readsProgramFromStdin(argv) && stdin !== undefined) out.script({ lang: spec.lang, code: stdin.text, cwd: raw.cwd, via: [...via, `${name} <<EOF`] });
+        const code = inlineCodeIndex(
+          argv,
+          spec.codeOpts,
+          spec.lang === 'python' ? 'c' : spec.lang === 'perl' || spec.lang === 'ruby' ? 'e' : undefined,
+        );
+        if (code > 0)
+          out.script({
+            lang: spec.lang,
+            code: argv[code] as string,
+            cwd: raw.cwd,
+            via: [...via, `${name} ${argv[code - 1] ?? ''}`],
+          });
+        else if (readsProgramFromStdin(argv) && stdin !== undefined)
+          out.script({ lang: spec.lang, code: stdin.text, cwd: raw.cwd, via: [...via, `${name} <<EOF`] });
       }
       return;
     }

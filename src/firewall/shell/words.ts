@@ -18,7 +18,21 @@ export interface WordContext {
 /** Placeholder for a value only known at run time. */
 export const DYNAMIC = '\u0000';
 
-const ANSI: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const ANSI: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 function unescapeAnsiC(body: string): string {
   return body.replace(/\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
@@ -48,13 +62,16 @@ function expandParameter(node: SyntaxNode, ctx: WordContext): string {
   const value = ctx.vars.get(name);
   if (op === undefined) return value ?? DYNAMIC + `$${name}`;
   const rest = (m[3] ?? '').replace(/\}$/, '');
-  if (op === ':-' || op === '-' || op === ':=' || op === '=') return value !== undefined && value !== '' ? value : unescapeBare(stripQuotes(rest));
-  if (op === ':+' || op === '+') return value !== undefined && value !== '' ? unescapeBare(stripQuotes(rest)) : '';
+  if (op === ':-' || op === '-' || op === ':=' || op === '=')
+    return value !== undefined && value !== '' ? value : unescapeBare(stripQuotes(rest));
+  if (op === ':+' || op === '+')
+    return value !== undefined && value !== '' ? unescapeBare(stripQuotes(rest)) : '';
   return value ?? DYNAMIC + `$${name}`;
 }
 
 function stripQuotes(s: string): string {
-  if (s.length >= 2 && ((s.startsWith("'") && s.endsWith("'")) || (s.startsWith('"') && s.endsWith('"')))) return s.slice(1, -1);
+  if (s.length >= 2 && ((s.startsWith("'") && s.endsWith("'")) || (s.startsWith('"') && s.endsWith('"'))))
+    return s.slice(1, -1);
   return s;
 }
 

@@ -81,7 +81,17 @@ export function parseModel(bytes: Uint8Array): JudgeNetModel {
   for (let o = 0; o < outputs; o++) b2[o] = r.u32le('b2') | 0;
   if (r.remaining !== 0) fail('MODEL_INVALID', `${r.remaining} trailing bytes after the model`);
   const m: JudgeNetModel = {
-    inputDim, hidden, outputs, subfieldLengths, inputExponents, requantMult, requantShift, confShift, w1, w2, b2,
+    inputDim,
+    hidden,
+    outputs,
+    subfieldLengths,
+    inputExponents,
+    requantMult,
+    requantShift,
+    confShift,
+    w1,
+    w2,
+    b2,
   };
   checkModel(m);
   return m;
@@ -91,13 +101,20 @@ function checkModel(m: JudgeNetModel): void {
   const sum = m.subfieldLengths.reduce((a, b) => a + b, 0);
   if (sum !== m.inputDim) fail('MODEL_INVALID', `subfield lengths sum to ${sum}, input_dim is ${m.inputDim}`);
   if (m.subfieldLengths.some((l) => l < 1)) fail('MODEL_INVALID', 'a subfield has length 0');
-  if (m.inputExponents.length !== m.subfieldLengths.length) fail('MODEL_INVALID', 'one exponent per subfield');
-  if (m.inputExponents.some((e) => e < -16 || e > 16)) fail('MODEL_INVALID', 'input exponent outside -16..16');
+  if (m.inputExponents.length !== m.subfieldLengths.length)
+    fail('MODEL_INVALID', 'one exponent per subfield');
+  if (m.inputExponents.some((e) => e < -16 || e > 16))
+    fail('MODEL_INVALID', 'input exponent outside -16..16');
   if (m.outputs !== 3) fail('MODEL_INVALID', `JudgeNet has 3 verdict logits, not ${m.outputs}`);
   if (m.hidden < 1 || m.hidden > 1024) fail('MODEL_INVALID', `hidden size ${m.hidden} outside 1..1024`);
-  if (m.requantShift < 1 || m.requantShift > 40) fail('MODEL_INVALID', `requant_shift ${m.requantShift} outside 1..40`);
+  if (m.requantShift < 1 || m.requantShift > 40)
+    fail('MODEL_INVALID', `requant_shift ${m.requantShift} outside 1..40`);
   if (m.confShift > 31) fail('MODEL_INVALID', `conf_shift ${m.confShift} outside 0..31`);
-  if (m.w1.length !== m.hidden * m.inputDim || m.w2.length !== m.outputs * m.hidden || m.b2.length !== m.outputs)
+  if (
+    m.w1.length !== m.hidden * m.inputDim ||
+    m.w2.length !== m.outputs * m.hidden ||
+    m.b2.length !== m.outputs
+  )
     fail('MODEL_INVALID', 'weight array sizes do not match the header');
   const bound = worstCaseBounds(m);
   if (bound.logit > 2 ** 31 - 1)

@@ -71,7 +71,8 @@ export function inferReference(m: JudgeNetModel, xq: Int8Array): JudgeNetOutput 
   for (let s = 0; s < nSub; s++) {
     let acc = 0;
     for (let h = 0; h < H; h++) {
-      if ((y[h] as number) > 0) acc = (acc + Math.imul(m.w2[verdict * H + h] as number, q[h * nSub + s] as number)) | 0;
+      if ((y[h] as number) > 0)
+        acc = (acc + Math.imul(m.w2[verdict * H + h] as number, q[h * nSub + s] as number)) | 0;
     }
     attribution[s] = acc;
   }

@@ -94,8 +94,16 @@ const bytes = serializeModel(model);
 writeFileSync(out, bytes);
 console.log(
   JSON.stringify({
-    out, hidden, bytes: bytes.length, model_hash: modelHash(bytes), test_n: nTest,
-    float_accuracy: floatOk / nTest, int_accuracy: intOk / nTest, float_int_agreement: agree / nTest,
-    requant_mult: model.requantMult, requant_shift: model.requantShift, conf_shift: model.confShift,
+    out,
+    hidden,
+    bytes: bytes.length,
+    model_hash: modelHash(bytes),
+    test_n: nTest,
+    float_accuracy: floatOk / nTest,
+    int_accuracy: intOk / nTest,
+    float_int_agreement: agree / nTest,
+    requant_mult: model.requantMult,
+    requant_shift: model.requantShift,
+    conf_shift: model.confShift,
   }),
 );

@@ -80,7 +80,13 @@ class Adam {
 }
 
 /** Mini-batch Adam over (x, label) pairs in a seeded order; returns the final training accuracy. */
-export function train(m: FloatMlp, xs: Float32Array[], ys: number[], o: TrainOptions, log?: (s: string) => void): number {
+export function train(
+  m: FloatMlp,
+  xs: Float32Array[],
+  ys: number[],
+  o: TrainOptions,
+  log?: (s: string) => void,
+): number {
   const rng = new Prng(o.seed);
   const opt1 = new Adam(m.w1, o.lr);
   const opt2 = new Adam(m.w2, o.lr);

@@ -20,14 +20,25 @@ export function chooseExponents(lengths: readonly number[], xs: Float32Array[]):
  * W1 and W2 to int8 with one scale each, the hidden requantisation ratio r = M / 2^S as large as the int32
  * worst-case bound allows, b2 at the logit scale, and the confidence shift from the calibration margins.
  */
-export function quantiseMlp(f: FloatMlp, lengths: readonly number[], exps: number[], calib: Int8Array[]): JudgeNetModel {
+export function quantiseMlp(
+  f: FloatMlp,
+  lengths: readonly number[],
+  exps: number[],
+  calib: Int8Array[],
+): JudgeNetModel {
   const maxAbs = (a: Float32Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
   const sw1 = 127 / maxAbs(f.w1);
   const sw2 = 127 / maxAbs(f.w2);
   const w1 = Int8Array.from(f.w1, (v) => Math.max(-127, Math.min(127, Math.round(v * sw1))));
   const w2 = Int8Array.from(f.w2, (v) => Math.max(-127, Math.min(127, Math.round(v * sw2))));
   const base = {
-    inputDim: f.inputDim, hidden: f.hidden, outputs: 3, subfieldLengths: [...lengths], inputExponents: exps, w1, w2,
+    inputDim: f.inputDim,
+    hidden: f.hidden,
+    outputs: 3,
+    subfieldLengths: [...lengths],
+    inputExponents: exps,
+    w1,
+    w2,
     confShift: 0,
   };
   // With M / 2^S = 1 the bound is B1; the ratio that keeps every int8 input inside int32 is about 2^31 / B1.

@@ -55,7 +55,8 @@ export function syntheticAtv(rng: Prng): Float32Array {
   put('novelty_score', 3, rng.next());
   put('human_oversight_state', 0, rng.bool(0.6) ? 1 : 0);
   put('human_oversight_state', 1, rng.int(0, 60000));
-  for (let i = 0; i < 16; i++) put('cost_efficiency_metrics', i, i < 4 ? rng.int(0, 200000) : rng.next() * 10);
+  for (let i = 0; i < 16; i++)
+    put('cost_efficiency_metrics', i, i < 4 ? rng.int(0, 200000) : rng.next() * 10);
   if (rng.bool(0.3)) {
     // A host with hardware counters: small clamp01 values, occasional watchdog strikes.
     put('memory_timing_histograms', 0, rng.next());

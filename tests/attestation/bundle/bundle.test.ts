@@ -10,13 +10,17 @@ describe('evidence binding (DESIGN.md, Evidence flow)', () => {
     const ed = new Uint8Array(44).fill(1);
     const pq = new Uint8Array(1974).fill(2);
     const nonce = new Uint8Array(32).fill(3);
-    const want = sha512(concatBytes(new TextEncoder().encode('aegis-evidence-v1'), sha3_256(ed), sha3_256(pq), nonce));
+    const want = sha512(
+      concatBytes(new TextEncoder().encode('aegis-evidence-v1'), sha3_256(ed), sha3_256(pq), nonce),
+    );
     expect(new TextDecoder().decode(BINDING_LABEL)).toBe('aegis-evidence-v1');
     const got = bindingDigest(ed, pq, nonce);
     expect(toHex(got)).toBe(toHex(want));
     expect(got.length).toBe(64);
     expect(toHex(qualifyingData(got))).toBe(toHex(want.slice(0, 32)));
-    expect(() => bindingDigest(ed, pq, new Uint8Array(8))).toThrow(expect.objectContaining({ code: 'BUNDLE_NONCE_INVALID' }));
+    expect(() => bindingDigest(ed, pq, new Uint8Array(8))).toThrow(
+      expect.objectContaining({ code: 'BUNDLE_NONCE_INVALID' }),
+    );
   });
 
   it('malformed bundles are rejected with codes, never exceptions', () => {

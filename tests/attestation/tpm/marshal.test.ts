@@ -13,12 +13,7 @@ import {
   parsePublic2b,
   marshalPublic2b,
 } from '#attestation/tpm/public.js';
-import {
-  akEccTemplate,
-  akRsaTemplate,
-  sealedDataTemplate,
-  srkTemplate,
-} from '#attestation/tpm/templates.js';
+import { akEccTemplate, akRsaTemplate, sealedDataTemplate, srkTemplate } from '#attestation/tpm/templates.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CERT_GUID, bytesToGuid, encodeCertTable, guidToBytes, parseCertTable, vekChainFromCertTable } from '#drivers/tee/cert-table.js';
+import {
+  CERT_GUID,
+  bytesToGuid,
+  encodeCertTable,
+  guidToBytes,
+  parseCertTable,
+  vekChainFromCertTable,
+} from '#drivers/tee/cert-table.js';
 
 const vcek = new Uint8Array([0x30, 1, 2, 3]);
 const ask = new Uint8Array([0x30, 4, 5]);
@@ -46,6 +53,8 @@ describe('GHCB certificate table', () => {
     expect(() => parseCertTable(bad)).toThrow(expect.objectContaining({ code: 'TEE_CERT_TABLE_INVALID' }));
     const noTerm = t.slice(0, 24);
     expect(() => parseCertTable(noTerm)).toThrow(expect.objectContaining({ code: 'TEE_CERT_TABLE_INVALID' }));
-    expect(() => parseCertTable(t.slice(0, 10))).toThrow(expect.objectContaining({ code: 'PARSE_TRUNCATED' }));
+    expect(() => parseCertTable(t.slice(0, 10))).toThrow(
+      expect.objectContaining({ code: 'PARSE_TRUNCATED' }),
+    );
   });
 });

@@ -10,7 +10,11 @@ import { SimulatedTdx } from '#firmware-sim/tee/tdx-module.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
 const tmp = mkdtempSync(join(tmpdir(), 'aegis-probe-'));
-const none = { tsmRoot: join(tmp, 'tsm'), tdxGuestPath: join(tmp, 'tdx_guest'), sevGuestPath: join(tmp, 'sev-guest') };
+const none = {
+  tsmRoot: join(tmp, 'tsm'),
+  tdxGuestPath: join(tmp, 'tdx_guest'),
+  sevGuestPath: join(tmp, 'sev-guest'),
+};
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -23,14 +27,20 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('configfs-tsm report flow', () => {
   it('is TEE_NOT_PRESENT on this machine (no /sys/kernel/config/tsm)', async () => {
-    await expect(new ConfigfsTsmProvider('tdx').getEvidence(rd)).rejects.toMatchObject({ code: 'TEE_NOT_PRESENT' });
+    await expect(new ConfigfsTsmProvider('tdx').getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_NOT_PRESENT',
+    });
   });
 
   it('writes inblob, reads outblob, checks generation and removes its entry', async () => {
     // The outblob is a real-format TD quote over the same REPORTDATA, made by the simulated TDX module.
     const quote = await (await SimulatedTdx.create()).quote(rd);
     let written: Uint8Array | undefined;
-    const fs = new FakeTsmFs('/tsm', 'tdx_guest', (inblob) => ((written = inblob.slice()), { outblob: quote }));
+    const fs = new FakeTsmFs(
+      '/tsm',
+      'tdx_guest',
+      (inblob) => ((written = inblob.slice()), { outblob: quote }),
+    );
     const ev = await new ConfigfsTsmProvider('tdx', { root: '/tsm', fs }).getEvidence(rd);
     expect(ev.tee).toBe('tdx');
     expect(ev.simulated).toBe(false);
@@ -47,11 +57,15 @@ describe('configfs-tsm report flow', () => {
       code: 'TEE_REPORT_DATA_MISMATCH',
     });
     const snp = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(1184) }));
-    await expect(new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: snp }).getEvidence(rd)).rejects.toMatchObject({
+    await expect(
+      new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: snp }).getEvidence(rd),
+    ).rejects.toMatchObject({
       code: 'TEE_REPORT_DATA_MISMATCH',
     });
     const short = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(100) }));
-    await expect(new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: short }).getEvidence(rd)).rejects.toMatchObject({
+    await expect(
+      new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: short }).getEvidence(rd),
+    ).rejects.toMatchObject({
       code: 'TEE_DEVICE_ERROR',
     });
   });
@@ -64,7 +78,10 @@ describe('configfs-tsm report flow', () => {
     const ev = await new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs, privlevel: 1 }).getEvidence(rd);
     expect(ev.tee).toBe('sev-snp');
     if (ev.tee === 'sev-snp') expect(ev.vekChain?.signer).toBe('vcek');
-    expect(fs.writes).toEqual([['privlevel', '1'], ['inblob', Buffer.from(rd).toString('latin1')]]);
+    expect(fs.writes).toEqual([
+      ['privlevel', '1'],
+      ['inblob', Buffer.from(rd).toString('latin1')],
+    ]);
   });
 
   it('detects a concurrent writer through the generation counter', () => {
@@ -78,7 +95,9 @@ describe('configfs-tsm report flow', () => {
     const fs = new FakeTsmFs('/tsm', 'arm_cca_guest', () => ({ outblob: new Uint8Array(8) }));
     expect(codeOf(() => tsmRequestReport(rd, { root: '/tsm', fs }))).toBe('TEE_TSM_PROVIDER_UNKNOWN');
     const snp = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: new Uint8Array(8) }));
-    await expect(new ConfigfsTsmProvider('tdx', { root: '/tsm', fs: snp }).getEvidence(rd)).rejects.toMatchObject({
+    await expect(
+      new ConfigfsTsmProvider('tdx', { root: '/tsm', fs: snp }).getEvidence(rd),
+    ).rejects.toMatchObject({
       code: 'TEE_TSM_PROVIDER_UNKNOWN',
     });
   });
@@ -124,7 +143,11 @@ describe('probeTee (AEGIS_DEVICE=auto|real|sim)', () => {
 describe('probeTee with only /dev/tdx_guest (no quote path)', () => {
   it('auto falls back to the simulator with the reason; real is TEE_QUOTE_UNAVAILABLE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aegis-probe-tdx-'));
-    const paths = { tsmRoot: join(dir, 'tsm'), tdxGuestPath: join(dir, 'tdx_guest'), sevGuestPath: join(dir, 'sev') };
+    const paths = {
+      tsmRoot: join(dir, 'tsm'),
+      tdxGuestPath: join(dir, 'tdx_guest'),
+      sevGuestPath: join(dir, 'sev'),
+    };
     writeFileSync(paths.tdxGuestPath, '');
     const p = probeTee({ ...paths, env: {} });
     expect(p.found.tdxGuest).toBe(true);
@@ -144,13 +167,17 @@ describe('probeTee with a configfs-tsm that is present but unusable', () => {
     expect(p.simulated).toBe(true);
     expect(p.found.configfsTsmProblemCode).toBe('TEE_PERMISSION_DENIED');
     expect(p.reason).toMatch(/present but unusable/);
-    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe('TEE_PERMISSION_DENIED');
+    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe(
+      'TEE_PERMISSION_DENIED',
+    );
   });
 
   it('reports a foreign TSM provider as the problem', () => {
     const fs = new FakeTsmFs(none.tsmRoot, 'arm_cca_guest', () => ({ outblob: new Uint8Array(8) }));
     const p = probeTee({ ...none, tsmFs: fs, env: {} });
     expect(p.found.configfsTsmProblemCode).toBe('TEE_TSM_PROVIDER_UNKNOWN');
-    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe('TEE_TSM_PROVIDER_UNKNOWN');
+    expect(codeOf(() => probeTee({ ...none, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } }))).toBe(
+      'TEE_TSM_PROVIDER_UNKNOWN',
+    );
   });
 });

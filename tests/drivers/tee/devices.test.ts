@@ -36,7 +36,9 @@ describe('real devices through ffi-rs when absent (as on this machine)', () => {
   it('says TEE_NOT_PRESENT for /dev/tdx_guest and /dev/sev-guest, never crashes', async () => {
     expect(await codeOf(() => tdxGetReport0(rd, { path: absent }))).toBe('TEE_NOT_PRESENT');
     expect(await codeOf(() => snpGetReport(rd, { path: absent }))).toBe('TEE_NOT_PRESENT');
-    expect(await codeOf(() => new SevGuestProvider({ path: absent }).getEvidence(rd))).toBe('TEE_NOT_PRESENT');
+    expect(await codeOf(() => new SevGuestProvider({ path: absent }).getEvidence(rd))).toBe(
+      'TEE_NOT_PRESENT',
+    );
   });
 
   it('maps a device that refuses the ioctl to TEE_IOCTL_FAILED (ENOTTY from /dev/null)', async () => {

@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAegisError } from '#core/errors.js';
 import { parseCertTable, vekChainFromCertTable } from '#drivers/tee/cert-table.js';
-import { decodeExtReportCertsLen, decodeSnpGuestRequestErrors, decodeSnpReportResp } from '#drivers/tee/sev-abi.js';
+import {
+  decodeExtReportCertsLen,
+  decodeSnpGuestRequestErrors,
+  decodeSnpReportResp,
+} from '#drivers/tee/sev-abi.js';
 import { decodeTdxReportReq } from '#drivers/tee/tdx-abi.js';
 import { checkEvidenceBinding } from '#drivers/tee/evidence-check.js';
 import { parseSimState } from '#firmware-sim/tee/sim-state.js';
@@ -21,7 +25,12 @@ const bytes = fc.uint8Array({ maxLength: 1300 });
 
 describe('malformed device output never escapes as a raw exception', () => {
   it('certificate tables (auxblob / extended-report buffer)', () => {
-    fc.assert(fc.property(bytes, (b) => onlyAegisErrors(() => parseCertTable(b)) && onlyAegisErrors(() => vekChainFromCertTable(b))));
+    fc.assert(
+      fc.property(
+        bytes,
+        (b) => onlyAegisErrors(() => parseCertTable(b)) && onlyAegisErrors(() => vekChainFromCertTable(b)),
+      ),
+    );
   });
 
   it('certificate tables with plausible headers but hostile offsets and lengths', () => {
@@ -57,15 +66,37 @@ describe('malformed device output never escapes as a raw exception', () => {
   it('evidence returned by a device (quote or report bytes)', () => {
     const rd = new Uint8Array(64);
     fc.assert(
-      fc.property(bytes, (b) =>
-        onlyAegisErrors(() => checkEvidenceBinding({ tee: 'tdx', simulated: false, source: 'configfs-tsm', reportData: rd, quote: b })) &&
-        onlyAegisErrors(() => checkEvidenceBinding({ tee: 'sev-snp', simulated: false, source: 'sev-guest', reportData: rd, report: b })),
+      fc.property(
+        bytes,
+        (b) =>
+          onlyAegisErrors(() =>
+            checkEvidenceBinding({
+              tee: 'tdx',
+              simulated: false,
+              source: 'configfs-tsm',
+              reportData: rd,
+              quote: b,
+            }),
+          ) &&
+          onlyAegisErrors(() =>
+            checkEvidenceBinding({
+              tee: 'sev-snp',
+              simulated: false,
+              source: 'sev-guest',
+              reportData: rd,
+              report: b,
+            }),
+          ),
       ),
     );
   });
 
   it('simulator state documents of any JSON shape', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => onlyAegisErrors(() => parseSimState(v))));
-    expect(onlyAegisErrors(() => parseSimState({ format: 'aegis-sim-tee-state-v1', test_only: true, kind: 'sev-snp', tcb: {} }))).toBe(true);
+    expect(
+      onlyAegisErrors(() =>
+        parseSimState({ format: 'aegis-sim-tee-state-v1', test_only: true, kind: 'sev-snp', tcb: {} }),
+      ),
+    ).toBe(true);
   });
 });

@@ -26,7 +26,9 @@ function tdreportOf(sim: SimulatedTdx, reportData: Uint8Array): Uint8Array {
 /** configfs-tsm backed by the simulated QE, plus a /dev/tdx_guest stand-in answering for `td`. */
 function platform(td: SimulatedTdx, quoteFrom: SimulatedTdx) {
   const quotes = new Map<string, Uint8Array>();
-  const fs = new FakeTsmFs('/tsm', 'tdx_guest', (inblob) => ({ outblob: quotes.get(Buffer.from(inblob).toString('hex')) ?? new Uint8Array() }));
+  const fs = new FakeTsmFs('/tsm', 'tdx_guest', (inblob) => ({
+    outblob: quotes.get(Buffer.from(inblob).toString('hex')) ?? new Uint8Array(),
+  }));
   const io = new FakeKernelIo({
     '/dev/tdx_guest': (request, arg) => {
       if (request !== TDX_CMD_GET_REPORT0) return -1;
@@ -36,7 +38,8 @@ function platform(td: SimulatedTdx, quoteFrom: SimulatedTdx) {
   });
   return {
     provider: new ConfigfsTsmProvider('tdx', { root: '/tsm', fs, tdxGuest: { path: '/dev/tdx_guest', io } }),
-    prepare: async (reportData: Uint8Array) => quotes.set(Buffer.from(reportData).toString('hex'), await quoteFrom.quote(reportData)),
+    prepare: async (reportData: Uint8Array) =>
+      quotes.set(Buffer.from(reportData).toString('hex'), await quoteFrom.quote(reportData)),
   };
 }
 
@@ -44,7 +47,7 @@ beforeAll(async () => {
   tdx = await SimulatedTdx.create();
 });
 
-describe('TD quote vs this TD\'s TDREPORT (configfs-tsm + /dev/tdx_guest)', () => {
+describe("TD quote vs this TD's TDREPORT (configfs-tsm + /dev/tdx_guest)", () => {
   it('accepts a quote that describes this TD', async () => {
     const p = platform(tdx, tdx);
     await p.prepare(rd);
@@ -57,14 +60,20 @@ describe('TD quote vs this TD\'s TDREPORT (configfs-tsm + /dev/tdx_guest)', () =
     other.extendRtmr(3, new Uint8Array(48).fill(0xee));
     const p = platform(tdx, other);
     await p.prepare(rd);
-    await expect(p.provider.getEvidence(rd)).rejects.toMatchObject({ code: 'TEE_TDREPORT_MISMATCH', detail: { field: 'RTMR3' } });
+    await expect(p.provider.getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_TDREPORT_MISMATCH',
+      detail: { field: 'RTMR3' },
+    });
   });
 
   it('rejects a quote of a TD with other attributes (DEBUG set)', async () => {
     const debugTd = await SimulatedTdx.create({ debug: true });
     const p = platform(tdx, debugTd);
     await p.prepare(rd);
-    await expect(p.provider.getEvidence(rd)).rejects.toMatchObject({ code: 'TEE_TDREPORT_MISMATCH', detail: { field: 'ATTRIBUTES' } });
+    await expect(p.provider.getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_TDREPORT_MISMATCH',
+      detail: { field: 'ATTRIBUTES' },
+    });
   });
 });
 
@@ -75,12 +84,18 @@ describe('realTeeProvider wiring', () => {
     const { join } = await import('node:path');
     const { probeTee, realTeeProvider } = await import('#drivers/tee/probe.js');
     const dir = mkdtempSync(join(tmpdir(), 'aegis-tdx-wire-'));
-    const paths = { tsmRoot: join(dir, 'tsm'), tdxGuestPath: join(dir, 'tdx_guest'), sevGuestPath: join(dir, 'sev') };
+    const paths = {
+      tsmRoot: join(dir, 'tsm'),
+      tdxGuestPath: join(dir, 'tdx_guest'),
+      sevGuestPath: join(dir, 'sev'),
+    };
     writeFileSync(paths.tdxGuestPath, ''); // exists, but is not a TDX device: the ioctl must be attempted and fail
     const quote = await tdx.quote(rd);
     const fs = new FakeTsmFs(paths.tsmRoot, 'tdx_guest', () => ({ outblob: quote }));
     const probe = probeTee({ ...paths, tsmFs: fs, env: { AEGIS_DEVICE: 'real' } });
     expect(probe).toMatchObject({ tee: 'tdx', interface: 'configfs-tsm', simulated: false });
-    await expect(realTeeProvider(probe, { ...paths, tsmFs: fs }).getEvidence(rd)).rejects.toMatchObject({ code: 'TEE_IOCTL_FAILED' });
+    await expect(realTeeProvider(probe, { ...paths, tsmFs: fs }).getEvidence(rd)).rejects.toMatchObject({
+      code: 'TEE_IOCTL_FAILED',
+    });
   });
 });

@@ -25,7 +25,9 @@ export function haveTpm2Tools(): boolean {
   const ok = spawnSync('tpm2_checkquote', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!ok && !notifiedTools) {
     notifiedTools = true;
-    console.warn('[skip] tpm2-tools is not installed (apt-get install tpm2-tools): tpm2-tools interop suites skipped');
+    console.warn(
+      '[skip] tpm2-tools is not installed (apt-get install tpm2-tools): tpm2-tools interop suites skipped',
+    );
   }
   return ok;
 }

@@ -37,7 +37,9 @@ describe('SGX PCK extensions (PCK Certificate Profile)', () => {
     });
     expect(ext[0]).toBe(0x30);
     const text = hex(ext);
-    expect(text).toContain(hex(sequence(oid('1.2.840.113741.1.13.1.4'), octetString(Buffer.from('50806f000000', 'hex')))));
+    expect(text).toContain(
+      hex(sequence(oid('1.2.840.113741.1.13.1.4'), octetString(Buffer.from('50806f000000', 'hex')))),
+    );
     expect(text).toContain(hex(sequence(oid('1.2.840.113741.1.13.1.2.17'), integer(11))));
     expect(text).toContain(hex(sequence(oid('1.2.840.113741.1.13.1.5'), enumerated(0))));
   });

@@ -13,7 +13,7 @@ const day = 86_400_000;
 const roundTrip = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 describe('simulator state survives a restart (same TEST-ONLY anchors, fresh collateral)', () => {
-  it('TDX: a resumed simulator signs quotes that verify under the first run\'s root, 2 days later', async () => {
+  it("TDX: a resumed simulator signs quotes that verify under the first run's root, 2 days later", async () => {
     const t0 = new Date();
     const first = await SimulatedTdx.create({ now: t0 });
     const state = parseSimState(roundTrip(await first.exportState()));
@@ -23,10 +23,16 @@ describe('simulator state survives a restart (same TEST-ONLY anchors, fresh coll
     expect(resumed.trustAnchor.pem).toBe(first.trustAnchor.pem);
     const ev = await resumed.getEvidence(rd);
     const anchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(first.trustAnchor.pem), 'first root'));
-    const v = verifyDcapQuote(ev.quote, parseDcapCollateral(JSON.stringify(ev.collateral)), { at: later, trustAnchors: anchors });
+    const v = verifyDcapQuote(ev.quote, parseDcapCollateral(JSON.stringify(ev.collateral)), {
+      at: later,
+      trustAnchors: anchors,
+    });
     expect(v.errors).toEqual([]);
     // The first run's collateral has expired by then; the resumed run re-issued it.
-    const stale = verifyDcapQuote(ev.quote, parseDcapCollateral(JSON.stringify(first.collateral)), { at: new Date(t0.getTime() + 40 * day), trustAnchors: anchors });
+    const stale = verifyDcapQuote(ev.quote, parseDcapCollateral(JSON.stringify(first.collateral)), {
+      at: new Date(t0.getTime() + 40 * day),
+      trustAnchors: anchors,
+    });
     expect(stale.ok).toBe(false);
   });
 
@@ -37,18 +43,34 @@ describe('simulator state survives a restart (same TEST-ONLY anchors, fresh coll
     const a = await first.report(rd);
     const b = await resumed.report(rd);
     expect(Buffer.from(b.subarray(0, 0x2a0)).equals(Buffer.from(a.subarray(0, 0x2a0)))).toBe(true);
-    const anchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(first.trustAnchors.ark.pem + first.trustAnchors.ask.pem), 'first'));
+    const anchors = snpAnchorsFromCerts(
+      certsFromBlob(Buffer.from(first.trustAnchors.ark.pem + first.trustAnchors.ask.pem), 'first'),
+    );
     const ev = await resumed.getEvidence(rd);
-    const v = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), { at: new Date(), trustAnchors: anchors });
+    const v = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), {
+      at: new Date(),
+      trustAnchors: anchors,
+    });
     expect(v.errors).toEqual([]);
   });
 
   it('rejects documents that are not simulator state, with TEE_SIM_STATE_INVALID', async () => {
-    const bad = [null, [], { format: 'x' }, { format: 'aegis-sim-tee-state-v1', test_only: true, kind: 'tdx', tcb: {} }];
-    for (const b of bad) expect(() => parseSimState(b)).toThrow(expect.objectContaining({ code: 'TEE_SIM_STATE_INVALID' }));
+    const bad = [
+      null,
+      [],
+      { format: 'x' },
+      { format: 'aegis-sim-tee-state-v1', test_only: true, kind: 'tdx', tcb: {} },
+    ];
+    for (const b of bad)
+      expect(() => parseSimState(b)).toThrow(expect.objectContaining({ code: 'TEE_SIM_STATE_INVALID' }));
     const good = (await (await SimulatedTdx.create()).exportState()) as TdxSimState;
-    const broken = { ...good, pck: { ...good.pck, key_pkcs8_b64: Buffer.from('not a key').toString('base64') } };
-    await expect(SimulatedTdx.create({ state: broken })).rejects.toMatchObject({ code: 'TEE_SIM_STATE_INVALID' });
+    const broken = {
+      ...good,
+      pck: { ...good.pck, key_pkcs8_b64: Buffer.from('not a key').toString('base64') },
+    };
+    await expect(SimulatedTdx.create({ state: broken })).rejects.toMatchObject({
+      code: 'TEE_SIM_STATE_INVALID',
+    });
   });
 });
 
@@ -59,6 +81,8 @@ describe('createSimulatedTee with saved state', () => {
     const st = await a.exportState();
     const b = await createSimulatedTee('tdx', { state: st });
     expect(b.trustAnchorsPem).toBe(a.trustAnchorsPem);
-    await expect(createSimulatedTee('sev-snp', { state: st })).rejects.toMatchObject({ code: 'TEE_SIM_STATE_INVALID' });
+    await expect(createSimulatedTee('sev-snp', { state: st })).rejects.toMatchObject({
+      code: 'TEE_SIM_STATE_INVALID',
+    });
   });
 });

@@ -41,7 +41,8 @@ describe('simulated SEV-SNP report v3: byte layout (tee-evidence-layouts.md §4)
 
   it('the VCEK hwID extension equals CHIP_ID and the SPL extensions equal REPORTED_TCB', () => {
     const vcek = new X509Certificate(sp.vcek.cert.rawData);
-    const ext = (o: string) => new Uint8Array(vcek.extensions.find((e) => e.type === `1.3.6.1.4.1.3704.1.${o}`)?.value ?? []);
+    const ext = (o: string) =>
+      new Uint8Array(vcek.extensions.find((e) => e.type === `1.3.6.1.4.1.3704.1.${o}`)?.value ?? []);
     expect(Buffer.from(ext('4')).equals(Buffer.from(report.subarray(0x1a0, 0x1e0)))).toBe(true);
     expect([...ext('3.1')]).toEqual([2, 1, 4]);
     expect([...ext('3.3')]).toEqual([2, 1, 24]);
@@ -49,28 +50,41 @@ describe('simulated SEV-SNP report v3: byte layout (tee-evidence-layouts.md §4)
     expect(Buffer.from(ext('2')).toString('latin1')).toContain('Milan-B0');
   });
 
-  it.skipIf(!haveFixtures('tee/snp'))('uses the same extension set and encodings as a real Milan VCEK', () => {
-    const real = new X509Certificate(readFileSync(join(fixturesDir, 'tee/snp/trustee-az-milan-v3/vek.der')));
-    const ours = new X509Certificate(sp.vcek.cert.rawData);
-    const amd = (c: X509Certificate) => c.extensions.filter((e) => e.type.startsWith('1.3.6.1.4.1.3704.1.'));
-    // INTEGER / IA5String tags for the TCB fields, raw 64 bytes (no wrapper) for hwID.
-    const shape = (c: X509Certificate) =>
-      amd(c)
-        .map((e) => [e.type, e.type.endsWith('.4') ? e.value.byteLength : new Uint8Array(e.value)[0]])
-        .sort();
-    const realShape = shape(real);
-    expect(shape(ours).filter(([t]) => realShape.some(([r]) => r === t))).toEqual(realShape);
-    const realReport = readFileSync(join(fixturesDir, 'tee/snp/trustee-az-milan-v3/report.bin'));
-    expect(realReport.readUInt32LE(0)).toBe(report.length === 0x4a0 ? 3 : -1);
-    expect(realReport.readUInt32LE(0x34)).toBe(new DataView(report.buffer, report.byteOffset).getUint32(0x34, true));
-  });
+  it.skipIf(!haveFixtures('tee/snp'))(
+    'uses the same extension set and encodings as a real Milan VCEK',
+    () => {
+      const real = new X509Certificate(
+        readFileSync(join(fixturesDir, 'tee/snp/trustee-az-milan-v3/vek.der')),
+      );
+      const ours = new X509Certificate(sp.vcek.cert.rawData);
+      const amd = (c: X509Certificate) =>
+        c.extensions.filter((e) => e.type.startsWith('1.3.6.1.4.1.3704.1.'));
+      // INTEGER / IA5String tags for the TCB fields, raw 64 bytes (no wrapper) for hwID.
+      const shape = (c: X509Certificate) =>
+        amd(c)
+          .map((e) => [e.type, e.type.endsWith('.4') ? e.value.byteLength : new Uint8Array(e.value)[0]])
+          .sort();
+      const realShape = shape(real);
+      expect(shape(ours).filter(([t]) => realShape.some(([r]) => r === t))).toEqual(realShape);
+      const realReport = readFileSync(join(fixturesDir, 'tee/snp/trustee-az-milan-v3/report.bin'));
+      expect(realReport.readUInt32LE(0)).toBe(report.length === 0x4a0 ? 3 : -1);
+      expect(realReport.readUInt32LE(0x34)).toBe(
+        new DataView(report.buffer, report.byteOffset).getUint32(0x34, true),
+      );
+    },
+  );
 });
 
 describe('simulated SEV-SNP signatures, checked with independent node:crypto code', () => {
   it('the report signature over 0x000–0x29F verifies under the VCEK; a flipped byte fails', () => {
     const vcek = new NodeX509(Buffer.from(sp.vcek.cert.rawData));
     const ok = (rep: Uint8Array) =>
-      verify('sha384', rep.subarray(0, 0x2a0), { key: vcek.publicKey, dsaEncoding: 'ieee-p1363' }, p1363(rep));
+      verify(
+        'sha384',
+        rep.subarray(0, 0x2a0),
+        { key: vcek.publicKey, dsaEncoding: 'ieee-p1363' },
+        p1363(rep),
+      );
     expect(ok(report)).toBe(true);
     const t = report.slice();
     t[0x180] = (t[0x180] as number) ^ 1;
@@ -82,7 +96,11 @@ describe('simulated SEV-SNP signatures, checked with independent node:crypto cod
     expect(ev).toMatchObject({ tee: 'sev-snp', simulated: true, source: 'simulator' });
     const chain = ev.vekChain;
     if (chain?.ask === undefined || chain.ark === undefined) throw new Error('chain missing');
-    const [vek, ask, ark] = [chain.vek, chain.ask, chain.ark].map((d) => new NodeX509(Buffer.from(d))) as [NodeX509, NodeX509, NodeX509];
+    const [vek, ask, ark] = [chain.vek, chain.ask, chain.ark].map((d) => new NodeX509(Buffer.from(d))) as [
+      NodeX509,
+      NodeX509,
+      NodeX509,
+    ];
     expect(vek.verify(ask.publicKey)).toBe(true);
     expect(ask.verify(ark.publicKey)).toBe(true);
     expect(ark.verify(ark.publicKey)).toBe(true);
@@ -90,14 +108,17 @@ describe('simulated SEV-SNP signatures, checked with independent node:crypto cod
     expect(Buffer.from(sp.trustAnchors.ark.der).equals(ark.raw)).toBe(true);
   });
 
-  it.skipIf(!haveFixtures('tee/trust-anchors'))('AMD\'s real Milan ARK and ASK did not sign the simulated chain', () => {
-    const realArk = new NodeX509(readFileSync(join(fixturesDir, 'tee/trust-anchors/amd/milan_ark.pem')));
-    const realAsk = new NodeX509(readFileSync(join(fixturesDir, 'tee/trust-anchors/amd/milan_ask.pem')));
-    const ask = new NodeX509(Buffer.from(sp.roots.ask.cert.rawData));
-    const vcek = new NodeX509(Buffer.from(sp.vcek.cert.rawData));
-    expect(vcek.verify(realAsk.publicKey)).toBe(false);
-    expect(ask.verify(realArk.publicKey)).toBe(false);
-  });
+  it.skipIf(!haveFixtures('tee/trust-anchors'))(
+    "AMD's real Milan ARK and ASK did not sign the simulated chain",
+    () => {
+      const realArk = new NodeX509(readFileSync(join(fixturesDir, 'tee/trust-anchors/amd/milan_ark.pem')));
+      const realAsk = new NodeX509(readFileSync(join(fixturesDir, 'tee/trust-anchors/amd/milan_ask.pem')));
+      const ask = new NodeX509(Buffer.from(sp.roots.ask.cert.rawData));
+      const vcek = new NodeX509(Buffer.from(sp.vcek.cert.rawData));
+      expect(vcek.verify(realAsk.publicKey)).toBe(false);
+      expect(ask.verify(realArk.publicKey)).toBe(false);
+    },
+  );
 
   it('rejects report data that is not 64 bytes', async () => {
     await expect(sp.report(new Uint8Array(65))).rejects.toMatchObject({ code: 'TEE_REPORT_DATA_INVALID' });

@@ -12,12 +12,19 @@ let sim: SimulatedTdx;
 let quote: Uint8Array;
 
 function p256FromXY(xy: Uint8Array) {
-  const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(xy.subarray(0, 32)).toString('base64url'), y: Buffer.from(xy.subarray(32)).toString('base64url') };
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: Buffer.from(xy.subarray(0, 32)).toString('base64url'),
+    y: Buffer.from(xy.subarray(32)).toString('base64url'),
+  };
   return createPublicKey({ key: jwk, format: 'jwk' });
 }
 
 function pemCerts(text: string): X509Certificate[] {
-  return (text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
+  return (text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+    (p) => new X509Certificate(p),
+  );
 }
 
 beforeAll(async () => {
@@ -91,23 +98,37 @@ describe('simulated TDX quote: signatures check with independent node:crypto cod
     const c = sim.collateral;
     const signer = pemCerts(c.tcb_info_issuer_chain)[0] as X509Certificate;
     const check = (text: string, sigHex: string) =>
-      verify('sha256', Buffer.from(text, 'utf8'), { key: signer.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sigHex, 'hex'));
+      verify(
+        'sha256',
+        Buffer.from(text, 'utf8'),
+        { key: signer.publicKey, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(sigHex, 'hex'),
+      );
     expect(check(c.tcb_info, c.tcb_info_signature)).toBe(true);
     expect(check(c.qe_identity, c.qe_identity_signature)).toBe(true);
     expect(check(`${c.tcb_info} `, c.tcb_info_signature)).toBe(false);
-    const tcb = JSON.parse(c.tcb_info) as { id: string; fmspc: string; tdxModuleIdentities: { id: string }[] };
+    const tcb = JSON.parse(c.tcb_info) as {
+      id: string;
+      fmspc: string;
+      tdxModuleIdentities: { id: string }[];
+    };
     expect(tcb.id).toBe('TDX');
     expect(tcb.tdxModuleIdentities[0]?.id).toBe('TDX_01');
     const qe = JSON.parse(c.qe_identity) as { id: string; mrsigner: string };
     expect(qe.id).toBe('TD_QE');
   });
 
-  it.skipIf(!haveFixtures('tee/trust-anchors'))('the real Intel SGX Root CA did not sign the simulated chain', () => {
-    const intel = new X509Certificate(readFileSync(join(fixturesDir, 'tee/trust-anchors/intel/Intel_SGX_Root_CA.der')));
-    const certs = pemCerts(sim.pki.pckChainPem);
-    expect(certs[1]?.verify(intel.publicKey)).toBe(false);
-    expect(certs[2]?.verify(intel.publicKey)).toBe(false);
-  });
+  it.skipIf(!haveFixtures('tee/trust-anchors'))(
+    'the real Intel SGX Root CA did not sign the simulated chain',
+    () => {
+      const intel = new X509Certificate(
+        readFileSync(join(fixturesDir, 'tee/trust-anchors/intel/Intel_SGX_Root_CA.der')),
+      );
+      const certs = pemCerts(sim.pki.pckChainPem);
+      expect(certs[1]?.verify(intel.publicKey)).toBe(false);
+      expect(certs[2]?.verify(intel.publicKey)).toBe(false);
+    },
+  );
 });
 
 describe('simulated TD measurements', () => {
@@ -116,7 +137,9 @@ describe('simulated TD measurements', () => {
     sim.extendRtmr(2, new Uint8Array(48).fill(1));
     const q = await sim.quote(rd);
     expect(Buffer.from(q.subarray(48 + 424, 48 + 472)).equals(Buffer.from(before))).toBe(false);
-    await expect(async () => sim.extendRtmr(4, new Uint8Array(48))).rejects.toMatchObject({ code: 'TEE_SIM_FIELD_SIZE' });
+    await expect(async () => sim.extendRtmr(4, new Uint8Array(48))).rejects.toMatchObject({
+      code: 'TEE_SIM_FIELD_SIZE',
+    });
   });
 
   it('getEvidence returns the quote, the collateral and simulated: true', async () => {

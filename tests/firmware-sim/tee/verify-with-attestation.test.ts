@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDcapCollateral, parseDcapQuote, serializeDcapQuote, verifyDcapQuote } from '#attestation/dcap/index.js';
+import {
+  parseDcapCollateral,
+  parseDcapQuote,
+  serializeDcapQuote,
+  verifyDcapQuote,
+} from '#attestation/dcap/index.js';
 import { parseSnpReport, serializeSnpReport, verifySnpReport } from '#attestation/sev-snp/index.js';
 import { certsFromBlob, dcapAnchorsFromCerts, snpAnchorsFromCerts } from '#attestation/trust/index.js';
 import type { QuoteCollateralV3 } from '#device/tee.js';
@@ -39,7 +44,7 @@ describe('simulated TDX quote against attestation/dcap', () => {
     expect(Buffer.from(serializeDcapQuote(parsed)).equals(Buffer.from(quote))).toBe(true);
   });
 
-  it('verifies, UpToDate, with the simulator\'s root passed as trust anchor', () => {
+  it("verifies, UpToDate, with the simulator's root passed as trust anchor", () => {
     const anchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(sim.trustAnchor.pem), 'sim root'));
     const v = verifyDcapQuote(quote, collateralOf(collateral), { at: now, trustAnchors: anchors });
     expect(codes(v)).toEqual([]);
@@ -54,12 +59,21 @@ describe('simulated TDX quote against attestation/dcap', () => {
     expect(codes(v)).toContain('DCAP_ROOT_UNTRUSTED');
   });
 
-  it.skipIf(!haveFixtures('tee/trust-anchors'))('is rejected with the real Intel SGX Root CA from the fixtures', () => {
-    const intel = certsFromBlob(readFileSync(join(anchorsDir, 'intel/Intel_SGX_Root_CA.der')), 'Intel root');
-    const v = verifyDcapQuote(quote, collateralOf(collateral), { at: now, trustAnchors: dcapAnchorsFromCerts(intel) });
-    expect(v.ok).toBe(false);
-    expect(codes(v)).toContain('DCAP_ROOT_UNTRUSTED');
-  });
+  it.skipIf(!haveFixtures('tee/trust-anchors'))(
+    'is rejected with the real Intel SGX Root CA from the fixtures',
+    () => {
+      const intel = certsFromBlob(
+        readFileSync(join(anchorsDir, 'intel/Intel_SGX_Root_CA.der')),
+        'Intel root',
+      );
+      const v = verifyDcapQuote(quote, collateralOf(collateral), {
+        at: now,
+        trustAnchors: dcapAnchorsFromCerts(intel),
+      });
+      expect(v.ok).toBe(false);
+      expect(codes(v)).toContain('DCAP_ROOT_UNTRUSTED');
+    },
+  );
 
   it('a changed REPORTDATA byte breaks the quote signature', () => {
     const anchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(sim.trustAnchor.pem), 'sim root'));
@@ -81,7 +95,9 @@ describe('simulated TDX quote against attestation/dcap', () => {
   it('collateral expires: verification 40 days later fails', () => {
     const anchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(sim.trustAnchor.pem), 'sim root'));
     const later = new Date(now.getTime() + 40 * 86_400_000);
-    expect(verifyDcapQuote(quote, collateralOf(collateral), { at: later, trustAnchors: anchors }).ok).toBe(false);
+    expect(verifyDcapQuote(quote, collateralOf(collateral), { at: later, trustAnchors: anchors }).ok).toBe(
+      false,
+    );
   });
 });
 
@@ -105,9 +121,15 @@ describe('simulated SEV-SNP report against attestation/sev-snp', () => {
     expect(Buffer.from(serializeSnpReport(parsed)).equals(Buffer.from(report))).toBe(true);
   });
 
-  it('verifies with the simulator\'s ARK and ASK passed as trust anchors', () => {
-    const certs = [...certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem), 'ark'), ...certsFromBlob(Buffer.from(sp.trustAnchors.ask.pem), 'ask')];
-    const v = verifySnpReport(report, chain[0] as Uint8Array, { at: now, trustAnchors: snpAnchorsFromCerts(certs) });
+  it("verifies with the simulator's ARK and ASK passed as trust anchors", () => {
+    const certs = [
+      ...certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem), 'ark'),
+      ...certsFromBlob(Buffer.from(sp.trustAnchors.ask.pem), 'ask'),
+    ];
+    const v = verifySnpReport(report, chain[0] as Uint8Array, {
+      at: now,
+      trustAnchors: snpAnchorsFromCerts(certs),
+    });
     expect(codes(v)).toEqual([]);
     expect(v).toMatchObject({ ok: true, product: 'milan', signer: 'vcek', version: 3 });
     expect(v.reportedTcb).toMatchObject({ bootloader: 4, tee: 0, snp: 24, microcode: 219 });
@@ -119,18 +141,29 @@ describe('simulated SEV-SNP report against attestation/sev-snp', () => {
     expect(codes(v)).toContain('SNP_ROOT_UNTRUSTED');
   });
 
-  it.skipIf(!haveFixtures('tee/trust-anchors'))('is rejected with AMD\'s real Milan ARK and ASK from the fixtures', () => {
-    const real = ['milan_ark.pem', 'milan_ask.pem'].flatMap((f) => certsFromBlob(readFileSync(join(anchorsDir, 'amd', f)), f));
-    const v = verifySnpReport(report, chain[0] as Uint8Array, { at: now, trustAnchors: snpAnchorsFromCerts(real) });
-    expect(v.ok).toBe(false);
-    expect(codes(v)).toContain('SNP_CHAIN_INVALID');
-  });
+  it.skipIf(!haveFixtures('tee/trust-anchors'))(
+    "is rejected with AMD's real Milan ARK and ASK from the fixtures",
+    () => {
+      const real = ['milan_ark.pem', 'milan_ask.pem'].flatMap((f) =>
+        certsFromBlob(readFileSync(join(anchorsDir, 'amd', f)), f),
+      );
+      const v = verifySnpReport(report, chain[0] as Uint8Array, {
+        at: now,
+        trustAnchors: snpAnchorsFromCerts(real),
+      });
+      expect(v.ok).toBe(false);
+      expect(codes(v)).toContain('SNP_CHAIN_INVALID');
+    },
+  );
 
   it('a changed REPORTED_TCB byte fails both the signature and the VCEK TCB match', () => {
     const certs = certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'anchors');
     const t = report.slice();
     t[0x186] = (t[0x186] as number) + 1;
-    const v = verifySnpReport(t, chain[0] as Uint8Array, { at: now, trustAnchors: snpAnchorsFromCerts(certs) });
+    const v = verifySnpReport(t, chain[0] as Uint8Array, {
+      at: now,
+      trustAnchors: snpAnchorsFromCerts(certs),
+    });
     expect(codes(v)).toEqual(expect.arrayContaining(['SNP_TCB_MISMATCH', 'SNP_SIGNATURE_INVALID']));
   });
 });
@@ -141,7 +174,9 @@ describe('createSimulatedTee (composition-root entry)', () => {
     const tev = await tdx.provider.getEvidence(rd);
     if (tev.tee !== 'tdx') throw new Error('wrong tee');
     const tAnchors = dcapAnchorsFromCerts(certsFromBlob(Buffer.from(tdx.trustAnchorsPem), 'anchors'));
-    expect(verifyDcapQuote(tev.quote, collateralOf(tev.collateral), { at: now, trustAnchors: tAnchors }).ok).toBe(true);
+    expect(
+      verifyDcapQuote(tev.quote, collateralOf(tev.collateral), { at: now, trustAnchors: tAnchors }).ok,
+    ).toBe(true);
 
     const snp = await createSimulatedTee('sev-snp', { now });
     expect(snp.provider).toMatchObject({ kind: 'sev-snp', simulated: true });
@@ -156,10 +191,18 @@ describe('simulated Genoa AMD-SP', () => {
   it('is recognised as Genoa from CPUID and the VCEK and verifies under its own ARK/ASK only', async () => {
     const sp = await SimulatedAmdSp.create({ product: 'Genoa', now });
     const ev = await sp.getEvidence(rd);
-    const anchors = snpAnchorsFromCerts(certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'genoa'));
-    const v = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: anchors });
+    const anchors = snpAnchorsFromCerts(
+      certsFromBlob(Buffer.from(sp.trustAnchors.ark.pem + sp.trustAnchors.ask.pem), 'genoa'),
+    );
+    const v = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), {
+      at: now,
+      trustAnchors: anchors,
+    });
     expect(v).toMatchObject({ ok: true, product: 'genoa' });
-    const none = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: { certs: [] } });
+    const none = verifySnpReport(ev.report, ev.vekChain?.vek ?? new Uint8Array(), {
+      at: now,
+      trustAnchors: { certs: [] },
+    });
     expect(none.ok).toBe(false);
   });
 });
@@ -207,11 +250,23 @@ describe('simulated VLEK-signed SEV-SNP report', () => {
     expect(resumed.signer).toBe('vlek');
     expect(resumed.trustAnchorsPem).toBe(sp.trustAnchorsPem);
     const again = await resumed.getEvidence(rd);
-    expect(verifySnpReport(again.report, again.vekChain?.vek ?? new Uint8Array(), { at: now, trustAnchors: anchors }).ok).toBe(true);
+    expect(
+      verifySnpReport(again.report, again.vekChain?.vek ?? new Uint8Array(), {
+        at: now,
+        trustAnchors: anchors,
+      }).ok,
+    ).toBe(true);
   });
 
-  it.skipIf(!haveFixtures('tee/trust-anchors'))('is rejected with AMD\'s real Milan ARK and ASVK from the fixtures', () => {
-    const real = ['milan_ark.pem', 'milan_asvk.pem'].flatMap((f) => certsFromBlob(readFileSync(join(anchorsDir, 'amd', f)), f));
-    expect(verifySnpReport(report, vek, { at: now, trustAnchors: snpAnchorsFromCerts(real) }).ok).toBe(false);
-  });
+  it.skipIf(!haveFixtures('tee/trust-anchors'))(
+    "is rejected with AMD's real Milan ARK and ASVK from the fixtures",
+    () => {
+      const real = ['milan_ark.pem', 'milan_asvk.pem'].flatMap((f) =>
+        certsFromBlob(readFileSync(join(anchorsDir, 'amd', f)), f),
+      );
+      expect(verifySnpReport(report, vek, { at: now, trustAnchors: snpAnchorsFromCerts(real) }).ok).toBe(
+        false,
+      );
+    },
+  );
 });
