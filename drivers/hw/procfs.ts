@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from '#device/hw-metrics.js';
 
 /**
@@ -12,6 +12,61 @@ import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from 
 export interface ProcfsOptions {
   proc?: string;
   sys?: string;
+}
+
+/**
+ * Kernel files kept open and re-read with pread(2) at offset 0 (seq_file and sysfs regenerate the text for each
+ * read from 0): one syscall per sample instead of open+fstat+read+close, about 5× cheaper on the hook path.
+ * Files that do not exist are remembered as absent for ABSENT_RECHECK_MS.
+ */
+const ABSENT_RECHECK_MS = 10_000;
+const MAX_OPEN = 256;
+
+class KernelFiles {
+  private readonly fds = new Map<string, number>();
+  private readonly absent = new Map<string, number>();
+  private readonly buf = Buffer.alloc(64 * 1024);
+
+  read(path: string): string | undefined {
+    let fd = this.fds.get(path);
+    if (fd === undefined) {
+      const since = this.absent.get(path);
+      if (since !== undefined && Date.now() - since < ABSENT_RECHECK_MS) return undefined;
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        this.absent.set(path, Date.now());
+        if (this.absent.size > 4 * MAX_OPEN) this.absent.delete(this.absent.keys().next().value as string);
+        return undefined;
+      }
+      if (this.fds.size >= MAX_OPEN) this.close(this.fds.keys().next().value as string);
+      this.fds.set(path, fd);
+    }
+    try {
+      const n = readSync(fd, this.buf, 0, this.buf.length, 0);
+      // A table larger than the buffer (e.g. /proc/net/tcp of a busy host) is read whole the slow way.
+      return n < this.buf.length ? this.buf.toString('utf8', 0, n) : readFileSync(path, 'utf8');
+    } catch {
+      this.close(path); // the process exited (ESRCH) or the file went away
+      return undefined;
+    }
+  }
+
+  close(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) return;
+    this.fds.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Closes every file under a prefix (a process that went away). */
+  closeUnder(prefix: string): void {
+    for (const p of [...this.fds.keys()]) if (p.startsWith(prefix)) this.close(p);
+  }
 }
 
 /** USER_HZ: /proc/stat counts in clock ticks of 1/100 s on every Linux ABI (proc(5)). */
@@ -73,16 +128,43 @@ export function remoteEndpoints(table: string, inodes: ReadonlySet<string>, into
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || !inodes.has(f[9] as string)) continue;
     const [addr, port] = (f[2] as string).split(':');
-    if (addr === undefined || ZERO.test(addr) || LOOPBACK4.test(addr) || addr === '00000000000000000000000001000000') continue;
+    if (
+      addr === undefined ||
+      ZERO.test(addr) ||
+      LOOPBACK4.test(addr) ||
+      addr === '00000000000000000000000001000000'
+    )
+      continue;
     if (port === '0000') continue;
     into.add(`${addr}:${port}`);
   }
 }
 
+/** Remote endpoints are a gauge that costs a walk of the process tree and of the netns socket tables: sampled at most once per second per agent. */
+const ENDPOINTS_TTL_MS = 1000;
+/** Thermal zones and EDAC controllers do not come and go: their lists are re-read every 10 s. */
+const LISTS_TTL_MS = 10_000;
+
 export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
   const proc = opts.proc ?? '/proc';
   const sys = opts.sys ?? '/sys';
+  const files = new KernelFiles();
   const hypervisor = /^flags\s*:.*\bhypervisor\b/m.test(read(`${proc}/cpuinfo`) ?? '') ? 1 : 0;
+  const endpointsCache = new Map<number, { at: number; n: number }>();
+  const lists = new Map<string, { at: number; names: string[] | undefined }>();
+
+  function list(dir: string, keep: (n: string) => boolean): string[] | undefined {
+    const hit = lists.get(dir);
+    if (hit !== undefined && Date.now() - hit.at < LISTS_TTL_MS) return hit.names;
+    let names: string[] | undefined;
+    try {
+      names = readdirSync(dir).filter(keep);
+    } catch {
+      names = undefined;
+    }
+    lists.set(dir, { at: Date.now(), names });
+    return names;
+  }
 
   /** The agent and its descendants, via /proc/<pid>/task/<tid>/children (bounded: 128 processes). */
   function tree(pid: number): number[] {
@@ -126,74 +208,86 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
     return inodes;
   }
 
+  /** The memory file of the process's cgroup (v2 memory.current, else v1 memory.usage_in_bytes), resolved once per pid. */
+  const memFile = new Map<number, string | undefined>();
   function cgroupMemory(pid: number): number | undefined {
-    const cg = read(`${proc}/${pid}/cgroup`);
-    if (cg === undefined) return undefined;
-    const v2 = /^0::(\/.*)$/m.exec(cg);
-    if (v2 !== null) {
-      const cur = read(`${sys}/fs/cgroup${v2[1] === '/' ? '' : (v2[1] as string)}/memory.current`);
-      if (cur !== undefined) return Number(cur.trim());
+    if (!memFile.has(pid)) {
+      const cg = read(`${proc}/${pid}/cgroup`) ?? '';
+      const v2 = /^0::(\/.*)$/m.exec(cg);
+      const v1 = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(cg);
+      const rel = (p: string | undefined): string => (p === undefined || p === '/' ? '' : p);
+      const candidates = [
+        ...(v2 === null ? [] : [`${sys}/fs/cgroup${rel(v2[1])}/memory.current`]),
+        ...(v1 === null ? [] : [`${sys}/fs/cgroup/memory${rel(v1[1])}/memory.usage_in_bytes`]),
+      ];
+      memFile.set(
+        pid,
+        candidates.find((f) => read(f) !== undefined),
+      );
+      if (memFile.size > 256) memFile.delete(memFile.keys().next().value as number);
     }
-    const v1 = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(cg);
-    if (v1 !== null) {
-      const cur = read(`${sys}/fs/cgroup/memory${v1[1] === '/' ? '' : (v1[1] as string)}/memory.usage_in_bytes`);
-      if (cur !== undefined) return Number(cur.trim());
-    }
-    return undefined;
+    const f = memFile.get(pid);
+    const cur = f === undefined ? undefined : files.read(f);
+    return cur === undefined ? undefined : Number(cur.trim());
   }
 
   function thermalMax(): number | undefined {
-    let zones: string[];
-    try {
-      zones = readdirSync(`${sys}/class/thermal`).filter((z) => z.startsWith('thermal_zone'));
-    } catch {
-      return undefined;
-    }
+    const zones = list(`${sys}/class/thermal`, (z) => z.startsWith('thermal_zone'));
+    if (zones === undefined) return undefined;
     let max: number | undefined;
     for (const z of zones) {
-      const t = Number(read(`${sys}/class/thermal/${z}/temp`)?.trim());
+      const t = Number(files.read(`${sys}/class/thermal/${z}/temp`)?.trim());
       if (Number.isFinite(t)) max = Math.max(max ?? t, t);
     }
     return max;
   }
 
   function edac(): { ce: number; ue: number } | undefined {
-    let mcs: string[];
-    try {
-      mcs = readdirSync(`${sys}/devices/system/edac/mc`).filter((m) => /^mc\d+$/.test(m));
-    } catch {
-      return undefined;
-    }
-    if (mcs.length === 0) return undefined;
+    const mcs = list(`${sys}/devices/system/edac/mc`, (m) => /^mc\d+$/.test(m));
+    if (mcs === undefined || mcs.length === 0) return undefined;
     let ce = 0;
     let ue = 0;
     for (const m of mcs) {
-      ce += Number(read(`${sys}/devices/system/edac/mc/${m}/ce_count`)?.trim() ?? 0);
-      ue += Number(read(`${sys}/devices/system/edac/mc/${m}/ue_count`)?.trim() ?? 0);
+      ce += Number(files.read(`${sys}/devices/system/edac/mc/${m}/ce_count`)?.trim() ?? 0);
+      ue += Number(files.read(`${sys}/devices/system/edac/mc/${m}/ue_count`)?.trim() ?? 0);
     }
     return { ce, ue };
   }
 
+  /** Distinct remote endpoints of the agent tree, at most once per ENDPOINTS_TTL_MS per agent. */
+  function endpoints(pid: number): number {
+    const hit = endpointsCache.get(pid);
+    if (hit !== undefined && Date.now() - hit.at < ENDPOINTS_TTL_MS) return hit.n;
+    const inodes = socketInodes(tree(pid));
+    const seen = new Set<string>();
+    if (inodes.size > 0)
+      for (const tbl of ['tcp', 'tcp6', 'udp', 'udp6'])
+        remoteEndpoints(read(`${proc}/${pid}/net/${tbl}`) ?? '', inodes, seen);
+    endpointsCache.set(pid, { at: Date.now(), n: seen.size });
+    if (endpointsCache.size > 256) endpointsCache.delete(endpointsCache.keys().next().value as number);
+    return seen.size;
+  }
+
   function readAll(target: HwTarget, withEndpoints: boolean): HwValues {
     const out: HwValues = { hypervisor_present: hypervisor };
-    const cpu = read(`${proc}/pressure/cpu`);
+    const cpu = files.read(`${proc}/pressure/cpu`);
     if (cpu !== undefined) {
       const p = parsePsi(cpu);
       if (p.some !== undefined) out.psi_cpu_some_us = p.some;
     }
-    const mem = read(`${proc}/pressure/memory`);
+    const mem = files.read(`${proc}/pressure/memory`);
     if (mem !== undefined) {
       const p = parsePsi(mem);
       if (p.some !== undefined) out.psi_mem_some_us = p.some;
       if (p.full !== undefined) out.psi_mem_full_us = p.full;
     }
-    const io = read(`${proc}/pressure/io`);
+    const io = files.read(`${proc}/pressure/io`);
     if (io !== undefined) {
       const p = parsePsi(io);
       if (p.some !== undefined) out.psi_io_some_us = p.some;
       if (p.full !== undefined) out.psi_io_full_us = p.full;
     }
-    const stat = read(`${proc}/stat`);
+    const stat = files.read(`${proc}/stat`);
     const steal = stat === undefined ? undefined : parseSteal(stat);
     if (steal !== undefined) out.steal_ns = steal;
     const t = thermalMax();
@@ -205,15 +299,15 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
     }
     const pid = target.pid;
     if (pid === undefined) return out;
-    const sched = read(`${proc}/${pid}/schedstat`);
+    const sched = files.read(`${proc}/${pid}/schedstat`);
     if (sched !== undefined) out.run_delay_ns = Number(sched.trim().split(/\s+/)[1] ?? 0);
-    const pio = read(`${proc}/${pid}/io`);
+    const pio = files.read(`${proc}/${pid}/io`);
     if (pio !== undefined) {
       const p = parseIo(pio);
       if (p.read !== undefined) out.io_read_bytes = p.read;
       if (p.write !== undefined) out.io_write_bytes = p.write;
     }
-    const dev = read(`${proc}/${pid}/net/dev`);
+    const dev = files.read(`${proc}/${pid}/net/dev`);
     if (dev !== undefined) {
       const n = parseNetDev(dev);
       out.net_rx_bytes = n.rx;
@@ -221,19 +315,28 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
     }
     const memNow = cgroupMemory(pid);
     if (memNow !== undefined) out.mem_current_bytes = memNow;
-    if (withEndpoints) {
-      const inodes = socketInodes(tree(pid));
-      const seen = new Set<string>();
-      if (inodes.size > 0) for (const tbl of ['tcp', 'tcp6', 'udp', 'udp6']) remoteEndpoints(read(`${proc}/${pid}/net/${tbl}`) ?? '', inodes, seen);
-      out.remote_endpoints = seen.size;
-    }
+    if (withEndpoints) out.remote_endpoints = endpoints(pid);
     return out;
   }
 
   const ALL: readonly HwMetric[] = [
-    'psi_cpu_some_us', 'psi_mem_some_us', 'psi_mem_full_us', 'psi_io_some_us', 'psi_io_full_us', 'steal_ns', 'run_delay_ns',
-    'io_read_bytes', 'io_write_bytes', 'net_rx_bytes', 'net_tx_bytes', 'remote_endpoints', 'mem_current_bytes',
-    'temp_max_mc', 'ecc_corrected', 'ecc_uncorrected', 'hypervisor_present',
+    'psi_cpu_some_us',
+    'psi_mem_some_us',
+    'psi_mem_full_us',
+    'psi_io_some_us',
+    'psi_io_full_us',
+    'steal_ns',
+    'run_delay_ns',
+    'io_read_bytes',
+    'io_write_bytes',
+    'net_rx_bytes',
+    'net_tx_bytes',
+    'remote_endpoints',
+    'mem_current_bytes',
+    'temp_max_mc',
+    'ecc_corrected',
+    'ecc_uncorrected',
+    'hypervisor_present',
   ];
   const REASON: Partial<Record<HwMetric, string>> = {
     psi_cpu_some_us: 'no /proc/pressure (kernel without CONFIG_PSI or psi=0)',
@@ -247,8 +350,18 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
     name: 'procfs',
     probe(target) {
       const got = readAll({ pid: target.pid ?? process.pid }, true);
-      return ALL.map((m): HwProbeEntry => (got[m] !== undefined ? { metric: m, available: true } : { metric: m, available: false, reason: REASON[m] ?? `not readable under ${proc}` }));
+      return ALL.map((m): HwProbeEntry =>
+        got[m] !== undefined
+          ? { metric: m, available: true }
+          : { metric: m, available: false, reason: REASON[m] ?? `not readable under ${proc}` },
+      );
     },
     read: (target) => readAll(target, true),
+    release(target) {
+      if (target.pid === undefined) return;
+      files.closeUnder(`${proc}/${target.pid}/`);
+      endpointsCache.delete(target.pid);
+      memFile.delete(target.pid);
+    },
   };
 }
