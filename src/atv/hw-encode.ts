@@ -54,6 +54,16 @@ export function costDivergence(v: Required<HwValues>, c: HwClaims): number {
   return log01(v.task_clock_ns / 1e6 / Math.max(1, c.tokens), 4);
 }
 
+/** SW↔HW: the call claims no network but the namespace sent ≥ 1 MB (log10 of the MB beyond it, 2 decades = 1). */
+export function netDivergence(v: Required<HwValues>, c: HwClaims): number {
+  return c.network ? 0 : log01(v.net_tx_bytes / MB - 1, 2);
+}
+
+/** SW↔HW: the call claims to only read but the agent wrote ≥ 1 MB to storage (same scale). */
+export function writeDivergence(v: Required<HwValues>, c: HwClaims): number {
+  return c.readOnly ? log01(v.io_write_bytes / MB - 1, 2) : 0;
+}
+
 /**
  * CPU time beyond what the wall time and the host's CPUs allow (0 when physically possible). Checked over the span
  * since the session's first reading, not one interval: an inherited counter folds a child's whole CPU time in when
@@ -421,14 +431,14 @@ export const HW_FEATURES: readonly Feature[] = [
     dim: 1,
     uses: ['net_tx_bytes'],
     doc: '1 − network divergence: the call claims no network but the namespace sent ≥ 1 MB (log10 MB / 2)',
-    f: (v, _i, c) => 1 - Math.min(1, c.network ? 0 : log01(v.net_tx_bytes / MB - 1, 2)),
+    f: (v, _i, c) => 1 - Math.min(1, netDivergence(v, c)),
   },
   {
     subfield: 'linkage_consistency_features',
     dim: 2,
     uses: ['io_write_bytes'],
     doc: '1 − write divergence: the call claims to only read but the agent wrote ≥ 1 MB (log10 MB / 2)',
-    f: (v, _i, c) => 1 - Math.min(1, c.readOnly ? log01(v.io_write_bytes / MB - 1, 2) : 0),
+    f: (v, _i, c) => 1 - Math.min(1, writeDivergence(v, c)),
   },
   {
     subfield: 'linkage_consistency_features',
@@ -437,8 +447,8 @@ export const HW_FEATURES: readonly Feature[] = [
     doc: 'product of dims 0–2 (1 = software and hardware agree)',
     f: (v, _i, c) =>
       (1 - Math.min(1, costDivergence(v, c))) *
-      (1 - Math.min(1, c.network ? 0 : log01(v.net_tx_bytes / MB - 1, 2))) *
-      (1 - Math.min(1, c.readOnly ? log01(v.io_write_bytes / MB - 1, 2) : 0)),
+      (1 - Math.min(1, netDivergence(v, c))) *
+      (1 - Math.min(1, writeDivergence(v, c))),
   },
   {
     subfield: 'linkage_consistency_features',
@@ -452,14 +462,14 @@ export const HW_FEATURES: readonly Feature[] = [
     dim: 5,
     uses: ['net_tx_bytes'],
     doc: 'network divergence (raw)',
-    f: (v, _i, c) => (c.network ? 0 : log01(v.net_tx_bytes / MB - 1, 2)),
+    f: (v, _i, c) => netDivergence(v, c),
   },
   {
     subfield: 'linkage_consistency_features',
     dim: 6,
     uses: ['io_write_bytes'],
     doc: 'write divergence (raw)',
-    f: (v, _i, c) => (c.readOnly ? log01(v.io_write_bytes / MB - 1, 2) : 0),
+    f: (v, _i, c) => writeDivergence(v, c),
   },
   {
     subfield: 'linkage_consistency_features',

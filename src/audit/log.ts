@@ -27,6 +27,7 @@ import {
   type AuditEvent,
   type AuditRecord,
   type RecordSignatures,
+  EVENT_FIELDS,
 } from './record.js';
 import { setAsideTail, type TornTail } from './recovery.js';
 
@@ -419,21 +420,6 @@ export class AuditLog {
 }
 
 const KIND_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
-
-/** The fields an appender may set (RecordBody less what the log fills in: v, seq, ts, prev_hash). */
-const EVENT_FIELDS: ReadonlySet<string> = new Set([
-  'kind',
-  'aid',
-  'tenant',
-  'session',
-  'tool',
-  'args_sha3',
-  'decision',
-  'reason',
-  'rules',
-  'atv_sha3',
-  'data',
-]);
 
 function validateEvent(ev: AuditEvent): void {
   if (typeof ev !== 'object' || ev === null)

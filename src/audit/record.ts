@@ -61,6 +61,21 @@ export interface AuditEvent {
   data?: JsonObject | null;
 }
 
+/** The fields an appender may set: the record body less what the log fills in (v, seq, ts, prev_hash). */
+export const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'aid',
+  'tenant',
+  'session',
+  'tool',
+  'args_sha3',
+  'decision',
+  'reason',
+  'rules',
+  'atv_sha3',
+  'data',
+]);
+
 export const BODY_FIELDS = [
   'v',
   'seq',

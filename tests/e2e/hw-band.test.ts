@@ -1,28 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HW_SIM_ATTACKS } from '#firmware-sim/hw/sim-source.js';
 import { runCli } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { readLogRecords } from '../helpers/log-records.js';
-import { tempHome } from '../service/helpers.js';
+import { daemonHomes } from '../helpers/daemon-homes.js';
 
 /** Issue 11 acceptance: the band from this host's real sources and from the simulator, in the loop on every call. */
 
-const homes: Array<{ env: Record<string, string>; cleanup: () => void }> = [];
-function home(hw: string, extra: Record<string, string> = {}): { root: string; env: Record<string, string> } {
-  const t = tempHome('hw');
-  const env = { ...t.env, AEGIS_HW: hw, AEGIS_JUDGE: 'off', ...extra };
-  homes.push({ env, cleanup: t.cleanup });
-  return { root: t.home.root, env };
-}
-afterAll(async () => {
-  for (const h of homes) {
-    await runCli(['daemon', 'stop'], h.env);
-    h.cleanup();
-  }
-});
+const newHome = daemonHomes();
+const home = (
+  hw: string,
+  extra: Record<string, string> = {},
+): { root: string; env: Record<string, string> } =>
+  newHome('hw', { AEGIS_HW: hw, AEGIS_JUDGE: 'off', ...extra });
 
 /** Ordinary developer work: the peer corpora's benign rows, then generated everyday commands, 2,000 in all. */
 function benignCalls(n: number): Array<{ tool: string; input: Record<string, unknown>; session_id: string }> {

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fixturesDir, repoRoot } from '../helpers/fixtures.js';
 import { readLogRecords, type StoredRecord } from '../helpers/log-records.js';
-import { tempHome } from '../service/helpers.js';
+import { daemonHomes } from '../helpers/daemon-homes.js';
 
 /**
  * Issue 10 acceptance: the same calls take one road whether they come through `aegis evaluate --batch` or through the
@@ -155,20 +155,9 @@ function runHook(shim: string, input: HookInput, env: Record<string, string>): s
 const decisions = (root: string, via: string): StoredRecord[] =>
   readLogRecords(join(root, 'log')).filter((x) => x.kind === 'decision' && x.data?.['via'] === via);
 
-const homes: Array<{ env: Record<string, string>; cleanup: () => void }> = [];
-function home(tag: string, judge: string): { root: string; env: Record<string, string> } {
-  const t = tempHome(tag);
-  const env = { ...t.env, AEGIS_JUDGE: judge };
-  homes.push({ env, cleanup: t.cleanup });
-  return { root: t.home.root, env };
-}
-
-afterAll(async () => {
-  for (const h of homes) {
-    await runCli(['daemon', 'stop'], h.env);
-    h.cleanup();
-  }
-});
+const newHome = daemonHomes();
+const home = (tag: string, judge: string): { root: string; env: Record<string, string> } =>
+  newHome(tag, { AEGIS_JUDGE: judge });
 
 describe('one decision path (evaluate --batch and the installed hook + daemon)', () => {
   it(`${CALLS} mixed calls (PreToolUse, PostToolUse outputs, prompts) get the same decision, rules, reason and ATV both ways`, async () => {

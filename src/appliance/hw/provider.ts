@@ -7,11 +7,12 @@ import {
   type HwTarget,
   type HwValues,
 } from '../../device/hw-metrics.js';
-import type {
-  HwCallContext,
-  HwSnapshot,
-  HwSnapshotProvider,
-  HwSubfieldName,
+import {
+  HW_SUBFIELD_NAMES,
+  type HwCallContext,
+  type HwSnapshot,
+  type HwSnapshotProvider,
+  type HwSubfieldName,
 } from '../../device/hw-snapshot.js';
 import { encodeHwBand, HW_FEATURES } from '../../atv/hw-encode.js';
 
@@ -112,22 +113,7 @@ export function createHwProvider(
     const avail = new Map<HwMetric, string>([['wall_ns', 'clock']]);
     for (const e of metrics) if (e.available && !avail.has(e.metric)) avail.set(e.metric, e.source);
     const subfields: HwProbeReport['subfields'] = [];
-    const order: HwSubfieldName[] = [];
-    for (const f of HW_FEATURES) if (!order.includes(f.subfield)) order.push(f.subfield);
-    const all: HwSubfieldName[] = [
-      'memory_timing_histograms',
-      'aid_tag_transitions',
-      'atmu_anomaly',
-      'dma_fanout',
-      'thermal_ecc_drift',
-      'watchdog_signals',
-      'network_telemetry',
-      'gpu_accelerator_state',
-      'hypervisor_signals',
-      'hw_cost_attestation',
-      'linkage_consistency_features',
-    ];
-    for (const name of all) {
+    for (const name of HW_SUBFIELD_NAMES) {
       const feats = HW_FEATURES.filter((f) => f.subfield === name && f.uses.length > 0);
       const filled = feats.filter((f) => f.uses.every((m) => avail.has(m)));
       const src = [

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { homePublicKeys, openHomeAuditLog } from '../../appliance/audit-log.js';
 import { aegisHome } from '../../appliance/home.js';
 import { buildProof, verifyProof } from '../../audit/proof.js';
-import type { AuditEvent } from '../../audit/record.js';
+import { EVENT_FIELDS, type AuditEvent } from '../../audit/record.js';
 import { isJsonObject, parseJson, type JsonObject } from '../../core/canonical-json.js';
 import { fail } from '../../core/errors.js';
 import { readPublicKeys } from '../../crypto/key-files.js';
@@ -11,34 +11,20 @@ import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { readInputText } from '../input.js';
 
-const RECORD_FIELDS = new Set([
-  'kind',
-  'aid',
-  'tenant',
-  'session',
-  'tool',
-  'args_sha3',
-  'decision',
-  'reason',
-  'rules',
-  'atv_sha3',
-  'data',
-]);
-
 /**
  * A user's event keeps everything they sent: fields the record has no place for (`{"kind":"x","ticket":"SEC-4711"}`)
  * move under `data`, where they are hashed and signed with the rest. A name already in `data` is refused rather than
  * overwritten, and a `data` that is not an object is left for the log to refuse.
  */
 export function withExtrasUnderData(ev: JsonObject): AuditEvent {
-  const extras = Object.keys(ev).filter((k) => !RECORD_FIELDS.has(k));
+  const extras = Object.keys(ev).filter((k) => !EVENT_FIELDS.has(k));
   if (extras.length === 0) return ev as unknown as AuditEvent;
   const data = ev['data'] ?? {};
   if (!isJsonObject(data)) return ev as unknown as AuditEvent;
   const out: JsonObject = {};
   const merged: JsonObject = { ...data };
   for (const [k, v] of Object.entries(ev)) {
-    if (RECORD_FIELDS.has(k)) {
+    if (EVENT_FIELDS.has(k)) {
       if (k !== 'data') out[k] = v;
       continue;
     }
