@@ -28,6 +28,7 @@ import {
   type AuditRecord,
   type RecordSignatures,
   EVENT_FIELDS,
+  EVENT_STRING_FIELDS,
 } from './record.js';
 import { setAsideTail, type TornTail } from './recovery.js';
 
@@ -441,16 +442,7 @@ function validateEvent(ev: AuditEvent): void {
       'event kind must be 1-64 characters of a-z, 0-9, "_", "." or "-", starting with a letter',
     );
   }
-  for (const f of [
-    'aid',
-    'tenant',
-    'session',
-    'tool',
-    'args_sha3',
-    'decision',
-    'reason',
-    'atv_sha3',
-  ] as const) {
+  for (const f of EVENT_STRING_FIELDS) {
     const v = ev[f];
     if (v !== undefined && v !== null && typeof v !== 'string')
       fail('AUDIT_EVENT_INVALID', `event field ${f} must be a string`);

@@ -61,21 +61,6 @@ export interface AuditEvent {
   data?: JsonObject | null;
 }
 
-/** The fields an appender may set: the record body less what the log fills in (v, seq, ts, prev_hash). */
-export const EVENT_FIELDS: ReadonlySet<string> = new Set([
-  'kind',
-  'aid',
-  'tenant',
-  'session',
-  'tool',
-  'args_sha3',
-  'decision',
-  'reason',
-  'rules',
-  'atv_sha3',
-  'data',
-]);
-
 export const BODY_FIELDS = [
   'v',
   'seq',
@@ -92,6 +77,24 @@ export const BODY_FIELDS = [
   'atv_sha3',
   'data',
   'prev_hash',
+] as const;
+
+/** What the log fills in itself. */
+const LOG_FIELDS: ReadonlySet<string> = new Set(['v', 'seq', 'ts', 'prev_hash']);
+
+/** The fields an appender may set: the record body less what the log fills in. */
+export const EVENT_FIELDS: ReadonlySet<string> = new Set(BODY_FIELDS.filter((f) => !LOG_FIELDS.has(f)));
+
+/** The event fields that are strings or null (the others: kind, rules, data). */
+export const EVENT_STRING_FIELDS = [
+  'aid',
+  'tenant',
+  'session',
+  'tool',
+  'args_sha3',
+  'decision',
+  'reason',
+  'atv_sha3',
 ] as const;
 
 export function makeBody(ev: AuditEvent, seq: number, ts: string, prevHash: string): RecordBody {
