@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPoliciesDir, loadPolicies } from './policy/load.js';
 import type { Example, Policies } from './policy/types.js';
+import { BASELINE_FEATURES, BASELINE_FLOOR, BASELINE_K, BASELINE_MIN_SAMPLES } from './hw-baseline.js';
+import { HW_RULES } from './steps.js';
 
 /**
  * Generates docs/rules.md from policies/firewall: every rule id with its category, decision,
@@ -86,41 +88,12 @@ export const STEP_RULES: ReadonlyArray<{ id: string; step: number; decision: str
     rationale:
       'The same call (tool + canonical input) reached session.loop_threshold within session.loop_window_s; blocked calls do not count.',
   },
+  ...HW_RULES.map((r) => ({ id: r.id, step: 337, decision: r.verdict, rationale: r.doc })),
   {
-    id: 'hw.iommu-violation',
-    step: 337,
-    decision: 'BLOCK',
-    rationale: 'Hardware band aid_tag_transitions[0] ≥ 0.20 (reference §2.2).',
-  },
-  {
-    id: 'hw.hypervisor-ring',
-    step: 337,
-    decision: 'BLOCK',
-    rationale: 'Hardware band atmu_anomaly[2] ≥ 0.34.',
-  },
-  {
-    id: 'hw.unexpected-egress',
-    step: 337,
-    decision: 'BLOCK',
-    rationale: 'Hardware band network_telemetry[0] ≥ 0.20 for a tool that does not send data.',
-  },
-  {
-    id: 'hw.thermal',
+    id: 'hw.baseline-outlier',
     step: 337,
     decision: 'REQUIRE_APPROVAL',
-    rationale: 'Hardware band thermal_ecc_drift[3] ≥ 1 (≥ 90 °C).',
-  },
-  {
-    id: 'hw.dma-fanout',
-    step: 337,
-    decision: 'REQUIRE_APPROVAL',
-    rationale: 'Hardware band dma_fanout[0] ≥ 0.50.',
-  },
-  {
-    id: 'hw.ecc-uncorrectable',
-    step: 337,
-    decision: 'REQUIRE_APPROVAL',
-    rationale: 'Hardware band atmu_anomaly[3] ≥ 1.',
+    rationale: `A per-call hardware feature (${BASELINE_FEATURES.map((f) => f.what).join(', ')}) is above this host's learned mean + ${BASELINE_K}σ and at least ${BASELINE_FLOOR} of its scale, after ${BASELINE_MIN_SAMPLES} calls (baseline in $AEGIS_HOME/state/firewall/hw-baseline.json).`,
   },
   {
     id: 'policy.deny.<name>',

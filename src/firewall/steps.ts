@@ -304,6 +304,8 @@ interface HwRule {
   id: string;
   verdict: 'BLOCK' | 'REQUIRE_APPROVAL';
   reason: string;
+  /** For docs/rules.md: the condition in band units. */
+  doc: string;
   fires: (at: (name: string, i: number) => number, tool: string) => boolean;
 }
 
@@ -312,9 +314,10 @@ interface HwRule {
  * a real source exists; the rest of the band is judged against the learned baseline below). Thresholds are in band
  * units (docs/formats.md "Hardware band").
  */
-const HW_RULES: readonly HwRule[] = [
+export const HW_RULES: readonly HwRule[] = [
   {
     id: 'hw.iommu-violation',
+    doc: "aid_tag_transitions[0] (IOMMU faults / 5) ≥ 0.2: at least one IOMMU fault in the call's interval.",
     verdict: 'BLOCK',
     reason:
       'hardware reports IOMMU faults during this call (a device or process reached memory it should not)',
@@ -322,12 +325,14 @@ const HW_RULES: readonly HwRule[] = [
   },
   {
     id: 'hw.hypervisor-ring',
+    doc: 'atmu_anomaly[2] (hypervisor-ring events / 3) ≥ 0.34.',
     verdict: 'BLOCK',
     reason: 'hardware reports unexpected hypervisor-ring transitions',
     fires: (at) => at('atmu_anomaly', 2) >= 0.34,
   },
   {
     id: 'hw.unexpected-egress',
+    doc: 'network_telemetry[0] (bytes sent / 50 MB) ≥ 0.2 and dma_fanout[0] (remote endpoints of the agent tree / 32) ≥ 0.25, for a tool that does not send data (not fetch_url, web_search, send_message, mcp_tool).',
     verdict: 'BLOCK',
     reason:
       "the agent's processes hold many remote connections and sent over 10 MB, from a tool that should not send data",
@@ -336,18 +341,21 @@ const HW_RULES: readonly HwRule[] = [
   },
   {
     id: 'hw.tpm-reset',
+    doc: "atmu_anomaly[4] = 1: the TPM resetCount or restartCount changed since the agent's previous call.",
     verdict: 'REQUIRE_APPROVAL',
     reason: 'the TPM was reset or restarted since the previous call (platform state may have been replaced)',
     fires: (at) => at('atmu_anomaly', 4) >= 1,
   },
   {
     id: 'hw.tee-debug',
+    doc: 'atmu_anomaly[6] = 1: the current TEE evidence says debug.',
     verdict: 'REQUIRE_APPROVAL',
     reason: 'the TEE evidence says debug mode is on: the host can read guest memory',
     fires: (at) => at('atmu_anomaly', 6) >= 1,
   },
   {
     id: 'hw.watchdog',
+    doc: 'watchdog_signals[0] (watchdog strikes / 5) ≥ 0.2, or watchdog_signals[3] (share of the interval with all tasks stalled on I/O, PSI) ≥ 0.8.',
     verdict: 'REQUIRE_APPROVAL',
     reason:
       'the machine stalled during this call (watchdog strikes or all tasks stuck on I/O most of the time)',
@@ -355,6 +363,7 @@ const HW_RULES: readonly HwRule[] = [
   },
   {
     id: 'hw.cost-divergence',
+    doc: "hw_cost_attestation[14] ≥ 0.5: the agent tree's CPU time since the session's first call exceeds 1.5 × elapsed time × CPUs (physically impossible: counters or claims do not agree).",
     verdict: 'REQUIRE_APPROVAL',
     reason:
       'measured CPU time is more than the elapsed time and CPUs allow: hardware cost and the call do not agree',
@@ -362,18 +371,21 @@ const HW_RULES: readonly HwRule[] = [
   },
   {
     id: 'hw.thermal',
+    doc: 'thermal_ecc_drift[3] = 1: the hottest thermal zone is at or above 90 °C.',
     verdict: 'REQUIRE_APPROVAL',
     reason: 'hardware temperature at or above 90 °C',
     fires: (at) => at('thermal_ecc_drift', 3) >= 1,
   },
   {
     id: 'hw.dma-fanout',
+    doc: 'dma_fanout[0] ≥ 0.5: the agent tree holds connections to 16 or more distinct remote endpoints.',
     verdict: 'REQUIRE_APPROVAL',
     reason: "the agent's processes hold connections to 16 or more remote endpoints",
     fires: (at) => at('dma_fanout', 0) >= 0.5,
   },
   {
     id: 'hw.ecc-uncorrectable',
+    doc: 'atmu_anomaly[3] ≥ 1: uncorrected memory errors (EDAC) during the interval.',
     verdict: 'REQUIRE_APPROVAL',
     reason: 'uncorrectable memory errors',
     fires: (at) => at('atmu_anomaly', 3) >= 1,
