@@ -122,10 +122,27 @@ export function tsmRequestReport(reportData: Uint8Array, opts: ConfigfsTsmOption
   try {
     const provider = readText(tfs, join(dir, 'provider'));
     const kind = teeKindOfProvider(provider);
-    if (kind === 'sev-snp' && opts.privlevel !== undefined) {
-      io('write', join(dir, 'privlevel'), () =>
-        tfs.write(join(dir, 'privlevel'), utf8.encode(String(opts.privlevel))),
-      );
+    if (kind === 'sev-snp') {
+      // Under an SVSM the guest kernel runs above VMPL 0 and the kernel refuses a lower privlevel: start from the
+      // floor it publishes (Documentation/ABI/testing/configfs-tsm "privlevel_floor"), never below it.
+      const floorPath = join(dir, 'privlevel_floor');
+      const floor = tfs.exists(floorPath) ? Number(readText(tfs, floorPath)) : 0;
+      if (!Number.isInteger(floor) || floor < 0 || floor > 3)
+        fail('TEE_DEVICE_ERROR', `${floorPath} is not a VMPL`);
+      const privlevel = opts.privlevel ?? floor;
+      if (privlevel < floor)
+        fail(
+          'TEE_VMPL_INVALID',
+          `privlevel ${privlevel} is below this guest's privlevel_floor ${floor} (the guest runs under an SVSM)`,
+          {
+            privlevel,
+            floor,
+          },
+        );
+      if (privlevel !== 0 || tfs.exists(floorPath))
+        io('write', join(dir, 'privlevel'), () =>
+          tfs.write(join(dir, 'privlevel'), utf8.encode(String(privlevel))),
+        );
     }
     const before = readGeneration(tfs, dir);
     io('write', join(dir, 'inblob'), () => tfs.write(join(dir, 'inblob'), reportData));

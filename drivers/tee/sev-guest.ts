@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fail, isAegisError } from '#core/errors.js';
+import { AegisError, fail, isAegisError } from '#core/errors.js';
 import type { SnpEvidence, TeeQuoteProvider } from '#device/tee.js';
 import { vekChainFromCertTable } from './cert-table.js';
 import { checkEvidenceBinding } from './evidence-check.js';
@@ -28,10 +28,33 @@ import {
  */
 export const SEV_GUEST_DEVICE = '/dev/sev-guest';
 
-/** Initial certificate buffer: 4 pages covers VCEK + ASK + ARK (≈ 1.4 + 1.6 + 1.6 KB). */
-const INITIAL_CERTS_LEN = 4 * 4096;
-/** Refuse absurd sizes requested by a confused host. */
-const MAX_CERTS_LEN = 64 * 4096;
+/**
+ * The largest certificate buffer the kernel passes to the host: SEV_FW_BLOB_MAX_SIZE (0x4000, 4 pages;
+ * drivers/virt/coco/sev-guest/sev-guest.c get_ext_report refuses larger or unaligned certs_len with EINVAL before
+ * any firmware call). VCEK + ASK + ARK (≈ 1.4 + 1.6 + 1.6 KB) fit in it.
+ */
+export const SEV_FW_BLOB_MAX_SIZE = 0x4000;
+const PAGE_SIZE = 4096;
+
+/**
+ * How the kernel leaves exitinfo2 when the firmware was never called: SEV_RET_NO_FW_CALL (-1, all ones) since the
+ * driver set it in snp_guest_ioctl, `fw_err = 0xff` in older kernels, or nothing (both zero) when it refused before
+ * copying the struct back. Those failures are the kernel's (the errno says why), not the firmware's.
+ */
+function kernelRefused(fwError: number, vmmError: number): boolean {
+  return (
+    (fwError === 0xffffffff && vmmError === 0xffffffff) ||
+    (fwError === 0xff && vmmError === 0) ||
+    (fwError === 0 && vmmError === 0)
+  );
+}
+
+/** The host's certificates do not fit the buffer: vmm_error INVALID_LEN, certs_len written back with the size needed. */
+class CertsTooLarge extends Error {
+  constructor(readonly needed: number) {
+    super('certificate buffer too small');
+  }
+}
 
 export function sevGuestPresent(path = SEV_GUEST_DEVICE): boolean {
   return existsSync(path);
@@ -49,12 +72,22 @@ function guestRequest(io: DeviceIo, fd: number, request: number, ioctlBuf: Nativ
   } catch (e) {
     if (!isAegisError(e, 'TEE_IOCTL_FAILED')) throw e;
     const { fwError, vmmError } = decodeSnpGuestRequestErrors(ioctlBuf.bytes.slice());
-    // Both zero: the kernel refused before reaching the firmware (ENOTTY, EINVAL …); keep the errno error.
-    if (vmmError === SNP_GUEST_VMM_ERR_INVALID_LEN || (fwError === 0 && vmmError === 0)) throw e;
+    const errno = e.detail?.['errno'];
+    if (kernelRefused(fwError, vmmError)) {
+      throw new AegisError(
+        'TEE_IOCTL_FAILED',
+        `${what}: the kernel refused the request before reaching the firmware (${String(errno ?? 'error')})`,
+        {
+          cause: e,
+          detail: { errno, request },
+        },
+      );
+    }
+    if (vmmError === SNP_GUEST_VMM_ERR_INVALID_LEN) throw new CertsTooLarge(0);
     fail('TEE_FIRMWARE_ERROR', `${what} failed: fw_error 0x${fwError.toString(16)}, vmm_error ${vmmError}`, {
       fwError,
       vmmError,
-      errno: e.detail?.['errno'],
+      errno,
     });
   }
 }
@@ -85,45 +118,41 @@ export interface SnpExtReport {
 }
 
 /**
- * SNP_GET_EXT_REPORT. When the host's certificates do not fit, the kernel fails with vmm_error INVALID_LEN
- * and writes the needed size into certs_len; we retry once with that size.
+ * SNP_GET_EXT_REPORT with the largest buffer the kernel accepts (SEV_FW_BLOB_MAX_SIZE). When the host's certificates
+ * do not fit even that, the kernel answers vmm_error INVALID_LEN and writes the size it would need into certs_len
+ * (only then); a larger buffer would be refused with EINVAL, so there is nothing to retry: the error says so.
  */
 export function snpGetExtReport(reportData: Uint8Array, opts: SevGuestOptions = {}): SnpExtReport {
   const io = opts.io ?? libcDeviceIo();
   return withDevice(io, opts.path ?? SEV_GUEST_DEVICE, (fd) => {
-    let certsLen = INITIAL_CERTS_LEN;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const sizes = [SNP_GUEST_REQUEST.size, SNP_EXT_REPORT_REQ.size, SNP_REPORT_RESP.size, certsLen];
-      const out = withNative(io, sizes, (bufs): { needed: number } | { result: SnpExtReport } => {
-        const [ioctlBuf, reqBuf, respBuf, certBuf] = bufs as [
-          NativeBuffer,
-          NativeBuffer,
-          NativeBuffer,
-          NativeBuffer,
-        ];
-        reqBuf.bytes.set(encodeSnpExtReportReq(reportData, opts.vmpl ?? 0, certBuf.address, certsLen));
-        ioctlBuf.bytes.set(encodeSnpGuestRequest(reqBuf.address, respBuf.address));
-        try {
-          guestRequest(io, fd, SNP_GET_EXT_REPORT, ioctlBuf, 'SNP_GET_EXT_REPORT');
-        } catch (e) {
-          if (!isAegisError(e, 'TEE_IOCTL_FAILED')) throw e;
-          return { needed: decodeExtReportCertsLen(reqBuf.bytes.slice()) };
-        }
-        const report = decodeSnpReportResp(respBuf.bytes.slice());
-        const returned = decodeExtReportCertsLen(reqBuf.bytes.slice());
-        const table = certBuf.bytes.slice(0, Math.min(returned || certsLen, certsLen));
-        const empty = returned === 0 || table.every((b) => b === 0);
-        return { result: { report, certTable: empty ? undefined : table } };
-      });
-      if ('result' in out) return out.result;
-      if (out.needed <= certsLen || out.needed > MAX_CERTS_LEN) {
-        fail('TEE_CERT_BUFFER_TOO_SMALL', `host asks for a ${out.needed}-byte certificate buffer`, {
-          needed: out.needed,
-        });
+    const certsLen = SEV_FW_BLOB_MAX_SIZE;
+    const sizes = [SNP_GUEST_REQUEST.size, SNP_EXT_REPORT_REQ.size, SNP_REPORT_RESP.size, certsLen];
+    const out = withNative(io, sizes, (bufs): { needed: number } | { result: SnpExtReport } => {
+      const [ioctlBuf, reqBuf, respBuf, certBuf] = bufs as [
+        NativeBuffer,
+        NativeBuffer,
+        NativeBuffer,
+        NativeBuffer,
+      ];
+      reqBuf.bytes.set(encodeSnpExtReportReq(reportData, opts.vmpl ?? 0, certBuf.address, certsLen));
+      ioctlBuf.bytes.set(encodeSnpGuestRequest(reqBuf.address, respBuf.address));
+      try {
+        guestRequest(io, fd, SNP_GET_EXT_REPORT, ioctlBuf, 'SNP_GET_EXT_REPORT');
+      } catch (e) {
+        if (!(e instanceof CertsTooLarge)) throw e;
+        return { needed: decodeExtReportCertsLen(reqBuf.bytes.slice()) };
       }
-      certsLen = out.needed;
-    }
-    return fail('TEE_CERT_BUFFER_TOO_SMALL', 'certificate buffer still too small after retry');
+      const report = decodeSnpReportResp(respBuf.bytes.slice());
+      // On success certs_len is not written back: the table is the buffer, zero after its terminating entry.
+      const table = certBuf.bytes.slice();
+      return { result: { report, certTable: table.every((b) => b === 0) ? undefined : table } };
+    });
+    if ('result' in out) return out.result;
+    return fail(
+      'TEE_CERT_BUFFER_TOO_SMALL',
+      `the host's certificates need ${out.needed} bytes but the kernel passes at most ${SEV_FW_BLOB_MAX_SIZE} (SEV_FW_BLOB_MAX_SIZE); use configfs-tsm (kernel 6.7 or later) or fetch the VCEK from AMD KDS`,
+      { needed: out.needed, max: SEV_FW_BLOB_MAX_SIZE, pageAligned: out.needed % PAGE_SIZE === 0 },
+    );
   });
 }
 

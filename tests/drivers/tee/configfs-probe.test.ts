@@ -84,6 +84,26 @@ describe('configfs-tsm report flow', () => {
     ]);
   });
 
+  it('under an SVSM reads privlevel_floor and asks at that level; below the floor is refused before asking', async () => {
+    const report = new Uint8Array(1184);
+    report.set(rd, 0x50);
+    const fs = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: report }));
+    fs.privlevelFloor = 2;
+    const ev = await new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs }).getEvidence(rd);
+    expect(ev.tee).toBe('sev-snp');
+    expect(fs.writes[0]).toEqual(['privlevel', '2']);
+    await expect(
+      new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs, privlevel: 0 }).getEvidence(rd),
+    ).rejects.toMatchObject({
+      code: 'TEE_VMPL_INVALID',
+    });
+    expect([...fs.dirs]).toEqual(['/tsm']);
+    // Without a floor (no SVSM, older kernels) nothing is written: the kernel's default privlevel 0 stands.
+    const plain = new FakeTsmFs('/tsm', 'sev_guest', () => ({ outblob: report }));
+    await new ConfigfsTsmProvider('sev-snp', { root: '/tsm', fs: plain }).getEvidence(rd);
+    expect(plain.writes.map(([n]) => n)).toEqual(['inblob']);
+  });
+
   it('detects a concurrent writer through the generation counter', () => {
     const fs = new FakeTsmFs('/tsm', 'tdx_guest', () => ({ outblob: new Uint8Array(8) }));
     fs.generationBump = 2;

@@ -5,11 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter } from '#core/bytes.js';
 import { libcDeviceIo } from '#drivers/tee/libc-io.js';
 import { tdxGetReport0 } from '#drivers/tee/tdx-guest.js';
-import { SevGuestProvider, snpGetExtReport, snpGetReport } from '#drivers/tee/sev-guest.js';
-import { SNP_GET_EXT_REPORT, SNP_GET_REPORT, SNP_REPORT_SIZE } from '#drivers/tee/sev-abi.js';
+import {
+  SEV_FW_BLOB_MAX_SIZE,
+  SevGuestProvider,
+  snpGetExtReport,
+  snpGetReport,
+} from '#drivers/tee/sev-guest.js';
+import { SNP_GET_REPORT } from '#drivers/tee/sev-abi.js';
 import { TDX_CMD_GET_REPORT0 } from '#drivers/tee/tdx-abi.js';
 import { CERT_GUID, encodeCertTable } from '#drivers/tee/cert-table.js';
 import { FakeKernelIo } from './fake-devices.js';
+import { upstreamSevGuest } from './upstream-sev-guest.js';
 
 const rd = Uint8Array.from({ length: 64 }, (_, i) => 0x40 + i);
 const absent = join(mkdtempSync(join(tmpdir(), 'aegis-tee-')), 'no-such-device');
@@ -46,73 +52,57 @@ describe('real devices through ffi-rs when absent (as on this machine)', () => {
   });
 });
 
-/** A kernel stand-in for /dev/sev-guest that follows the user pointers like the real driver. */
-function fakeSevGuest(opts: { certs?: Uint8Array; fwError?: number }) {
-  return (request: number, arg: Uint8Array, io: FakeKernelIo): number => {
-    const g = new ByteReader(arg);
-    expect(g.u8()).toBe(1);
-    g.skip(7);
-    const req = io.deref(g.u64le());
-    const resp = io.deref(g.u64le());
-    if (opts.fwError !== undefined) {
-      arg.set(new ByteWriter().u32le(opts.fwError).u32le(0).finish(), 24);
-      return -1;
-    }
-    if (request === SNP_GET_EXT_REPORT) {
-      const r = new ByteReader(req.subarray(96));
-      const certAddr = r.u64le();
-      const certLen = r.u32le();
-      const certs = opts.certs ?? new Uint8Array(0);
-      if (certs.length > certLen) {
-        req.set(new ByteWriter().u32le(certs.length).finish(), 104);
-        arg.set(new ByteWriter().u32le(0).u32le(1).finish(), 24); // vmm_error INVALID_LEN
-        return -1;
-      }
-      io.deref(certAddr).set(certs);
-      req.set(new ByteWriter().u32le(certs.length).finish(), 104);
-    } else if (request !== SNP_GET_REPORT) {
-      return -1;
-    }
-    resp.set(new ByteWriter().u32le(0).u32le(SNP_REPORT_SIZE).finish(), 0);
-    const report = new Uint8Array(SNP_REPORT_SIZE);
-    report.set(req.subarray(0, 64), 0x50); // REPORT_DATA
-    resp.set(report, 0x20);
-    return 0;
-  };
-}
+describe('/dev/sev-guest flows against a stand-in that behaves like upstream sev-guest.c', () => {
+  const vekChain = (vekLen: number): Uint8Array =>
+    encodeCertTable([
+      { guid: CERT_GUID.vcek, data: new Uint8Array(vekLen).fill(0x30) },
+      { guid: CERT_GUID.ask, data: new Uint8Array([0x30, 1]) },
+      { guid: CERT_GUID.ark, data: new Uint8Array([0x30, 2]) },
+    ]);
 
-describe('/dev/sev-guest flows against a kernel stand-in', () => {
   it('SNP_GET_REPORT puts user_data into REPORT_DATA and frees every native buffer', () => {
-    const io = new FakeKernelIo({ '/dev/sev-guest': fakeSevGuest({}) });
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest() });
     const report = snpGetReport(rd, { io });
     expect([...report.subarray(0x50, 0x90)]).toEqual([...rd]);
     expect(io.memory.size).toBe(0);
   });
 
-  it('SNP_GET_EXT_REPORT retries once with the size the host asks for and returns the VEK chain', async () => {
-    const big = new Uint8Array(20_000).fill(0x30);
-    const certs = encodeCertTable([
-      { guid: CERT_GUID.vcek, data: big },
-      { guid: CERT_GUID.ask, data: new Uint8Array([0x30, 1]) },
-      { guid: CERT_GUID.ark, data: new Uint8Array([0x30, 2]) },
-    ]);
-    const io = new FakeKernelIo({ '/dev/sev-guest': fakeSevGuest({ certs }) });
+  it('SNP_GET_EXT_REPORT asks with SEV_FW_BLOB_MAX_SIZE and returns the VEK chain from the host table', async () => {
+    const certs = vekChain(1400);
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest({ hostCerts: certs }) });
     const ext = snpGetExtReport(rd, { io });
-    expect(ext.certTable?.length).toBe(certs.length);
+    expect(ext.certTable?.length).toBe(SEV_FW_BLOB_MAX_SIZE);
+    expect([...(ext.certTable ?? new Uint8Array(0)).subarray(0, certs.length)]).toEqual([...certs]);
     const ev = await new SevGuestProvider({ io }).getEvidence(rd);
     expect(ev.simulated).toBe(false);
     expect(ev.source).toBe('sev-guest');
-    expect(ev.vekChain?.vek.length).toBe(20_000);
+    expect(ev.vekChain?.vek.length).toBe(1400);
     expect(ev.vekChain?.ark).toEqual(new Uint8Array([0x30, 2]));
+    expect(io.memory.size).toBe(0);
+  });
+
+  it('host certificates beyond what the kernel can pass: TEE_CERT_BUFFER_TOO_SMALL with the size, no retry the kernel would refuse', () => {
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest({ hostCerts: vekChain(20_000) }) });
+    try {
+      snpGetExtReport(rd, { io });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('TEE_CERT_BUFFER_TOO_SMALL');
+      expect((e as { detail: Record<string, unknown> }).detail).toMatchObject({
+        needed: 20480,
+        max: SEV_FW_BLOB_MAX_SIZE,
+      });
+    }
+    expect(io.memory.size).toBe(0);
   });
 
   it('an extended report without host certificates has no chain', () => {
-    const io = new FakeKernelIo({ '/dev/sev-guest': fakeSevGuest({}) });
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest() });
     expect(snpGetExtReport(rd, { io }).certTable).toBeUndefined();
   });
 
   it('a firmware refusal becomes TEE_FIRMWARE_ERROR with fw_error in the detail', () => {
-    const io = new FakeKernelIo({ '/dev/sev-guest': fakeSevGuest({ fwError: 0x16 }) });
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest({ fwError: 0x16 }) });
     try {
       snpGetReport(rd, { io });
       expect.unreachable();
@@ -121,6 +111,32 @@ describe('/dev/sev-guest flows against a kernel stand-in', () => {
       expect((e as { detail: Record<string, unknown> }).detail['fwError']).toBe(0x16);
     }
     expect(io.memory.size).toBe(0);
+  });
+
+  it('a kernel refusal (exitinfo2 = SEV_RET_NO_FW_CALL) is reported with its errno, not as a firmware error', () => {
+    // An unknown ioctl number reaches the driver, which refuses it before any firmware call.
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest() });
+    const h = upstreamSevGuest();
+    const arg = new ByteWriter().u8(0).zeros(31).finish(); // msg_version 0: EINVAL
+    expect(h(SNP_GET_REPORT, arg, io)).toBe(-22);
+    expect([...arg.subarray(24)]).toEqual(new Array<number>(8).fill(0xff));
+    const refusing = new FakeKernelIo({
+      '/dev/sev-guest': (_r, a, k) => h(SNP_GET_REPORT, a.fill(0, 8, 24), k),
+    });
+    try {
+      snpGetReport(rd, { io: refusing });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('TEE_IOCTL_FAILED');
+      expect((e as { message: string }).message).toContain('before reaching the firmware');
+      expect((e as { detail: Record<string, unknown> }).detail['errno']).toBe('EINVAL');
+    }
+  });
+
+  it('a guest under an SVSM asks at its own VMPL; VMPL 0 is refused by the firmware', () => {
+    const io = new FakeKernelIo({ '/dev/sev-guest': upstreamSevGuest({ guestVmpl: 2 }) });
+    expect(new ByteReader(snpGetReport(rd, { io, vmpl: 2 }).subarray(0x30)).u32le()).toBe(2);
+    expect(() => snpGetReport(rd, { io })).toThrow(expect.objectContaining({ code: 'TEE_FIRMWARE_ERROR' }));
   });
 });
 

@@ -2,6 +2,8 @@ import { AegisError } from '#core/errors.js';
 import type { DeviceIo, NativeBuffer } from '#drivers/tee/device-io.js';
 import type { TsmFs } from '#drivers/tee/configfs-tsm.js';
 
+const ERRNO: Record<number, string> = { 1: 'EIO', 5: 'EIO', 14: 'EFAULT', 22: 'EINVAL', 25: 'ENOTTY' };
+
 /**
  * A kernel stand-in for ioctl flows: "native" memory is a map from fake addresses to byte arrays, so a
  * handler can follow the pointers stored inside structs exactly as the kernel would.
@@ -25,8 +27,10 @@ export class FakeKernelIo implements DeviceIo {
   ioctl(fd: number, request: number, arg: NativeBuffer): void {
     const path = this.opened[fd - 4] as string;
     const handler = this.devices[path];
-    const rc = handler === undefined ? -1 : handler(request, arg.bytes, this);
-    if (rc < 0) throw new AegisError('TEE_IOCTL_FAILED', `ioctl failed`, { detail: { errno: 'EIO' } });
+    const rc = handler === undefined ? -25 : handler(request, arg.bytes, this);
+    // Handlers return 0 or -errno as the kernel does; -1 is kept as a generic EIO.
+    if (rc < 0)
+      throw new AegisError('TEE_IOCTL_FAILED', `ioctl failed`, { detail: { errno: ERRNO[-rc] ?? 'EIO' } });
   }
 
   close(): void {}
@@ -53,6 +57,8 @@ export class FakeTsmFs implements TsmFs {
   /** Every attribute written, in order: [name, content as latin1]. */
   readonly writes: [string, string][] = [];
   generationBump = 1;
+  /** SEV-SNP under an SVSM: the kernel publishes privlevel_floor and refuses reports below it (EINVAL). */
+  privlevelFloor: number | undefined;
 
   constructor(
     readonly root: string,
@@ -70,6 +76,8 @@ export class FakeTsmFs implements TsmFs {
     this.dirs.add(p);
     this.files.set(`${p}/provider`, new TextEncoder().encode(`${this.provider}\n`));
     this.files.set(`${p}/generation`, new TextEncoder().encode('0\n'));
+    if (this.privlevelFloor !== undefined)
+      this.files.set(`${p}/privlevel_floor`, new TextEncoder().encode(`${this.privlevelFloor}\n`));
   }
 
   rmdir(p: string): void {
@@ -87,6 +95,12 @@ export class FakeTsmFs implements TsmFs {
     const dir = p.slice(0, p.lastIndexOf('/'));
     this.writes.push([p.slice(p.lastIndexOf('/') + 1), Buffer.from(data).toString('latin1')]);
     if (p.endsWith('/inblob')) {
+      const level = this.files.get(`${dir}/privlevel`);
+      if (
+        this.privlevelFloor !== undefined &&
+        Number(new TextDecoder().decode(level ?? new Uint8Array([0x30]))) < this.privlevelFloor
+      )
+        throw Object.assign(new Error(`EINVAL ${p}`), { code: 'EINVAL' });
       const { outblob, auxblob } = this.produce(data);
       this.files.set(`${dir}/outblob`, outblob);
       if (auxblob !== undefined) this.files.set(`${dir}/auxblob`, auxblob);
