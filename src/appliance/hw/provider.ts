@@ -15,6 +15,7 @@ import {
   type HwSubfieldName,
 } from '../../device/hw-snapshot.js';
 import { encodeHwBand, HW_FEATURES } from '../../atv/hw-encode.js';
+import { agentProcess } from '#drivers/hw/agent-process.js';
 
 /**
  * The hardware band's provider: reads every source for the agent's process (or the host), turns counters into
@@ -74,9 +75,22 @@ export function createHwProvider(
     return { values, sourceOf };
   }
 
+  /** The hook's parent → the agent process (through the shell that ran the hook), cached per pid. */
+  const agents = new Map<number, number>();
+  function agentOf(pid: number): number {
+    let a = agents.get(pid);
+    if (a === undefined) {
+      a = agentProcess(pid);
+      agents.set(pid, a);
+      if (agents.size > 1024) agents.delete(agents.keys().next().value as number);
+    }
+    return a;
+  }
+
   function snapshot(ctx?: HwCallContext): HwSnapshot {
-    const target: HwTarget = ctx?.agentPid === undefined ? {} : { pid: ctx.agentPid };
-    const key = `${ctx?.sessionId ?? ''}\0${ctx?.agentPid ?? ''}`;
+    const agentPid = ctx?.agentPid === undefined ? undefined : agentOf(ctx.agentPid);
+    const target: HwTarget = agentPid === undefined ? {} : { pid: agentPid };
+    const key = `${ctx?.sessionId ?? ''}\0${agentPid ?? ''}`;
     // The first event of a session has no interval before it: read once for the start, and the interval is this
     // call's own handling (counters opened for a new agent start here too).
     const prev = last.get(key) ?? { values: read(target).values, first: undefined };
