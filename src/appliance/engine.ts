@@ -47,7 +47,9 @@ export async function openEngine(
   ensureHome(home, ['state']);
   const tokenBudget = parseTokenBudget(env);
   const judge = await homeJudge(home, env);
-  const hardware = opts.hardware ?? openHwProvider(env) ?? noHardware;
+  const hw = opts.hardware === undefined ? openHwProvider(env, home) : undefined;
+  await hw?.ready();
+  const hardware = opts.hardware ?? hw ?? noHardware;
   const firewall = createFirewall({
     stateDir: home.state,
     hardware,

@@ -2,6 +2,11 @@ import { fail } from '../../core/errors.js';
 import { perfEventSource } from '#drivers/hw/perf-events.js';
 import { procfsSource } from '#drivers/hw/procfs.js';
 import { HW_SIM_ATTACKS, simHwSource, type HwSimAttack } from '#firmware-sim/hw/sim-source.js';
+import { join } from 'node:path';
+import type { HwMetricSource } from '../../device/hw-metrics.js';
+import { tpmLocation } from '../devices.js';
+import type { AegisHome } from '../home.js';
+import { evidenceSource, tpmClockSource } from './platform-sources.js';
 import { createHwProvider, type HwProvider } from './provider.js';
 
 /**
@@ -32,13 +37,22 @@ export function simAttacks(env: NodeJS.ProcessEnv): HwSimAttack[] {
   return names as HwSimAttack[];
 }
 
-/** The provider for $AEGIS_HW, or undefined for `off`. */
-export function openHwProvider(env: NodeJS.ProcessEnv): HwProvider | undefined {
+/**
+ * The provider for $AEGIS_HW, or undefined for `off`. With a home, `auto` also reads the platform's roots: the TPM the
+ * home is configured with (clock, reset counts) and its current evidence bundle (TEE debug, simulated, age).
+ */
+export function openHwProvider(env: NodeJS.ProcessEnv, home?: AegisHome): HwProvider | undefined {
   const mode = hwMode(env);
   if (mode === 'off') return undefined;
   if (mode === 'sim') {
     const sim = simHwSource({ seed: env['AEGIS_HW_SIM_SEED'] ?? 'aegis-hw-sim', attacks: simAttacks(env) });
     return createHwProvider(sim.name, [sim]);
   }
-  return createHwProvider('host', [perfEventSource(), procfsSource()]);
+  const sources: HwMetricSource[] = [perfEventSource(), procfsSource()];
+  if (home !== undefined) {
+    const tpm = tpmLocation(home, env);
+    if (tpm !== undefined) sources.push(tpmClockSource(tpm));
+    sources.push(evidenceSource(join(home.evidence, 'current.json')));
+  }
+  return createHwProvider('host', sources);
 }

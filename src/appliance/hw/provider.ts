@@ -39,6 +39,10 @@ export interface HwProvider extends HwSnapshotProvider {
   /** Synchronous: every source is a file read or one FFI call. */
   snapshot(ctx?: HwCallContext): HwSnapshot;
   probe(target: HwTarget): HwProbeReport;
+  /** Resolves when sources that sample in the background (the TPM) have their first reading. */
+  ready(): Promise<void>;
+  /** Stops background sampling. */
+  close(): void;
   /** The raw reading of every source (cumulative counters), for `aegis hw sample`. */
   read(target: HwTarget): { values: HwValues; sourceOf: Partial<Record<HwMetric, string>> };
 }
@@ -147,5 +151,17 @@ export function createHwProvider(
     return { provider: name, subfields, metrics };
   }
 
-  return { name, snapshot, probe, read };
+  const polled = sources.filter(
+    (s): s is HwMetricSource & { ready(): Promise<void>; close(): void } => 'ready' in s && 'close' in s,
+  );
+  return {
+    name,
+    snapshot,
+    probe,
+    read,
+    ready: async () => {
+      await Promise.all(polled.map((s) => s.ready()));
+    },
+    close: () => polled.forEach((s) => s.close()),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { aegisHome } from '../../appliance/home.js';
 import { openHwProvider } from '../../appliance/hw/open.js';
 import type { HwProvider } from '../../appliance/hw/provider.js';
 import { fail } from '../../core/errors.js';
@@ -20,9 +21,10 @@ interface Opts {
   count?: string;
 }
 
-function provider(io: CliIo): HwProvider {
-  const p = openHwProvider(io.env);
+async function provider(io: CliIo): Promise<HwProvider> {
+  const p = openHwProvider(io.env, aegisHome(io.env));
   if (p === undefined) fail('HW_MODE_INVALID', 'AEGIS_HW=off: no hardware band to probe; use auto or sim');
+  await p.ready();
   return p;
 }
 
@@ -70,8 +72,8 @@ export const hwCommand: CommandModule = {
       )
       .option('--json', 'print {provider, subfields: [{name, available, source, dims}], metrics} as JSON')
       .action(
-        action(io, (opts: Opts) => {
-          const p = provider(io);
+        action(io, async (opts: Opts) => {
+          const p = await provider(io);
           const r = p.probe({ pid: pidOf(opts.pid) });
           if (opts.json === true) printJson(io, r);
           else {
@@ -81,9 +83,10 @@ export const hwCommand: CommandModule = {
               io.out(
                 `  ${s.available ? 'yes' : ' no'}  ${s.name.padEnd(30)} ${s.available ? `${s.source.join(', ')}  dims ${s.dims.join(',')}` : `missing ${(s.missing ?? []).join(', ')}`}`,
               );
-            for (const m of r.metrics.filter((e) => !e.available))
+            for (const m of r.metrics.filter((e) => !e.available && e.reason !== undefined))
               io.out(`  unavailable metric ${m.metric} (${m.source}): ${m.reason ?? ''}`);
           }
+          p.close();
           return 0;
         }),
       );
@@ -98,7 +101,7 @@ export const hwCommand: CommandModule = {
       .option('--json', 'one JSON line per sample: {pid, provider, mask, values, sources}')
       .action(
         action(io, async (opts: Opts) => {
-          const p = provider(io);
+          const p = await provider(io);
           const pid = pidOf(opts.pid);
           const interval = Number(opts.interval ?? '1');
           if (!(interval > 0 && interval <= 3600))
@@ -131,6 +134,7 @@ export const hwCommand: CommandModule = {
               );
             } else io.out(renderSample(p, pid, band));
           }
+          p.close();
           return 0;
         }),
       );

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlTarget, parseTpmLocation } from '#drivers/tpm/open.js';
+import { swtpmInit } from '#drivers/tpm/swtpm-ctrl.js';
+import { haveSwtpm, startSwtpm, type Swtpm } from '../drivers/tpm/swtpm.js';
+import { runCli } from '../helpers/cli.js';
+import { daemonHomes } from '../helpers/daemon-homes.js';
+import { readLogRecords } from '../helpers/log-records.js';
+
+/** The platform's roots in the band: the home's TPM (clock and reset counts) and its evidence bundle (TEE facts). */
+describe.skipIf(!haveSwtpm())(
+  'hardware band from the TPM and the evidence bundle (swtpm, simulated TDX)',
+  () => {
+    let tpm: Swtpm;
+    const newHome = daemonHomes();
+    beforeAll(async () => {
+      tpm = await startSwtpm();
+    });
+    afterAll(async () => {
+      await tpm?.stop();
+    });
+
+    it('probe names tpm and evidence as sources; a TPM reset between two calls of a session asks (hw.tpm-reset)', async () => {
+      const h = newHome('hwp', { AEGIS_HW: 'auto', AEGIS_JUDGE: 'off' });
+      const init = await runCli(['init', '--tpm', tpm.spec, '--tee', 'sim', '--json'], h.env);
+      expect(init.code, init.stderr).toBe(0);
+      const probe = JSON.parse((await runCli(['hw', 'probe', '--json'], h.env)).stdout) as {
+        subfields: Array<{ name: string; available: boolean; source: string[] }>;
+      };
+      const sf = (n: string): { available: boolean; source: string[] } | undefined =>
+        probe.subfields.find((s) => s.name === n);
+      expect(sf('atmu_anomaly')).toMatchObject({ available: true });
+      expect(sf('atmu_anomaly')?.source).toEqual(expect.arrayContaining(['tpm', 'evidence']));
+      expect(sf('hypervisor_signals')?.source).toContain('evidence');
+
+      const settings = join(h.root, 'settings.json');
+      expect((await runCli(['install', '--settings', settings], h.env)).code).toBe(0);
+      const s = JSON.parse(readFileSync(settings, 'utf8')) as {
+        hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+      };
+      const shim = s.hooks['PreToolUse']?.[0]?.hooks[0]?.command ?? '';
+      const hook = (): string => {
+        const input = JSON.stringify({
+          session_id: 'S',
+          cwd: '/work/proj',
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_input: { command: 'ls -la' },
+        });
+        const r = spawnSync('/bin/sh', ['-c', shim], {
+          input,
+          env: { ...process.env, ...h.env },
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      expect(hook()).toBe(''); // allowed, silent
+      const loc = parseTpmLocation(tpm.spec);
+      if (loc.kind !== 'socket') throw new Error('socket TPM expected');
+      await swtpmInit(controlTarget(loc.target)); // power cycle: the next Startup(CLEAR) is a TPM Reset
+      await new Promise((r) => setTimeout(r, 6500)); // the daemon samples the TPM clock every 5 s
+      const out = JSON.parse(hook()) as { hookSpecificOutput: { permissionDecision: string } };
+      expect(out.hookSpecificOutput.permissionDecision).toBe('ask');
+      await runCli(['daemon', 'stop'], h.env);
+      const last = readLogRecords(join(h.root, 'log'))
+        .filter((x) => x.kind === 'decision')
+        .at(-1);
+      expect(last?.rules[0]).toBe('hw.tpm-reset');
+      expect(last?.data?.['hw_sources']).toEqual(
+        expect.arrayContaining(['tpm', 'evidence', 'perf_event_open', 'procfs']),
+      );
+    });
+  },
+);
