@@ -30,7 +30,7 @@ export const SEV_GUEST_DEVICE = '/dev/sev-guest';
 
 /**
  * The largest certificate buffer the kernel passes to the host: SEV_FW_BLOB_MAX_SIZE (0x4000, 4 pages;
- * drivers/virt/coco/sev-guest/sev-guest.c get_ext_report refuses larger or unaligned certs_len with EINVAL before
+ * linux/drivers/virt/coco/sev-guest/sev-guest.c get_ext_report refuses larger or unaligned certs_len with EINVAL before
  * any firmware call). VCEK + ASK + ARK (≈ 1.4 + 1.6 + 1.6 KB) fit in it.
  */
 export const SEV_FW_BLOB_MAX_SIZE = 0x4000;

@@ -3,7 +3,7 @@ import { SNP_GET_EXT_REPORT, SNP_GET_REPORT, SNP_REPORT_SIZE } from '#drivers/te
 import type { FakeKernelIo } from './fake-devices.js';
 
 /**
- * /dev/sev-guest as upstream drivers/virt/coco/sev-guest/sev-guest.c behaves (snp_guest_ioctl, get_report,
+ * /dev/sev-guest as upstream linux/drivers/virt/coco/sev-guest/sev-guest.c behaves (snp_guest_ioctl, get_report,
  * get_ext_report), for the driver's tests:
  *  - exitinfo2 starts as SEV_RET_NO_FW_CALL (all ones) and the struct is copied back whenever exitinfo2 is non-zero,
  *    so a refusal before any firmware call carries all ones plus the errno;
