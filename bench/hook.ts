@@ -2,15 +2,12 @@
 // with the event on stdin), warm (daemon up, real firewall engine and signed audit log) and cold (no daemon:
 // the shim falls back to Node, which starts the daemon), beside `node -e 0` measured in the same run,
 // interleaved so both see the same machine load. Last stdout line: one JSON object with the figures.
+import { benchHome } from './_home.js';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aegisHome, ensureHome } from '#appliance/home.js';
-import { writeFileKeys } from '#crypto/key-files.js';
-import { renderShim } from '#hook/shim.js';
 import { spawnDaemon, stopDaemon } from '#service/launcher.js';
-import { daemonPaths } from '#service/paths.js';
 import { hookFallbackCommand } from '#service/self-command.js';
 import { machine, percentile, round, table } from './_util.js';
 
@@ -18,15 +15,7 @@ const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 200;
 const COLD_RUNS = 3;
 
-const root = mkdtempSync(join(tmpdir(), 'ae-bench-'));
-const env = { ...process.env, AEGIS_HOME: root, HOME: join(root, 'home') } as Record<string, string>;
-const home = aegisHome(env);
-ensureHome(home, ['keys', 'state', 'log']);
-writeFileKeys(home.keys);
-const shim = join(root, 'aegis-hook');
-writeFileSync(shim, renderShim({ home: root, fallback: hookFallbackCommand(env) }));
-chmodSync(shim, 0o700);
-const paths = daemonPaths(home);
+const { root, env, shim, paths } = benchHome({ HOME: join(tmpdir(), 'ae-bench-home') });
 
 /** A realistic mix of PreToolUse events from a coding session (mostly allowed, some blocked or asked). */
 const events = [

@@ -3,19 +3,13 @@
 // p50/p99 in µs, beside a one-file /proc read measured in the same run. (2) The hook as Claude Code runs it (sh shim +
 // curl → daemon with the real firewall and signed log), with the band on (AEGIS_HW=auto) and off, interleaved so both
 // see the same load. Last stdout line: one JSON object with the figures.
+import { benchHome, type BenchHome } from './_home.js';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { aegisHome, ensureHome } from '#appliance/home.js';
+import { readFileSync, rmSync } from 'node:fs';
 import { openHwProvider } from '#appliance/hw/open.js';
-import { writeFileKeys } from '#crypto/key-files.js';
 import { perfEventSource } from '#drivers/hw/perf-events.js';
 import { procfsSource } from '#drivers/hw/procfs.js';
-import { renderShim } from '#hook/shim.js';
 import { spawnDaemon, stopDaemon } from '#service/launcher.js';
-import { daemonPaths } from '#service/paths.js';
-import { hookFallbackCommand } from '#service/self-command.js';
 import { machine, percentile, round, table } from './_util.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -66,20 +60,7 @@ console.log(
 );
 
 // (2) Hook latency with the band on and off.
-function daemonHome(hw: string): { env: Record<string, string>; shim: string; root: string } {
-  const root = mkdtempSync(join(tmpdir(), 'ae-bhw-'));
-  const env = { ...process.env, AEGIS_HOME: root, AEGIS_HW: hw, AEGIS_JUDGE: 'off' } as Record<
-    string,
-    string
-  >;
-  const h = aegisHome(env);
-  ensureHome(h, ['keys', 'state', 'log']);
-  writeFileKeys(h.keys);
-  const shim = join(root, 'aegis-hook');
-  writeFileSync(shim, renderShim({ home: root, fallback: hookFallbackCommand(env) }));
-  chmodSync(shim, 0o700);
-  return { env, shim, root };
-}
+const daemonHome = (hw: string): BenchHome => benchHome({ AEGIS_HW: hw, AEGIS_JUDGE: 'off' });
 const on = daemonHome('auto');
 const off = daemonHome('off');
 const event = (i: number): string =>
@@ -99,7 +80,7 @@ const hookMs = (h: { env: Record<string, string>; shim: string }, i: number): nu
 const onMs: number[] = [];
 const offMs: number[] = [];
 try {
-  for (const h of [on, off]) await spawnDaemon(daemonPaths(aegisHome(h.env)), { env: h.env });
+  for (const h of [on, off]) await spawnDaemon(h.paths, { env: h.env });
   for (let i = 0; i < 20; i++) {
     hookMs(on, i);
     hookMs(off, i);
@@ -110,7 +91,7 @@ try {
   }
 } finally {
   for (const h of [on, off]) {
-    await stopDaemon(daemonPaths(aegisHome(h.env)));
+    await stopDaemon(h.paths);
     rmSync(h.root, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { runCli } from '../helpers/cli.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 import { readLogRecords } from '../helpers/log-records.js';
 import { daemonHomes } from '../helpers/daemon-homes.js';
+import { installHook, runHook } from '../helpers/installed-hook.js';
 
 /** Issue 11 acceptance: the band from this host's real sources and from the simulator, in the loop on every call. */
 
@@ -212,27 +212,15 @@ describe('hardware band (AEGIS_HW)', () => {
 
   it('the daemon reads the band for the hook’s agent: its record carries hw_mask and hw_sources', async () => {
     const h = home('sim');
-    const settings = join(h.root, 'settings.json');
-    expect((await runCli(['install', '--settings', settings], h.env)).code).toBe(0);
-    const s = JSON.parse(readFileSync(settings, 'utf8')) as {
-      hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
-    };
-    const shim = s.hooks['PreToolUse']?.[0]?.hooks[0]?.command ?? '';
-    const input = JSON.stringify({
+    const shim = await installHook(h.env, h.root);
+    const input = {
       session_id: 'hw-d',
       cwd: '/work/proj',
       hook_event_name: 'PreToolUse',
       tool_name: 'Bash',
       tool_input: { command: 'ls -la' },
-    });
-    for (let i = 0; i < 2; i++) {
-      const r = spawnSync('/bin/sh', ['-c', shim], {
-        input,
-        env: { ...process.env, ...h.env },
-        encoding: 'utf8',
-      });
-      expect(r.status, r.stderr).toBe(0);
-    }
+    };
+    for (let i = 0; i < 2; i++) runHook(shim, input, h.env);
     await runCli(['daemon', 'stop'], h.env);
     const recs = readLogRecords(join(h.root, 'log')).filter((x) => x.kind === 'decision');
     expect(recs).toHaveLength(2);

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlTarget, parseTpmLocation } from '#drivers/tpm/open.js';
@@ -7,6 +5,7 @@ import { swtpmInit } from '#drivers/tpm/swtpm-ctrl.js';
 import { haveSwtpm, startSwtpm, type Swtpm } from '../drivers/tpm/swtpm.js';
 import { runCli } from '../helpers/cli.js';
 import { daemonHomes } from '../helpers/daemon-homes.js';
+import { installHook, runHook } from '../helpers/installed-hook.js';
 import { readLogRecords } from '../helpers/log-records.js';
 
 /** The platform's roots in the band: the home's TPM (clock and reset counts) and its evidence bundle (TEE facts). */
@@ -35,28 +34,19 @@ describe.skipIf(!haveSwtpm())(
       expect(sf('atmu_anomaly')?.source).toEqual(expect.arrayContaining(['tpm', 'evidence']));
       expect(sf('hypervisor_signals')?.source).toContain('evidence');
 
-      const settings = join(h.root, 'settings.json');
-      expect((await runCli(['install', '--settings', settings], h.env)).code).toBe(0);
-      const s = JSON.parse(readFileSync(settings, 'utf8')) as {
-        hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
-      };
-      const shim = s.hooks['PreToolUse']?.[0]?.hooks[0]?.command ?? '';
-      const hook = (): string => {
-        const input = JSON.stringify({
-          session_id: 'S',
-          cwd: '/work/proj',
-          hook_event_name: 'PreToolUse',
-          tool_name: 'Bash',
-          tool_input: { command: 'ls -la' },
-        });
-        const r = spawnSync('/bin/sh', ['-c', shim], {
-          input,
-          env: { ...process.env, ...h.env },
-          encoding: 'utf8',
-        });
-        expect(r.status, r.stderr).toBe(0);
-        return r.stdout;
-      };
+      const shim = await installHook(h.env, h.root);
+      const hook = (): string =>
+        runHook(
+          shim,
+          {
+            session_id: 'S',
+            cwd: '/work/proj',
+            hook_event_name: 'PreToolUse',
+            tool_name: 'Bash',
+            tool_input: { command: 'ls -la' },
+          },
+          h.env,
+        );
       expect(hook()).toBe(''); // allowed, silent
       const loc = parseTpmLocation(tpm.spec);
       if (loc.kind !== 'socket') throw new Error('socket TPM expected');

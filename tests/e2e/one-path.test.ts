@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { runCli } from '../helpers/cli.js';
 import { fixturesDir, repoRoot } from '../helpers/fixtures.js';
 import { readLogRecords, type StoredRecord } from '../helpers/log-records.js';
 import { daemonHomes } from '../helpers/daemon-homes.js';
+import { installHook, runHook } from '../helpers/installed-hook.js';
 
 /**
  * Issue 10 acceptance: the same calls take one road whether they come through `aegis evaluate --batch` or through the
@@ -127,29 +127,6 @@ function hookInput(r: Row, i: number): HookInput {
     tool_input: r.input,
     tool_use_id: `tu-${i}`,
   };
-}
-
-/** The installed hook: `aegis install` writes the shim and settings; the shim is run the way Claude Code runs it. */
-async function installHook(env: Record<string, string>, root: string): Promise<string> {
-  const settings = join(root, 'settings.json');
-  const r = await runCli(['install', '--settings', settings], env);
-  expect(r.code, r.stderr).toBe(0);
-  const s = JSON.parse(readFileSync(settings, 'utf8')) as {
-    hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
-  };
-  const cmd = s.hooks['PreToolUse']?.[0]?.hooks[0]?.command;
-  if (cmd === undefined) throw new Error('install wrote no PreToolUse hook');
-  return cmd;
-}
-
-function runHook(shim: string, input: HookInput, env: Record<string, string>): string {
-  const r = spawnSync('/bin/sh', ['-c', shim], {
-    input: JSON.stringify(input),
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`hook exited ${String(r.status)}: ${r.stderr}`);
-  return r.stdout;
 }
 
 const decisions = (root: string, via: string): StoredRecord[] =>
