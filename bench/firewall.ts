@@ -42,6 +42,8 @@ const priority = raisePriority();
 // The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
 const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), {
   HOME: '/home/user',
+  // Detection and latency of the rules alone; the band's cost is `npm run bench -- hw`.
+  AEGIS_HW: 'off',
   AEGIS_JUDGE: 'off',
 });
 const fw = engine.firewall;

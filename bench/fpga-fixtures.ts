@@ -13,6 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '#core/canonical-json.js';
 import { atvBytes, atvSha3, encodeAtv } from '#atv/encode.js';
+import { HW_BAND } from '#atv/layout.js';
+import { createHwProvider, type HwProvider } from '#appliance/hw/provider.js';
+import type { HwSnapshot } from '#device/hw-snapshot.js';
+import { HW_SIM_ATTACKS, simHwSource, type HwSimAttack } from '#firmware-sim/hw/sim-source.js';
 import { openEngine } from '#appliance/engine.js';
 import { aegisHome } from '#appliance/home.js';
 import { isDefaultPreToolUse, rowToCall, type CorpusRow } from '#firewall/corpus.js';
@@ -47,12 +51,37 @@ const judge = new FpgaJudge(
   bytes,
   new WireFpgaLink('sim', simTransport(new BoardSim(model, hash, 64, 100_000))),
 );
+/**
+ * The hardware band the judge learns from: the simulator (deterministic), recorded so the bench can rebuild the very
+ * vector the pipeline built. With --labels, every fourth training row is also decided with one simulated attack
+ * injected (docs/hardware-guide.md), so the labels include what step 337 decides on anomalous bands.
+ */
+function recording(provider: HwProvider): HwProvider & { last: () => HwSnapshot | undefined } {
+  let last: HwSnapshot | undefined;
+  return {
+    ...provider,
+    snapshot: (ctx) => (last = provider.snapshot(ctx)),
+    last: () => last,
+  };
+}
+const quietHw = recording(createHwProvider('sim', [simHwSource({ seed: 'fpga-fixtures' })]));
+const attackHw = Object.keys(HW_SIM_ATTACKS).map((a) =>
+  recording(
+    createHwProvider(`sim+${a}`, [simHwSource({ seed: 'fpga-fixtures', attacks: [a as HwSimAttack] })]),
+  ),
+);
 // The engine the daemon and `aegis evaluate` use (src/appliance/engine.ts), on a throw-away home.
-const engine = await openEngine(aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) }), {
-  HOME: '/home/user',
-  AEGIS_JUDGE: 'off',
-});
+const engineEnv = { HOME: '/home/user', AEGIS_JUDGE: 'off' };
+const newHome = (): ReturnType<typeof aegisHome> =>
+  aegisHome({ AEGIS_HOME: mkdtempSync(join(tmpdir(), 'aegis-bench-')) });
+const engine = await openEngine(newHome(), engineEnv, { hardware: quietHw });
+const attackEngines = await Promise.all(
+  attackHw.map((hardware) => openEngine(newHome(), engineEnv, { hardware })),
+);
 const fw = engine.firewall;
+let attackLabels = 0;
+/** Held-out calls under a simulated attack: the judge's agreement with the pipeline, and how often it did not allow. */
+const attacked = { n: 0, agree: 0, caught: 0 };
 
 const rows: Array<{ src: string; row: CorpusRow }> = [];
 for (const f of readdirSync(fixtures)
@@ -86,15 +115,18 @@ for (const { src, row } of rows) {
   const base = fw.policies.blast.tools[n.tool.canonical] ?? fw.policies.blast.tools['unknown'] ?? 5;
   const blast = Math.max(base, ...hits.map((h) => h.rule.blast ?? (h.rule.decision === 'BLOCK' ? 9 : 7)));
   const tokens = Math.ceil(argsJson.length / 4);
-  const atv = encodeAtv({
-    aid: call.aid ?? 'anonymous',
-    tenant: call.tenant ?? 'local',
-    plan: call.plan,
-    tool: n.tool.canonical,
-    argsJson,
-    blast,
-    cost: { input_token_count: tokens, cumulative_tokens: tokens },
-  }).vector;
+  const atv = encodeAtv(
+    {
+      aid: call.aid ?? 'anonymous',
+      tenant: call.tenant ?? 'local',
+      plan: call.plan,
+      tool: n.tool.canonical,
+      argsJson,
+      blast,
+      cost: { input_token_count: tokens, cumulative_tokens: tokens },
+    },
+    quietHw.last(),
+  ).vector;
   if (atvSha3(atv) !== d.facts.atv_sha3) {
     notReproduced++;
     continue;
@@ -121,6 +153,38 @@ for (const { src, row } of rows) {
         source: src,
       }),
     );
+  // Every fourth row is also decided on a machine under one of the simulated attacks: the vector differs only in its
+  // band. Training rows become labels; held-out rows measure whether the judge learnt what step 337 decides.
+  if (i % 4 === 0 || i % 4 === 1) {
+    const k = Math.floor(i / 4) % attackEngines.length;
+    const ae = attackEngines[k];
+    const ah = attackHw[k];
+    const da = ae === undefined ? undefined : await ae.firewall.evaluate(call);
+    const band = ah?.last();
+    if (da !== undefined && band !== undefined && ah !== undefined) {
+      const v = new Float32Array(atv);
+      const hwAtv = encodeAtv({ aid: 'x', tenant: 'x', tool: 'x', argsJson: '{}', blast: 0 }, band).vector;
+      v.set(hwAtv.subarray(HW_BAND.offset), HW_BAND.offset);
+      if (atvSha3(v) === da.facts.atv_sha3) {
+        if (labelsOut !== undefined && isTrain) {
+          labels.push(
+            JSON.stringify({
+              atv_b64: Buffer.from(atvBytes(v)).toString('base64'),
+              decision: da.decision,
+              source: `${src}+${ah.name}`,
+            }),
+          );
+          attackLabels++;
+        }
+        if (!isTrain || !split) {
+          const ja = await judge.judge({ atv: v });
+          attacked.n++;
+          if (ja.verdict === da.decision) attacked.agree++;
+          if (ja.verdict !== 'ALLOW') attacked.caught++;
+        }
+      }
+    }
+  }
   if (rule !== mine && diffs.length < 12) {
     const top = [...j.attribution]
       .sort((a, b) => b.value - a.value)
@@ -132,7 +196,12 @@ for (const { src, row } of rows) {
   }
   i++;
 }
-if (labelsOut !== undefined) writeFileSync(labelsOut, labels.join('\n') + '\n');
+if (labelsOut !== undefined) {
+  writeFileSync(labelsOut, labels.join('\n') + '\n');
+  console.log(
+    `labels: ${labels.length} (${attackLabels} with a simulated attack in the band) → ${labelsOut}`,
+  );
+}
 
 const total = confusion.flat().reduce((a, b) => a + b, 0);
 const agree = [0, 1, 2].reduce((a, k) => a + ((confusion[k] as number[])[k] as number), 0);
@@ -141,6 +210,9 @@ console.log(
 );
 console.log(
   `agreement with the rule engine: ${((100 * agree) / Math.max(1, total)).toFixed(1)} %${split ? `; held-out (odd rows) ${((100 * held.agree) / Math.max(1, held.n)).toFixed(1)} % of ${held.n}` : ''}`,
+);
+console.log(
+  `under a simulated hardware attack (${split ? 'held-out rows' : 'every fourth row'}): agreement ${((100 * attacked.agree) / Math.max(1, attacked.n)).toFixed(1)} %, not allowed ${((100 * attacked.caught) / Math.max(1, attacked.n)).toFixed(1)} % of ${attacked.n}`,
 );
 console.log('confusion (rows = rule engine, columns = judge):        ALLOW   BLOCK   REQUIRE_APPROVAL');
 confusion.forEach((r, k) =>
@@ -157,6 +229,7 @@ console.log(
     held_out: split ? { n: held.n, agreement: held.agree / Math.max(1, held.n) } : null,
     confusion,
     by_source: Object.fromEntries(bySource),
+    attacked,
     not_reproduced: notReproduced,
     engine_fpga: engineFpga,
   }),
