@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from '#device/hw-metrics.js';
 
@@ -49,9 +49,6 @@ const ERRNO: Record<number, string> = {
 
 interface Libc {
   perfOpen(attr: Buffer, pid: number, cpu: number, group?: number): { fd: number; errno: number };
-  /** read(2) into `buf`; the byte count, or -1. */
-  read(fd: number, buf: Buffer): number;
-  read8(fd: number): bigint | undefined;
   ioctl(fd: number, req: number): void;
   close(fd: number): void;
 }
@@ -66,7 +63,6 @@ function loadLibc(): Libc | undefined {
     const ffi = createRequire(import.meta.url)('ffi-rs') as FfiRs;
     const { DataType, load } = ffi;
     ffi.open({ library: 'libc-perf', path: 'libc.so.6' });
-    const buf = Buffer.alloc(8);
     libc = {
       perfOpen(attr, pid, cpu, group = -1) {
         // syscall(2) is variadic; a fixed-arity declaration works for integer/pointer args on the SysV ABIs.
@@ -87,20 +83,6 @@ function loadLibc(): Libc | undefined {
         });
         // errno is stale on success (§10): only read it when the call failed.
         return r.value < 0 ? { fd: -1, errno: r.errnoCode } : { fd: Number(r.value), errno: 0 };
-      },
-      read(fd, out) {
-        return Number(
-          load({
-            library: 'libc-perf',
-            funcName: 'read',
-            retType: DataType.I64,
-            paramsType: [DataType.I32, DataType.U8Array, DataType.U64],
-            paramsValue: [fd, out, out.length],
-          }),
-        );
-      },
-      read8(fd) {
-        return this.read(fd, buf) === 8 ? buf.readBigUInt64LE(0) : undefined;
       },
       ioctl(fd, req) {
         load({
@@ -141,7 +123,8 @@ function attr(type: number, config: number, flags: bigint, readFormat = 0n): Buf
 
 /**
  * Counters of one agent process. Events that open are put in one group (read_format = PERF_FORMAT_GROUP), so one
- * read(2) returns {nr, values[nr]} for all of them: one FFI call per sample instead of one per counter.
+ * read(2) returns {nr, values[nr]} for all of them. The descriptors are ordinary fds of this process: the sample is
+ * read with fs.readSync, no FFI call on the hot path (ffi-rs is needed only for perf_event_open and ioctl).
  */
 interface Opened {
   leader?: number;
@@ -175,6 +158,7 @@ function openRapl(l: Libc): { fd?: number; scale?: number; why?: string } {
 export function perfEventSource(): HwMetricSource {
   const opened = new Map<number, Opened>();
   let rapl: { fd?: number; scale?: number; why?: string } | undefined;
+  const raplBuf = Buffer.alloc(8);
 
   function openFor(pid: number, l: Libc): Opened {
     const o = opened.get(pid);
@@ -244,15 +228,15 @@ export function perfEventSource(): HwMetricSource {
       const out: HwValues = {};
       if (l === undefined || target.pid === undefined) return out;
       const o = openFor(target.pid, l);
-      if (o.leader !== undefined && l.read(o.leader, o.buf) === o.buf.length) {
+      if (o.leader !== undefined && readSync(o.leader, o.buf, 0, o.buf.length, null) === o.buf.length) {
         const nr = Number(o.buf.readBigUInt64LE(0));
         for (let i = 0; i < nr && i < o.members.length; i++)
           out[o.members[i] as HwMetric] = Number(o.buf.readBigUInt64LE(8 + 8 * i));
       }
       rapl ??= openRapl(l);
       if (rapl.fd !== undefined && rapl.scale !== undefined) {
-        const v = l.read8(rapl.fd);
-        if (v !== undefined) out.energy_uj = Number(v) * rapl.scale * 1e6;
+        if (readSync(rapl.fd, raplBuf, 0, 8, null) === 8)
+          out.energy_uj = Number(raplBuf.readBigUInt64LE(0)) * rapl.scale * 1e6;
       }
       return out;
     },
