@@ -182,6 +182,13 @@ export const HW_FEATURES: readonly Feature[] = [
     f: (v) => v.tee_debug,
   },
   {
+    subfield: 'atmu_anomaly',
+    dim: 7,
+    uses: ['tpm_policy_ok'],
+    doc: "1 when the sealed audit keys' PCR policy no longer holds (the platform's measured state changed)",
+    f: (v) => (v.tpm_policy_ok === 0 ? 1 : 0),
+  },
+  {
     subfield: 'dma_fanout',
     dim: 0,
     uses: ['remote_endpoints'],

@@ -133,6 +133,11 @@ export const HW_METRICS = {
   tpm_reset_count: { kind: 'gauge', unit: 'count', what: 'TPM resetCount (TPMS_CLOCK_INFO)' },
   tpm_restart_count: { kind: 'gauge', unit: 'count', what: 'TPM restartCount (TPMS_CLOCK_INFO)' },
   tpm_clock_safe: { kind: 'gauge', unit: 'flag', what: 'TPM clock safe flag (TPMS_CLOCK_INFO.safe)' },
+  tpm_policy_ok: {
+    kind: 'gauge',
+    unit: 'flag',
+    what: "the sealed audit keys' PolicyPCR holds for the current PCR values (TPM2_PCR_Read; would the keys unseal now)",
+  },
   tee_debug: {
     kind: 'gauge',
     unit: 'flag',

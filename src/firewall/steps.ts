@@ -347,6 +347,13 @@ export const HW_RULES: readonly HwRule[] = [
     fires: (at) => at('atmu_anomaly', 4) >= 1,
   },
   {
+    id: 'hw.tpm-policy',
+    doc: "atmu_anomaly[7] = 1: the current PCR values no longer satisfy the sealed audit keys' PolicyPCR (the keys would not unseal: the platform's measured state changed while running).",
+    verdict: 'REQUIRE_APPROVAL',
+    reason: "the platform's measured state (TPM PCRs) changed since the audit keys were sealed",
+    fires: (at) => at('atmu_anomaly', 7) >= 1,
+  },
+  {
     id: 'hw.tee-debug',
     doc: 'atmu_anomaly[6] = 1: the current TEE evidence says debug.',
     verdict: 'REQUIRE_APPROVAL',

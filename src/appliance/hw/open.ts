@@ -4,6 +4,7 @@ import { procfsSource } from '#drivers/hw/procfs.js';
 import { HW_SIM_ATTACKS, simHwSource, type HwSimAttack } from '#firmware-sim/hw/sim-source.js';
 import { join } from 'node:path';
 import type { HwMetricSource } from '../../device/hw-metrics.js';
+import { sealedSeedsPath } from '../audit-log.js';
 import { tpmLocation } from '../devices.js';
 import type { AegisHome } from '../home.js';
 import { evidenceSource, tpmClockSource } from './platform-sources.js';
@@ -51,7 +52,7 @@ export function openHwProvider(env: NodeJS.ProcessEnv, home?: AegisHome): HwProv
   const sources: HwMetricSource[] = [perfEventSource(), procfsSource()];
   if (home !== undefined) {
     const tpm = tpmLocation(home, env);
-    if (tpm !== undefined) sources.push(tpmClockSource(tpm));
+    if (tpm !== undefined) sources.push(tpmClockSource(tpm, sealedSeedsPath(home)));
     sources.push(evidenceSource(join(home.evidence, 'current.json')));
   }
   return createHwProvider('host', sources);

@@ -4,6 +4,11 @@ import { parseBundle, type EvidenceBundle } from '#attestation/bundle/bundle.js'
 import { parseSnpReport, snpPolicyDebug } from '#attestation/sev-snp/report.js';
 import { tdIsDebug } from '#attestation/tdx/td-report-body.js';
 import type { HwMetricSource, HwProbeEntry, HwValues } from '../../device/hw-metrics.js';
+import { bytesEqual } from '#core/bytes.js';
+import { TPM_ALG } from '#attestation/tpm/constants.js';
+import { policyPcrDigest } from '#attestation/tpm/pcr-values.js';
+import { parseSealedBlob, type SealedBlob } from '#drivers/tpm/sealed-blob.js';
+import type { Tpm2 } from '#drivers/tpm/tpm2.js';
 import { openTpm } from '../devices.js';
 
 /**
@@ -22,20 +27,51 @@ export interface PolledSource extends HwMetricSource {
   close(): void;
 }
 
-export function tpmClockSource(spec: string): PolledSource {
+/**
+ * Would the sealed keys unseal now: the PolicyPCR digest of the current values of the blob's PCRs (Part 3 §23.7)
+ * against the sealed object's authPolicy. The session hash is the one whose digest size the policy has.
+ */
+async function sealedPolicyHolds(tpm: Tpm2, blob: SealedBlob): Promise<boolean> {
+  const alg =
+    blob.policyDigest.length === 48
+      ? TPM_ALG.SHA384
+      : blob.policyDigest.length === 64
+        ? TPM_ALG.SHA512
+        : TPM_ALG.SHA256;
+  const values = await tpm.pcrRead(blob.pcrs);
+  return bytesEqual(policyPcrDigest(alg, blob.pcrs, values), blob.policyDigest);
+}
+
+export function tpmClockSource(spec: string, sealedBlobPath?: string): PolledSource {
   let last: HwValues | undefined;
   let why = 'not read yet';
   let timer: NodeJS.Timeout | undefined;
+  /** The home's sealed-key file, when the keys are sealed in this TPM (read once; it changes only with the keys). */
+  let blobCache: SealedBlob | null | undefined;
+  const sealedBlob = (): SealedBlob | undefined => {
+    if (blobCache === undefined) {
+      try {
+        blobCache =
+          sealedBlobPath === undefined ? null : parseSealedBlob(new Uint8Array(readFileSync(sealedBlobPath)));
+      } catch {
+        blobCache = null; // file keys, or no keys yet: no policy to check
+      }
+    }
+    return blobCache ?? undefined;
+  };
   const sample = async (): Promise<void> => {
     try {
       const tpm = await openTpm(spec);
       try {
         const c = (await tpm.readClock()).clockInfo;
-        last = {
+        const next: HwValues = {
           tpm_reset_count: c.resetCount,
           tpm_restart_count: c.restartCount,
           tpm_clock_safe: c.safe ? 1 : 0,
         };
+        const blob = sealedBlob();
+        if (blob !== undefined) next.tpm_policy_ok = (await sealedPolicyHolds(tpm, blob)) ? 1 : 0;
+        last = next;
       } finally {
         await tpm.close();
       }
@@ -53,8 +89,15 @@ export function tpmClockSource(spec: string): PolledSource {
     ready: () => first,
     close: () => clearInterval(timer),
     probe(): readonly HwProbeEntry[] {
-      return (['tpm_reset_count', 'tpm_restart_count', 'tpm_clock_safe'] as const).map((metric) =>
-        last === undefined ? { metric, available: false, reason: why } : { metric, available: true },
+      return (['tpm_reset_count', 'tpm_restart_count', 'tpm_clock_safe', 'tpm_policy_ok'] as const).map(
+        (metric) =>
+          last?.[metric] === undefined
+            ? {
+                metric,
+                available: false,
+                reason: last === undefined ? why : 'the audit keys are not sealed in this TPM',
+              }
+            : { metric, available: true },
       );
     },
     read: () => ({ ...last }),
