@@ -1,4 +1,4 @@
-// `npm run bench -- hw [--samples N] [--runs N]`: the hardware band's cost. (1) One snapshot per call for this
+// `npm run bench -- hw [--samples N] [--runs N] [--warm N]`: the hardware band's cost. (1) One snapshot per call for this
 // process from this host's real sources (perf_event_open through ffi-rs + procfs/cgroup) and from the simulator,
 // p50/p99 in µs, beside a one-file /proc read measured in the same run. (2) The hook as Claude Code runs it (sh shim +
 // curl → daemon with the real firewall and signed log), with the band on (AEGIS_HW=auto) and off, interleaved so both
@@ -18,14 +18,20 @@ const arg = (name: string, dflt: number): number => {
 };
 const SAMPLES = arg('--samples', 5000);
 const RUNS = arg('--runs', 200);
+const WARM = arg('--warm', 10_000);
 
 const us = (xs: number[]): { p50_us: number; p99_us: number; n: number } => {
   const s = [...xs].sort((a, b) => a - b);
   return { p50_us: round(percentile(s, 50), 1), p99_us: round(percentile(s, 99), 1), n: s.length };
 };
 
-function timeUs(fn: () => unknown, n: number): number[] {
-  for (let i = 0; i < Math.min(50, n); i++) fn();
+/**
+ * Times `fn` n times after `warm` untimed calls. The daemon calls the snapshot on every hook for as long as it runs, so
+ * its steady state (optimised code) is what a hook pays; 10,000 warm-up calls get there on this VM (fewer leave the
+ * first thousands of samples in unoptimised code, about 150 µs instead of 85).
+ */
+function timeUs(fn: () => unknown, n: number, warm = WARM): number[] {
+  for (let i = 0; i < warm; i++) fn();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();

@@ -45,7 +45,8 @@ class KernelFiles {
     try {
       const n = readSync(fd, this.buf, 0, this.buf.length, 0);
       // A table larger than the buffer (e.g. /proc/net/tcp of a busy host) is read whole the slow way.
-      return n < this.buf.length ? this.buf.toString('utf8', 0, n) : readFileSync(path, 'utf8');
+      // Kernel text files are ASCII: latin1 decodes them without UTF-8 validation.
+      return n < this.buf.length ? this.buf.toString('latin1', 0, n) : readFileSync(path, 'latin1');
     } catch {
       this.close(path); // the process exited (ESRCH) or the file went away
       return undefined;
@@ -102,12 +103,17 @@ export function parseSteal(stat: string): number | undefined {
 export function parseNetDev(text: string): { rx: number; tx: number } {
   let rx = 0;
   let tx = 0;
-  for (const line of text.split('\n').slice(2)) {
-    const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
-    if (m === null || m[1] === 'lo') continue;
-    const f = (m[2] as string).trim().split(/\s+/).map(Number);
-    rx += f[0] ?? 0;
-    tx += f[8] ?? 0;
+  const lines = text.split('\n');
+  for (let i = 2; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(0, colon).trim() === 'lo') continue;
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
+    rx += Number(f[0] ?? 0);
+    tx += Number(f[8] ?? 0);
   }
   return { rx, tx };
 }

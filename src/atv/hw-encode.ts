@@ -490,16 +490,21 @@ export const HW_FEATURES: readonly Feature[] = [
 const ZEROS = Object.fromEntries(Object.keys(HW_METRICS).map((k) => [k, 0])) as Required<HwValues>;
 
 /** Encodes one interval; `source` names the provider for the record. */
+/** Each feature with its subfield's length resolved once (the encoder runs on every call). */
+const PLAN = HW_FEATURES.map((f) => ({ ...f, length: subfield(f.subfield).length }));
+
 export function encodeHwBand(source: string, i: HwInterval, claims: HwClaims): HwSnapshot {
-  const v = { ...ZEROS, ...i.values } as Required<HwValues>;
+  const v = Object.assign(Object.create(ZEROS) as Required<HwValues>, i.values);
   const values: Partial<Record<HwSubfieldName, number[]>> = {};
   const sources: Partial<Record<HwSubfieldName, string[]>> = {};
-  for (const feat of HW_FEATURES) {
+  for (const feat of PLAN) {
     const metrics = feat.uses;
-    if (!metrics.every((m) => i.values[m] !== undefined)) continue;
+    let present = true;
+    for (const m of metrics) if (i.values[m] === undefined) present = false;
+    if (!present) continue;
     // Linkage needs a hardware measurement to compare with: a claims-only feature alone does not make it available.
     if (metrics.length === 0 && values[feat.subfield] === undefined) continue;
-    const arr = (values[feat.subfield] ??= new Array<number>(subfield(feat.subfield).length).fill(0));
+    const arr = (values[feat.subfield] ??= new Array<number>(feat.length).fill(0));
     const x = feat.f(v, i, claims);
     arr[feat.dim] = Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
     const names = (sources[feat.subfield] ??= []);

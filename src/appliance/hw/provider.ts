@@ -47,6 +47,11 @@ export interface HwProvider extends HwSnapshotProvider {
   read(target: HwTarget): { values: HwValues; sourceOf: Partial<Record<HwMetric, string>> };
 }
 
+/** Metrics that are turned into per-call deltas (the rest are gauges). */
+const COUNTERS: ReadonlySet<HwMetric> = new Set(
+  (Object.keys(HW_METRICS) as HwMetric[]).filter((m) => HW_METRICS[m].kind === 'counter'),
+);
+
 interface Last {
   values: HwValues;
   first: HwValues | undefined;
@@ -70,7 +75,9 @@ export function createHwProvider(
       } catch {
         continue; // a source that fails now is unavailable for this call, never guessed
       }
-      for (const [m, v] of Object.entries(got) as Array<[HwMetric, number]>) {
+      for (const k in got) {
+        const m = k as HwMetric;
+        const v = got[m] as number;
         if (!Number.isFinite(v)) continue;
         values[m] = v;
         sourceOf[m] = s.name;
@@ -101,9 +108,11 @@ export function createHwProvider(
     const now = read(target);
     const values: HwValues = {};
     const changed = new Set<HwMetric>();
-    for (const [m, v] of Object.entries(now.values) as Array<[HwMetric, number]>) {
+    for (const k in now.values) {
+      const m = k as HwMetric;
+      const v = now.values[m] as number;
       const before = prev.values[m];
-      if (HW_METRICS[m].kind === 'counter') values[m] = before === undefined || v < before ? 0 : v - before;
+      if (COUNTERS.has(m)) values[m] = before === undefined || v < before ? 0 : v - before;
       else {
         values[m] = v;
         if (before !== undefined && before !== v) changed.add(m);
