@@ -13,6 +13,9 @@ import type { ClaudeCodeIntegrationErrorCode } from '../core/error-codes.js';
 /** Largest stdin accepted. Write/Edit inputs carry whole files, so this is generous; beyond it we refuse. */
 export const MAX_HOOK_INPUT_BYTES = 16 * 1024 * 1024;
 
+/** The header with the hook's parent (the agent) whose counters fill the hardware band (shim and Node fallback). */
+export const AGENT_PID_HEADER = 'x-aegis-agent-pid';
+
 /** Events Aegis gates or records; others are recorded as `other`. */
 export const KNOWN_EVENTS = [
   'PreToolUse',

@@ -1,11 +1,12 @@
 import { aegisHome } from '../appliance/home.js';
 import { isAegisError, toAegisError } from '../core/errors.js';
+import { parsePid } from '../core/pid.js';
 import { socketRequest } from '../service/client.js';
 import { spawnDaemon } from '../service/launcher.js';
 import { daemonPaths } from '../service/paths.js';
 import { decodeWire, failAnswer, type HookAnswer } from './answer.js';
 import { loadFailPolicy } from './fail-policy.js';
-import { KNOWN_EVENTS } from './protocol.js';
+import { AGENT_PID_HEADER, KNOWN_EVENTS } from './protocol.js';
 
 export interface RunHookOptions {
   env: NodeJS.ProcessEnv;
@@ -59,15 +60,13 @@ export async function runHook(input: Uint8Array, opts: RunHookOptions): Promise<
   return failAnswer(policy.mode, peekEventName(input), why);
 }
 
-/** The event name, if the input is readable JSON naming a known event; the fail answer uses its format. */
 /** The shim passes its parent (the agent) as $AEGIS_AGENT_PID; the daemon reads that process tree's counters. */
-export const AGENT_PID_HEADER = 'x-aegis-agent-pid';
-
 function agentPidHeader(env: NodeJS.ProcessEnv): Record<string, string> {
-  const pid = env['AEGIS_AGENT_PID'];
-  return pid !== undefined && /^[1-9][0-9]{0,9}$/.test(pid) ? { [AGENT_PID_HEADER]: pid } : {};
+  const pid = parsePid(env['AEGIS_AGENT_PID']);
+  return pid === undefined ? {} : { [AGENT_PID_HEADER]: String(pid) };
 }
 
+/** The event name, if the input is readable JSON naming a known event; the fail answer uses its format. */
 export function peekEventName(input: Uint8Array): string | undefined {
   try {
     const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input));

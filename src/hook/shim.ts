@@ -1,3 +1,4 @@
+import { AGENT_PID_HEADER } from './protocol.js';
 /**
  * The command Claude Code runs for every hook event: a POSIX sh script, because starting Node costs ~100 ms
  * here and the hot path must take a few (issue 6). It copies stdin to a private file, posts it to the
@@ -47,7 +48,7 @@ cat >"$in" 2>/dev/null || block "cannot save the hook input in $dir"
 if [ -S "$AEGIS_HOME/daemon.sock" ]; then
   # -q first: a user's ~/.curlrc must not change this request.
   resp=$(curl -q -s --fail --max-time ${o.curlMaxTime ?? 5} -H 'Content-Type: application/octet-stream' -H 'Expect:' \\
-    -H "X-Aegis-Input-File: $in" -H "X-Aegis-Agent-Pid: $PPID" --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
+    -H "X-Aegis-Input-File: $in" -H "${AGENT_PID_HEADER}: $PPID" --unix-socket "$AEGIS_HOME/daemon.sock" --data-binary @"$in" http://aegis/v1/hook 2>/dev/null)
   if [ $? -eq 0 ]; then
     case "$resp" in
     [02]"$nl"*"$nl"*"$nl".)

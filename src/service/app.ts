@@ -4,13 +4,14 @@ import type { ApprovalScope } from '../appliance/decide.js';
 import { toAegisError } from '../core/errors.js';
 import { encodeWire, failAnswer } from '../hook/answer.js';
 import type { FailPolicy } from '../hook/fail-policy.js';
-import { MAX_HOOK_INPUT_BYTES } from '../hook/protocol.js';
+import { AGENT_PID_HEADER, MAX_HOOK_INPUT_BYTES } from '../hook/protocol.js';
 import type { ApprovalStore } from './approvals.js';
 import type { AuditSink } from './audit-sink.js';
 import type { HookStats } from './hook-handler.js';
 import type { HookAnswer } from '../hook/answer.js';
 import type { JsonValue } from '../core/canonical-json.js';
 import type { AgentEvent } from '../core/decision.js';
+import { parsePid } from '../core/pid.js';
 import { agentEventFromWire, DECIDE_ROUTE, decideAnswerToWire, type DecideAnswer } from './decide-wire.js';
 
 export interface AppDeps {
@@ -123,8 +124,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const body = request.body;
       const raw = body instanceof Uint8Array ? body : new Uint8Array(0);
       // The shim's parent (the agent): whose counters fill the hardware band. Anything but a plain pid is ignored.
-      const pid = request.headers['x-aegis-agent-pid'];
-      const agentPid = typeof pid === 'string' && /^[1-9][0-9]{0,9}$/.test(pid) ? Number(pid) : undefined;
+      const pid = request.headers[AGENT_PID_HEADER];
+      const agentPid = parsePid(typeof pid === 'string' ? pid : undefined);
       const answer = await deps.hook.handle(raw, agentPid);
       // The shim's copy of stdin: removed here once answered, which saves the shim an `rm` process per call.
       const spent = request.headers['x-aegis-input-file'];

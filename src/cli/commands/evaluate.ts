@@ -14,6 +14,7 @@ import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
 import { parseJsonObject, rowToEvent } from '../evaluate-rows.js';
 import { readInputText } from '../input.js';
+import { pidOption } from '../pid-option.js';
 
 /**
  * `aegis evaluate`: the firewall from the command line, on the same road as the daemon — the engine from
@@ -123,13 +124,6 @@ function render(o: Outcome, audit: { seq: number; this_hash: string } | undefine
   return lines.join('\n');
 }
 
-/** --pid, or the process that ran this command (the shell or agent asking). */
-function agentPid(v: string | undefined): number {
-  if (v === undefined) return process.ppid;
-  if (!/^[1-9][0-9]{0,9}$/.test(v)) fail('USAGE', `--pid must be a process id, not "${v.slice(0, 32)}"`);
-  return Number(v);
-}
-
 export const evaluateCommand: CommandModule = {
   register(program: Command, io: CliIo) {
     program
@@ -174,7 +168,7 @@ export const evaluateCommand: CommandModule = {
             if (opts.tool !== undefined || opts.input !== undefined)
               fail('USAGE', '--batch cannot be combined with --tool / --input');
             const text = readInputText(opts.batch, 'batch file');
-            const pid = agentPid(opts.pid);
+            const pid = pidOption(opts.pid);
             return withEvaluator(io, opts, async (ev) => {
               const lines = text.split('\n');
               if (lines[lines.length - 1] === '') lines.pop();
@@ -214,7 +208,7 @@ export const evaluateCommand: CommandModule = {
             toolInput: parseJsonObject(opts.input, '--input'),
             sessionId: opts.session ?? '',
             cwd: opts.cwd ?? process.cwd(),
-            agentPid: agentPid(opts.pid),
+            agentPid: pidOption(opts.pid),
           };
           return withEvaluator(io, opts, async (ev) => {
             const { outcome, audit } = await ev.run(event);

@@ -6,6 +6,7 @@ import { fail } from '../../core/errors.js';
 import { HW_SUBFIELD_NAMES, type HwSnapshot } from '../../device/hw-snapshot.js';
 import { action, printJson } from '../action.js';
 import type { CliIo, CommandModule } from '../context.js';
+import { pidOption } from '../pid-option.js';
 
 /**
  * `aegis hw probe` — which of the 11 hardware subfields this host can fill, from which source, and why not;
@@ -26,12 +27,6 @@ async function provider(io: CliIo): Promise<HwProvider> {
   if (p === undefined) fail('HW_MODE_INVALID', 'AEGIS_HW=off: no hardware band to probe; use auto or sim');
   await p.ready();
   return p;
-}
-
-function pidOf(v: string | undefined): number {
-  if (v === undefined) return process.ppid;
-  if (!/^[1-9][0-9]{0,9}$/.test(v)) fail('USAGE', `--pid must be a process id, not "${v.slice(0, 32)}"`);
-  return Number(v);
 }
 
 const bar = (x: number): string => '█'.repeat(Math.round(x * 20)).padEnd(20, '·');
@@ -74,7 +69,7 @@ export const hwCommand: CommandModule = {
       .action(
         action(io, async (opts: Opts) => {
           const p = await provider(io);
-          const r = p.probe({ pid: pidOf(opts.pid) });
+          const r = p.probe({ pid: pidOption(opts.pid) });
           if (opts.json === true) printJson(io, r);
           else {
             const n = r.subfields.filter((s) => s.available).length;
@@ -102,7 +97,7 @@ export const hwCommand: CommandModule = {
       .action(
         action(io, async (opts: Opts) => {
           const p = await provider(io);
-          const pid = pidOf(opts.pid);
+          const pid = pidOption(opts.pid);
           const interval = Number(opts.interval ?? '1');
           if (!(interval > 0 && interval <= 3600))
             fail('USAGE', '--interval must be between 0 and 3600 seconds');
