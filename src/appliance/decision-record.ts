@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/record.js';
 import { canonicalJson, type JsonObject } from '../core/canonical-json.js';
 import type { AgentEvent } from '../core/decision.js';
+import { AegisError, toAegisError } from '../core/errors.js';
 import { sha3_256Hex } from '../crypto/hash.js';
 import { callFingerprint, type Outcome } from './decide.js';
 
@@ -38,6 +39,29 @@ export function eventName(e: AgentEvent): string {
     case 'session_stop':
     case 'other':
       return e.eventName;
+  }
+}
+
+/**
+ * Appends the decision record for an outcome; a log that refuses it is DECISION_NOT_LOGGED, so the caller never returns
+ * a decision as final that the log does not hold (the daemon's /v1/decide and `aegis evaluate`; the hook route answers
+ * by its fail policy instead).
+ */
+export async function appendDecision<R>(
+  append: (e: AuditEvent) => Promise<R>,
+  o: Outcome,
+  via: DecisionVia,
+): Promise<R> {
+  try {
+    return await append(decisionRecord(o, via));
+  } catch (e) {
+    throw new AegisError(
+      'DECISION_NOT_LOGGED',
+      `the decision could not be appended to the audit log: ${toAegisError(e).message}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

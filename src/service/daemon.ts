@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { basename, dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { decide, standInDecider, type Decider } from '../appliance/decide.js';
-import { decisionRecord } from '../appliance/decision-record.js';
+import { appendDecision } from '../appliance/decision-record.js';
 import { ensureHome, type AegisHome } from '../appliance/home.js';
-import { AegisError, fail, toAegisError } from '../core/errors.js';
+import { fail } from '../core/errors.js';
 import { loadFailPolicy, type FailPolicy } from '../hook/fail-policy.js';
 import { buildApp } from './app.js';
 import { ApprovalStore } from './approvals.js';
@@ -107,16 +107,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       hook,
       decide: async (event) => {
         const outcome = await decide(event, decider, approvals);
-        let appended: unknown;
-        try {
-          appended = await sink.append(decisionRecord(outcome, 'evaluate'));
-        } catch (e) {
-          throw new AegisError(
-            'DECISION_NOT_LOGGED',
-            `the decision could not be appended to the audit log: ${toAegisError(e).message}`,
-            { cause: e },
-          );
-        }
+        const appended = await appendDecision((e) => sink.append(e), outcome, 'evaluate');
         return {
           outcome,
           ...(isAppendResult(appended)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openHomeAuditLog } from '../../appliance/audit-log.js';
 import { decide, type Outcome } from '../../appliance/decide.js';
-import { decisionRecord } from '../../appliance/decision-record.js';
+import { appendDecision } from '../../appliance/decision-record.js';
 import { openEngine } from '../../appliance/engine.js';
 import { aegisHome, type AegisHome } from '../../appliance/home.js';
 import type { AgentEvent } from '../../core/decision.js';
@@ -74,15 +74,7 @@ async function withEvaluator<T>(io: CliIo, opts: Opts, fn: (ev: Evaluator) => Pr
       async run(event) {
         const outcome = await decide(event, engine, book);
         if (log === undefined) return { outcome };
-        try {
-          return { outcome, audit: await log.append(decisionRecord(outcome, 'evaluate')) };
-        } catch (e) {
-          throw new AegisError(
-            'DECISION_NOT_LOGGED',
-            `the decision could not be appended to the audit log: ${toAegisError(e).message}`,
-            { cause: e },
-          );
-        }
+        return { outcome, audit: await appendDecision((e) => log.append(e), outcome, 'evaluate') };
       },
     });
   } finally {
