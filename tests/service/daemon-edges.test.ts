@@ -158,6 +158,15 @@ describe('daemon edges', () => {
       const a = decodeWire(res.body.toString('utf8'));
       expect(JSON.parse(a?.stdout ?? '{}').hookSpecificOutput.permissionDecision).toBe('deny');
       expect(seen.some((e) => e.kind === 'hook.failed')).toBe(true);
+      // `aegis evaluate` through the daemon: the decision is not returned, the caller learns why.
+      await expect(
+        decideViaDaemon(d.paths.socket, {
+          kind: 'tool_call',
+          sessionId: 's',
+          toolName: 'Bash',
+          toolInput: { command: 'ls' },
+        }),
+      ).rejects.toMatchObject({ code: 'DECISION_NOT_LOGGED' });
     } finally {
       await d.close();
       t.cleanup();
