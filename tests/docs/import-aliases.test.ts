@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../helpers/files.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 /**
@@ -11,27 +12,11 @@ import { repoRoot } from '../helpers/fixtures.js';
 const TOPS = ['src', 'attestation', 'drivers', 'firmware-sim', 'fpga', 'tests', 'bench'];
 const SPEC = /(?:from\s+|import\(\s*|vi\.mock\(\s*)(['"])(\.\.?\/[^'"]+)\1/g;
 
-function tsFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
 describe('import aliases', () => {
   it('no relative import leaves its top-level folder', () => {
     const bad: string[] = [];
     for (const top of TOPS) {
-      let files: string[];
-      try {
-        files = tsFiles(join(repoRoot, top));
-      } catch {
-        continue;
-      }
-      for (const f of files) {
+      for (const f of filesUnder(join(repoRoot, top), '.ts')) {
         const from = relative(repoRoot, f).split(sep);
         for (const m of readFileSync(f, 'utf8').matchAll(SPEC)) {
           const to = normalize(join(from.slice(0, -1).join(sep), m[2] as string)).split(sep);

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../helpers/files.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 /**
@@ -14,16 +15,6 @@ const ONE_LINE = new RegExp(String.raw`\bif\s*\((?=[^;]*${GUARD})[^;]*\)\s*\{?\s
 /** `if (<guard>) {` whose next line is a bare `return;`. */
 const OPENS = new RegExp(String.raw`\bif\s*\((?=.*${GUARD}).*\)\s*\{\s*$`);
 const BARE = /^\s*return\s*;?\s*$/;
-
-function testFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...testFiles(p));
-    else if (p.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
 
 function silentReturns(text: string): number[] {
   const lines = text.split('\n');
@@ -48,7 +39,7 @@ describe('no silent skips in tests/', () => {
   });
 
   it('no test body returns silently after a missing-fixture or missing-tool check', () => {
-    const found = testFiles(join(repoRoot, 'tests')).flatMap((f) =>
+    const found = filesUnder(join(repoRoot, 'tests'), '.test.ts').flatMap((f) =>
       silentReturns(readFileSync(f, 'utf8')).map((n) => `${relative(repoRoot, f)}:${n}`),
     );
     expect(found, 'use it.skipIf / describe.skipIf or `return skipMissingFixture(ctx, …)` instead').toEqual(
