@@ -1,4 +1,5 @@
-import { readFileSync, readSync } from 'node:fs';
+import { closeSync, readFileSync, readSync } from 'node:fs';
+import { BoundedMap } from '#core/bounded-map.js';
 import { createRequire } from 'node:module';
 import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from '#device/hw-metrics.js';
 
@@ -50,7 +51,6 @@ const ERRNO: Record<number, string> = {
 interface Libc {
   perfOpen(attr: Buffer, pid: number, cpu: number, group?: number): { fd: number; errno: number };
   ioctl(fd: number, req: number): void;
-  close(fd: number): void;
 }
 
 let libc: Libc | undefined;
@@ -91,15 +91,6 @@ function loadLibc(): Libc | undefined {
           retType: DataType.I32,
           paramsType: [DataType.I32, DataType.U64, DataType.U64],
           paramsValue: [fd, req, 0],
-        });
-      },
-      close(fd) {
-        load({
-          library: 'libc-perf',
-          funcName: 'close',
-          retType: DataType.I32,
-          paramsType: [DataType.I32],
-          paramsValue: [fd],
         });
       },
     };
@@ -156,14 +147,16 @@ function openRapl(l: Libc): { fd?: number; scale?: number; why?: string } {
 }
 
 export function perfEventSource(): HwMetricSource {
-  const opened = new Map<number, Opened>();
+  // The descriptors are this process's own: Node closes them like any other fd.
+  const closeAll = (o: Opened): void => o.fds.forEach((fd) => closeSync(fd));
+  const opened = new BoundedMap<number, Opened>(64, (_pid, o) => closeAll(o));
   let rapl: { fd?: number; scale?: number; why?: string } | undefined;
   const raplBuf = Buffer.alloc(8);
 
   function openFor(pid: number, l: Libc): Opened {
     const o = opened.get(pid);
     if (o !== undefined) return o;
-    const fresh: Opened = { fds: [], members: [], buf: Buffer.alloc(8), why: {} };
+    const fresh: Opened = { fds: [], members: [], buf: Buffer.alloc(0), why: {} };
     for (const e of PER_TASK) {
       // The leader starts disabled and is enabled once the group is complete, so all members count the same interval.
       const flags = FLAG_INHERIT | FLAG_EXCLUDE_HV | (fresh.leader === undefined ? FLAG_DISABLED : 0n);
@@ -181,17 +174,14 @@ export function perfEventSource(): HwMetricSource {
     }
     if (fresh.leader !== undefined) l.ioctl(fresh.leader, PERF_EVENT_IOC_ENABLE);
     fresh.buf = Buffer.alloc(8 + 8 * fresh.members.length);
-    if (opened.size >= 64) release({ pid: opened.keys().next().value as number });
     opened.set(pid, fresh);
     return fresh;
   }
 
   function release(target: HwTarget): void {
-    const l = libc;
-    if (target.pid === undefined || l === undefined) return;
-    const o = opened.get(target.pid);
-    if (o === undefined) return;
-    for (const fd of o.fds) l.close(fd);
+    const o = target.pid === undefined ? undefined : opened.get(target.pid);
+    if (o === undefined || target.pid === undefined) return;
+    closeAll(o);
     opened.delete(target.pid);
   }
 

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
+import { BoundedMap } from '#core/bounded-map.js';
 import type { HwMetric, HwMetricSource, HwProbeEntry, HwTarget, HwValues } from '#device/hw-metrics.js';
 
 /**
@@ -22,9 +23,17 @@ export interface ProcfsOptions {
 const ABSENT_RECHECK_MS = 10_000;
 const MAX_OPEN = 256;
 
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
 class KernelFiles {
-  private readonly fds = new Map<string, number>();
-  private readonly absent = new Map<string, number>();
+  private readonly fds = new BoundedMap<string, number>(MAX_OPEN, (_path, fd) => closeQuietly(fd));
+  private readonly absent = new BoundedMap<string, number>(4 * MAX_OPEN);
   private readonly buf = Buffer.alloc(64 * 1024);
 
   read(path: string): string | undefined {
@@ -36,10 +45,8 @@ class KernelFiles {
         fd = openSync(path, 'r');
       } catch {
         this.absent.set(path, Date.now());
-        if (this.absent.size > 4 * MAX_OPEN) this.absent.delete(this.absent.keys().next().value as string);
         return undefined;
       }
-      if (this.fds.size >= MAX_OPEN) this.close(this.fds.keys().next().value as string);
       this.fds.set(path, fd);
     }
     try {
@@ -57,11 +64,7 @@ class KernelFiles {
     const fd = this.fds.get(path);
     if (fd === undefined) return;
     this.fds.delete(path);
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
+    closeQuietly(fd);
   }
 
   /** Closes every file under a prefix (a process that went away). */
@@ -156,7 +159,7 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
   const sys = opts.sys ?? '/sys';
   const files = new KernelFiles();
   const hypervisor = /^flags\s*:.*\bhypervisor\b/m.test(read(`${proc}/cpuinfo`) ?? '') ? 1 : 0;
-  const endpointsCache = new Map<number, { at: number; n: number }>();
+  const endpointsCache = new BoundedMap<number, { at: number; n: number }>(256);
   const lists = new Map<string, { at: number; names: string[] | undefined }>();
 
   function list(dir: string, keep: (n: string) => boolean): string[] | undefined {
@@ -215,7 +218,7 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
   }
 
   /** The memory file of the process's cgroup (v2 memory.current, else v1 memory.usage_in_bytes), resolved once per pid. */
-  const memFile = new Map<number, string | undefined>();
+  const memFile = new BoundedMap<number, string | undefined>(256);
   function cgroupMemory(pid: number): number | undefined {
     if (!memFile.has(pid)) {
       const cg = read(`${proc}/${pid}/cgroup`) ?? '';
@@ -230,7 +233,6 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
         pid,
         candidates.find((f) => read(f) !== undefined),
       );
-      if (memFile.size > 256) memFile.delete(memFile.keys().next().value as number);
     }
     const f = memFile.get(pid);
     const cur = f === undefined ? undefined : files.read(f);
@@ -270,7 +272,6 @@ export function procfsSource(opts: ProcfsOptions = {}): HwMetricSource {
       for (const tbl of ['tcp', 'tcp6', 'udp', 'udp6'])
         remoteEndpoints(read(`${proc}/${pid}/net/${tbl}`) ?? '', inodes, seen);
     endpointsCache.set(pid, { at: Date.now(), n: seen.size });
-    if (endpointsCache.size > 256) endpointsCache.delete(endpointsCache.keys().next().value as number);
     return seen.size;
   }
 

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
+import { BoundedMap } from '../core/bounded-map.js';
 import { sha3_256, sha3_256Hex } from '../crypto/hash.js';
 import { HW_SUBFIELD_NAMES, type HwSnapshot } from '../device/hw-snapshot.js';
 import { ATV_BYTES, ATV_DIM, subfield } from './layout.js';
@@ -137,13 +138,12 @@ const IRREVERSIBLE = new Set(['execute_shell', 'send_message', 'write_file']);
 const WIDE_SCOPE = new Set(['execute_shell', 'mcp_tool', 'send_message']);
 
 // The agent-state text repeats for every call of a session; its embedding is a pure function of it.
-const embedCache = new Map<string, Float64Array>();
+const embedCache = new BoundedMap<string, Float64Array>(256);
 function cachedEmbedding(text: string, dim: number): Float64Array {
   const key = `${dim}:${text}`;
   let e = embedCache.get(key);
   if (e === undefined) {
     e = embedText(text, dim);
-    if (embedCache.size >= 256) embedCache.delete(embedCache.keys().next().value as string);
     embedCache.set(key, e);
   }
   return e;

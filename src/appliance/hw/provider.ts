@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { BoundedMap } from '../../core/bounded-map.js';
 import {
   HW_METRICS,
   type HwMetric,
@@ -62,7 +63,7 @@ export function createHwProvider(
   sources: readonly HwMetricSource[],
   clock: () => bigint = process.hrtime.bigint,
 ): HwProvider {
-  const last = new Map<string, Last>();
+  const last = new BoundedMap<string, Last>(4096);
   const cpus = availableParallelism();
 
   function read(target: HwTarget): { values: HwValues; sourceOf: Partial<Record<HwMetric, string>> } {
@@ -87,13 +88,12 @@ export function createHwProvider(
   }
 
   /** The hook's parent → the agent process (through the shell that ran the hook), cached per pid. */
-  const agents = new Map<number, number>();
+  const agents = new BoundedMap<number, number>(1024);
   function agentOf(pid: number): number {
     let a = agents.get(pid);
     if (a === undefined) {
       a = agentProcess(pid);
       agents.set(pid, a);
-      if (agents.size > 1024) agents.delete(agents.keys().next().value as number);
     }
     return a;
   }
@@ -121,7 +121,6 @@ export function createHwProvider(
     const first = prev.first ?? prev.values;
     if (ctx !== undefined && ctx.sessionId !== '') {
       last.set(key, { values: now.values, first });
-      if (last.size > 4096) last.delete(last.keys().next().value as string);
     }
     const since = {
       task_clock_ns: (now.values.task_clock_ns ?? 0) - (first.task_clock_ns ?? 0),
