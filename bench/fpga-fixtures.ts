@@ -12,8 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '#core/canonical-json.js';
-import { atvBytes, atvSha3, encodeAtv } from '#atv/encode.js';
-import { HW_BAND } from '#atv/layout.js';
+import { atvBytes, atvSha3, encodeAtv, writeHwBand } from '#atv/encode.js';
 import { createHwProvider, type HwProvider } from '#appliance/hw/provider.js';
 import type { HwSnapshot } from '#device/hw-snapshot.js';
 import { HW_SIM_ATTACKS, simHwSource, type HwSimAttack } from '#firmware-sim/hw/sim-source.js';
@@ -163,8 +162,7 @@ for (const { src, row } of rows) {
     const band = ah?.last();
     if (da !== undefined && band !== undefined && ah !== undefined) {
       const v = new Float32Array(atv);
-      const hwAtv = encodeAtv({ aid: 'x', tenant: 'x', tool: 'x', argsJson: '{}', blast: 0 }, band).vector;
-      v.set(hwAtv.subarray(HW_BAND.offset), HW_BAND.offset);
+      writeHwBand(v, band);
       if (atvSha3(v) === da.facts.atv_sha3) {
         if (labelsOut !== undefined && isTrain) {
           labels.push(

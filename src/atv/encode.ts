@@ -300,15 +300,24 @@ export function encodeAtv(input: AtvInput, hw?: HwSnapshot): Atv {
     ),
   );
   put(v, 'cost_efficiency_metrics', fixedSlot(input.cost, COST_KEYS, 16));
-  // Hardware band: zero unless the snapshot has the subfield (then clamp01 per §1.4) + availability mask.
+  return { vector: v, hwMask: writeHwBand(v, hw), hwSource: hw?.source ?? 'none' };
+}
+
+/**
+ * Writes the hardware band of a vector: zero unless the snapshot has the subfield (then clamp01 per §1.4).
+ * Returns the availability mask (bit i = the i-th hardware subfield). Every other dimension is left as it is.
+ */
+export function writeHwBand(v: Float32Array, hw: HwSnapshot | undefined): number {
   let mask = 0;
   HW_SUBFIELD_NAMES.forEach((name, i) => {
     const vals = hw?.values[name];
+    const sf = subfield(name);
+    v.fill(0, sf.offset, sf.offset + sf.length);
     if (vals === undefined) return;
     mask |= 1 << i;
     put(v, name, Array.from(vals, clamp01));
   });
-  return { vector: v, hwMask: mask, hwSource: hw?.source ?? 'none' };
+  return mask;
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
